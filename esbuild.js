@@ -1,0 +1,60 @@
+// Bundles the extension, the CLI and the parse worker into dist/ (CommonJS, Node target) and copies the
+// runtime assets they load: web-tree-sitter's own wasm, the grammars and the query files.
+// `node esbuild.js --assets-only DIR` copies just the query files into DIR/queries (for compiled tests).
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const QUERIES_DIR = path.join(__dirname, 'src', 'core', 'indexing', 'queries');
+
+function copyQueries(targetDir) {
+  fs.mkdirSync(path.join(targetDir, 'queries'), { recursive: true });
+  for (const file of fs.readdirSync(QUERIES_DIR)) {
+    fs.copyFileSync(path.join(QUERIES_DIR, file), path.join(targetDir, 'queries', file));
+  }
+}
+
+/** Only the grammars named in languages.ts are shipped: the package holds 36. */
+function usedGrammars() {
+  const source = fs.readFileSync(path.join(__dirname, 'src', 'core', 'indexing', 'languages.ts'), 'utf8');
+  return [...new Set([...source.matchAll(/grammar: '([^']+\.wasm)'/g)].map((m) => m[1]))];
+}
+
+function copyRuntimeAssets(dist) {
+  const grammarsFrom = path.join(path.dirname(require.resolve('tree-sitter-wasms/package.json')), 'out');
+  fs.mkdirSync(path.join(dist, 'grammars'), { recursive: true });
+  for (const file of usedGrammars()) fs.copyFileSync(path.join(grammarsFrom, file), path.join(dist, 'grammars', file));
+  fs.copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), path.join(dist, 'tree-sitter.wasm'));
+  copyQueries(dist);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === '--assets-only') {
+    copyQueries(args[1]);
+    return;
+  }
+  const dist = path.join(__dirname, 'dist');
+  const entryPoints = { cli: 'src/cli/main.ts', parseWorker: 'src/core/indexing/parseWorker.ts' };
+  if (fs.existsSync(path.join(__dirname, 'src', 'extension.ts'))) entryPoints.extension = 'src/extension.ts';
+  await esbuild.build({
+    entryPoints,
+    outdir: dist,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    minify: args.includes('--production'),
+    external: ['vscode', 'better-sqlite3'],
+    // Resolves to the CommonJS build: the ESM one relies on import.meta.url, which a CommonJS bundle empties.
+    alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+    logLevel: 'warning',
+  });
+  copyRuntimeAssets(dist);
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});

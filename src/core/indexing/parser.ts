@@ -1,0 +1,242 @@
+import * as fs from 'node:fs';
+import { hash } from 'node:crypto';
+import { Language, Parser, Query } from 'web-tree-sitter';
+import type { Node, QueryMatch } from 'web-tree-sitter';
+import type { EntityKind, ExtractedEntity, FileExtraction } from '../types';
+import { ENTITY_KINDS } from '../types';
+import { grammarPath, queryPath, runtimeWasmPath } from './assets';
+import { cleanComment, cleanDocstring } from './docs';
+import type { LanguageSpec } from './languages';
+
+/** A parse that runs longer than this is abandoned (pathological input must not hang indexing). */
+const PARSE_TIMEOUT_MS = 10_000;
+const QUERY_TIMEOUT_MICROS = 10_000_000;
+const MAX_SIGNATURE_CHARS = 300;
+/** Kinds whose function children are methods. */
+const TYPE_KINDS = new Set<EntityKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
+const KIND_SET = new Set<string>(ENTITY_KINDS);
+
+export class ParseTimeoutError extends Error {}
+
+let runtimeReady: Promise<void> | undefined;
+
+/** `Parser.init` honours its options only on the first call in a process, so it happens once here. */
+function initRuntime(): Promise<void> {
+  runtimeReady ??= Parser.init({ locateFile: () => runtimeWasmPath() } as object);
+  return runtimeReady;
+}
+
+interface LoadedLanguage {
+  language: Language;
+  query: Query;
+}
+
+interface Definition {
+  node: Node;
+  kind: EntityKind;
+  name: string;
+  /** Explicit scope written in the definition itself (Go receivers, C++ `Foo::bar`). */
+  scope: string | undefined;
+  start: number;
+  end: number;
+}
+
+interface CallSite {
+  start: number;
+  name: string;
+}
+
+/**
+ * Parses source files with web-tree-sitter and extracts entities through one query per language.
+ * Grammars load on first use, so a workspace pays only for the languages it has.
+ */
+export class SourceParser {
+  private readonly parser: Parser;
+  private readonly loaded = new Map<string, Promise<LoadedLanguage>>();
+
+  private constructor(parser: Parser) {
+    this.parser = parser;
+  }
+
+  static async create(): Promise<SourceParser> {
+    await initRuntime();
+    return new SourceParser(new Parser());
+  }
+
+  /** Loads the grammar and compiles the query of a language (idempotent). */
+  load(spec: LanguageSpec): Promise<LoadedLanguage> {
+    let entry = this.loaded.get(spec.grammar + spec.query);
+    if (!entry) {
+      entry = (async () => {
+        const language = await Language.load(grammarPath(spec.grammar));
+        const query = new Query(language, fs.readFileSync(queryPath(spec.query), 'utf8'));
+        return { language, query };
+      })();
+      this.loaded.set(spec.grammar + spec.query, entry);
+    }
+    return entry;
+  }
+
+  async extract(source: string, spec: LanguageSpec): Promise<FileExtraction> {
+    return this.extractLoaded(source, spec, await this.load(spec));
+  }
+
+  /** Only the bare parse: the baseline the benchmark compares indexing against. */
+  async parseOnly(source: string, spec: LanguageSpec): Promise<void> {
+    const { language } = await this.load(spec);
+    this.parser.setLanguage(language);
+    this.parser.parse(source)?.delete();
+  }
+
+  private extractLoaded(source: string, spec: LanguageSpec, lang: LoadedLanguage): FileExtraction {
+    this.parser.setLanguage(lang.language);
+    const deadline = Date.now() + PARSE_TIMEOUT_MS;
+    const tree = this.parser.parse(source, null, {
+      progressCallback: (() => Date.now() > deadline) as unknown as () => void,
+    });
+    if (!tree) throw new ParseTimeoutError(`parsing took longer than ${PARSE_TIMEOUT_MS} ms`);
+    // 0.25.x has no finalizer: without delete() the WASM heap grows with every file.
+    try {
+      const matches = lang.query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
+      const { definitions, calls, imports } = collect(matches);
+      return {
+        entities: buildEntities(source, spec, definitions, calls),
+        imports,
+        hasErrors: tree.rootNode.hasError,
+      };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  dispose(): void {
+    this.parser.delete();
+  }
+}
+
+function collect(matches: QueryMatch[]): { definitions: Definition[]; calls: CallSite[]; imports: string[] } {
+  const definitions: Definition[] = [];
+  const calls: CallSite[] = [];
+  const imports: string[] = [];
+  const seen = new Set<number>();
+  for (const match of matches) {
+    let defNode: Node | undefined;
+    let kind: EntityKind | undefined;
+    let name: string | undefined;
+    let scope: string | undefined;
+    for (const capture of match.captures) {
+      const captureName = capture.name;
+      if (captureName.startsWith('definition.')) {
+        const k = captureName.slice('definition.'.length);
+        if (KIND_SET.has(k)) {
+          defNode = capture.node;
+          kind = k as EntityKind;
+        }
+      } else if (captureName === 'name') {
+        name = capture.node.text;
+      } else if (captureName === 'scope') {
+        scope = capture.node.text;
+      } else if (captureName === 'call.name') {
+        calls.push({ start: capture.node.startIndex, name: capture.node.text });
+      } else if (captureName === 'import.module') {
+        const module = capture.node.text.replace(/^["'<`]|["'>`]$/g, '').trim();
+        if (module) imports.push(module);
+      }
+    }
+    if (defNode && kind && name) {
+      // Several patterns may describe one node (e.g. exported and plain declarations): keep the first.
+      if (seen.has(defNode.id)) continue;
+      seen.add(defNode.id);
+      definitions.push({ node: defNode, kind, name, scope, start: defNode.startIndex, end: defNode.endIndex });
+    }
+  }
+  definitions.sort((a, b) => a.start - b.start || b.end - a.end);
+  calls.sort((a, b) => a.start - b.start);
+  return { definitions, calls, imports: [...new Set(imports)] };
+}
+
+/** Nests definitions by range (a stack sweep), attributes each call to its innermost definition. */
+function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], calls: CallSite[]): ExtractedEntity[] {
+  const entities: ExtractedEntity[] = [];
+  const callSets: Set<string>[] = [];
+  const stack: number[] = [];
+  let c = 0;
+  const flushCallsBefore = (position: number) => {
+    for (; c < calls.length && calls[c].start < position; c++) {
+      while (stack.length && defs[stack[stack.length - 1]].end <= calls[c].start) stack.pop();
+      if (stack.length) callSets[stack[stack.length - 1]].add(calls[c].name);
+    }
+  };
+  for (let i = 0; i < defs.length; i++) {
+    const def = defs[i];
+    flushCallsBefore(def.start);
+    while (stack.length && defs[stack[stack.length - 1]].end <= def.start) stack.pop();
+    const parent = stack.length ? stack[stack.length - 1] : -1;
+    const parentEntity = parent >= 0 ? entities[parent] : undefined;
+    let kind = def.kind;
+    if (kind === 'function' && parentEntity && TYPE_KINDS.has(parentEntity.kind)) kind = 'method';
+    const prefix = parentEntity ? parentEntity.qualifiedName : def.scope;
+    const { startRow, doc } = leadingParts(def.node, spec);
+    entities.push({
+      kind,
+      name: def.name,
+      qualifiedName: prefix ? `${prefix}${spec.separator}${def.name}` : def.name,
+      signature: signatureOf(source, def.node),
+      doc: spec.docStyle === 'python' ? pythonDocstring(def.node) || doc : doc,
+      startLine: startRow + 1,
+      endLine: def.node.endPosition.row + 1,
+      parent,
+      calls: [],
+      contentHash: hash('sha1', source.slice(def.start, def.end)).slice(0, 16),
+    });
+    callSets.push(new Set());
+    stack.push(i);
+  }
+  flushCallsBefore(Infinity);
+  for (let i = 0; i < entities.length; i++) entities[i].calls = [...callSets[i]];
+  return entities;
+}
+
+/**
+ * The entity's first line includes decorators and attributes written before it; its documentation is the
+ * block of comments directly above those.
+ */
+function leadingParts(node: Node, spec: LanguageSpec): { startRow: number; doc: string } {
+  let outer = node;
+  while (outer.parent && spec.wrappers.has(outer.parent.type)) outer = outer.parent;
+  let first = outer;
+  let sibling = outer.previousNamedSibling;
+  while (sibling && spec.attachments.has(sibling.type)) {
+    first = sibling;
+    sibling = sibling.previousNamedSibling;
+  }
+  const comments: string[] = [];
+  let row = first.startPosition.row;
+  while (sibling && spec.comments.has(sibling.type) && sibling.endPosition.row >= row - 1) {
+    comments.push(sibling.text);
+    row = sibling.startPosition.row;
+    sibling = sibling.previousNamedSibling;
+  }
+  // A comment that ends a line of code (`x = 1  # note`) documents that line, not the next definition.
+  if (comments.length && sibling && sibling.endPosition.row === row) comments.pop();
+  return { startRow: first.startPosition.row, doc: comments.length ? cleanComment(comments.reverse().join('\n')) : '' };
+}
+
+function pythonDocstring(node: Node): string {
+  const first = node.childForFieldName('body')?.firstNamedChild;
+  if (first?.type !== 'expression_statement') return '';
+  const literal = first.firstNamedChild;
+  return literal?.type === 'string' ? cleanDocstring(literal.text) : '';
+}
+
+/** The declaration up to its body, whitespace collapsed: `def get(self, key: str) -> int:`. */
+function signatureOf(source: string, node: Node): string {
+  const body = node.childForFieldName('body') ?? node.childForFieldName('value')?.childForFieldName('body');
+  // `const f = () => …`: the declarator starts at `f`, the signature at `const`.
+  const start = node.type === 'variable_declarator' && node.parent ? node.parent.startIndex : node.startIndex;
+  let end = body && body.startIndex > start ? body.startIndex : node.endIndex;
+  const newline = source.indexOf('\n', start);
+  if (!body && newline !== -1 && newline < end) end = newline;
+  const text = source.slice(start, Math.min(end, start + MAX_SIGNATURE_CHARS * 4));
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_SIGNATURE_CHARS);
+}

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { languageForPath } from '../src/core/indexing/languages';
+import { SourceParser } from '../src/core/indexing/parser';
+import type { FileExtraction } from '../src/core/types';
+
+/** The repository root, found from the compiled test's location (out/test/...). */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+
+export function fixturePath(...parts: string[]): string {
+  return path.join(REPO_ROOT, 'test', 'fixtures', ...parts);
+}
+
+let sharedParser: Promise<SourceParser> | undefined;
+
+/** Extracts a fixture file with the real grammar and query of its language. */
+export async function extractFixture(...parts: string[]): Promise<FileExtraction> {
+  const file = fixturePath(...parts);
+  const spec = languageForPath(file);
+  if (!spec) throw new Error(`no language for ${file}`);
+  sharedParser ??= SourceParser.create();
+  return (await sharedParser).extract(fs.readFileSync(file, 'utf8'), spec);
+}
+
+/** `kind qualifiedName start-end`, one line per entity: compact enough to compare whole files exactly. */
+export function entityLines(extraction: FileExtraction): string[] {
+  return extraction.entities.map((e) => `${e.kind} ${e.qualifiedName} ${e.startLine}-${e.endLine}`);
+}
+
+/** qualifiedName → sorted called names, for entities that call something. */
+export function callMap(extraction: FileExtraction): Record<string, string[]> {
+  const calls: Record<string, string[]> = {};
+  for (const e of extraction.entities) if (e.calls.length) calls[e.qualifiedName] = [...e.calls].sort();
+  return calls;
+}
+
+/** A fresh temporary directory, removed when the process exits. */
+export function tempDir(prefix = 'code-memory-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
