@@ -28,6 +28,17 @@ function copyRuntimeAssets(dist) {
   copyQueries(dist);
 }
 
+/**
+ * Bundles web-tree-sitter's CommonJS build: the ESM one relies on import.meta.url, which a CommonJS bundle
+ * empties (Parser.init then throws at run time). Exact match only: subpaths resolve as usual.
+ */
+const webTreeSitterCommonJs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--assets-only') {
@@ -46,9 +57,10 @@ async function main() {
     format: 'cjs',
     sourcemap: true,
     minify: args.includes('--production'),
-    external: ['vscode', 'better-sqlite3'],
-    // Resolves to the CommonJS build: the ESM one relies on import.meta.url, which a CommonJS bundle empties.
-    alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+    // better-sqlite3 cannot find its native binding from inside a bundle. The two asset lookups are the
+    // unbundled fallbacks of assets.ts: the bundle finds its copies in dist/ first.
+    external: ['vscode', 'better-sqlite3', 'tree-sitter-wasms/package.json', 'web-tree-sitter/tree-sitter.wasm'],
+    plugins: [webTreeSitterCommonJs],
     logLevel: 'warning',
   });
   copyRuntimeAssets(dist);

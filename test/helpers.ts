@@ -45,3 +45,12 @@ export function tempDir(prefix = 'code-memory-test-'): string {
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** Writes files (relative path → content) under a folder, creating folders as needed. */
+export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [relative, content] of Object.entries(files)) {
+    const file = path.join(root, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}

@@ -34,20 +34,24 @@ const SPECS: readonly LanguageSpec[] = [
   {
     id: 'javascript', extensions: ['.js', '.jsx', '.mjs', '.cjs'], grammar: 'tree-sitter-javascript.wasm',
     query: 'javascript.scm', separator: '.', docStyle: 'comment',
-    wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration']),
+    wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'expression_statement']),
     attachments: new Set(['decorator']), comments: C_COMMENTS,
   },
   {
     id: 'typescript', extensions: ['.ts', '.mts', '.cts'], grammar: 'tree-sitter-typescript.wasm',
     query: 'typescript.scm', separator: '.', docStyle: 'comment',
-    wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration']),
-    attachments: new Set(['decorator']), comments: C_COMMENTS,
+    wrappers: new Set([
+      'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',
+    ]),
+    attachments: new Set(['decorator', 'method_signature']), comments: C_COMMENTS,
   },
   {
     id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm', query: 'typescript.scm',
     separator: '.', docStyle: 'comment',
-    wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration']),
-    attachments: new Set(['decorator']), comments: C_COMMENTS,
+    wrappers: new Set([
+      'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',
+    ]),
+    attachments: new Set(['decorator', 'method_signature']), comments: C_COMMENTS,
   },
   {
     id: 'java', extensions: ['.java'], grammar: 'tree-sitter-java.wasm', query: 'java.scm',
@@ -57,18 +61,20 @@ const SPECS: readonly LanguageSpec[] = [
   {
     id: 'c', extensions: ['.c', '.h'], grammar: 'tree-sitter-c.wasm', query: 'c.scm',
     separator: '::', docStyle: 'comment',
-    wrappers: new Set(['declaration', 'type_definition']), attachments: new Set(), comments: C_COMMENTS,
+    wrappers: new Set(['declaration', 'field_declaration', 'type_definition']), attachments: new Set(),
+    comments: C_COMMENTS,
   },
   {
     id: 'cpp', extensions: ['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp'],
     grammar: 'tree-sitter-cpp.wasm', query: 'cpp.scm', separator: '::', docStyle: 'comment',
-    wrappers: new Set(['template_declaration', 'declaration', 'type_definition']),
+    wrappers: new Set(['template_declaration', 'declaration', 'field_declaration', 'type_definition']),
     attachments: new Set(), comments: C_COMMENTS,
   },
   {
     id: 'go', extensions: ['.go'], grammar: 'tree-sitter-go.wasm', query: 'go.scm',
     separator: '.', docStyle: 'comment',
-    wrappers: new Set(['type_declaration']), attachments: new Set(), comments: C_COMMENTS,
+    // No wrappers: go.scm captures a lone type_spec's whole type_declaration, and a grouped one alone.
+    wrappers: new Set(), attachments: new Set(), comments: C_COMMENTS,
   },
   {
     id: 'rust', extensions: ['.rs'], grammar: 'tree-sitter-rust.wasm', query: 'rust.scm',

@@ -19,6 +19,7 @@ const KIND_SET = new Set<string>(ENTITY_KINDS);
 export class ParseTimeoutError extends Error {}
 
 let runtimeReady: Promise<void> | undefined;
+let loadQueue: Promise<unknown> = Promise.resolve();
 
 /** `Parser.init` honours its options only on the first call in a process, so it happens once here. */
 function initRuntime(): Promise<void> {
@@ -67,11 +68,14 @@ export class SourceParser {
   load(spec: LanguageSpec): Promise<LoadedLanguage> {
     let entry = this.loaded.get(spec.grammar + spec.query);
     if (!entry) {
-      entry = (async () => {
+      // One load at a time: two grammars linking at once corrupt each other's symbol lookup
+      // ("bad export type for 'tree_sitter_…_external_scanner_create'").
+      entry = loadQueue.then(async () => {
         const language = await Language.load(grammarPath(spec.grammar));
         const query = new Query(language, fs.readFileSync(queryPath(spec.query), 'utf8'));
         return { language, query };
-      })();
+      });
+      loadQueue = entry.catch(() => undefined);
       this.loaded.set(spec.grammar + spec.query, entry);
     }
     return entry;
@@ -135,7 +139,8 @@ function collect(matches: QueryMatch[]): { definitions: Definition[]; calls: Cal
       } else if (captureName === 'name') {
         name = capture.node.text;
       } else if (captureName === 'scope') {
-        scope = capture.node.text;
+        // Several scopes in one match (`Outer::Inner::bar`) are joined with the language's separator later.
+        scope = scope === undefined ? capture.node.text : `${scope}\u0000${capture.node.text}`;
       } else if (captureName === 'call.name') {
         calls.push({ start: capture.node.startIndex, name: capture.node.text });
       } else if (captureName === 'import.module') {
@@ -175,7 +180,9 @@ function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], c
     const parentEntity = parent >= 0 ? entities[parent] : undefined;
     let kind = def.kind;
     if (kind === 'function' && parentEntity && TYPE_KINDS.has(parentEntity.kind)) kind = 'method';
-    const prefix = parentEntity ? parentEntity.qualifiedName : def.scope;
+    // An explicit scope nests inside the enclosing entity: `namespace geo { … Box<T>::area … }` → geo::Box::area.
+    const scope = def.scope?.split('\u0000').join(spec.separator);
+    const prefix = [parentEntity?.qualifiedName, scope].filter(Boolean).join(spec.separator);
     const { startRow, doc } = leadingParts(def.node, spec);
     entities.push({
       kind,
@@ -231,9 +238,14 @@ function pythonDocstring(node: Node): string {
 
 /** The declaration up to its body, whitespace collapsed: `def get(self, key: str) -> int:`. */
 function signatureOf(source: string, node: Node): string {
-  const body = node.childForFieldName('body') ?? node.childForFieldName('value')?.childForFieldName('body');
+  const body = node.childForFieldName('body') ??
+    (node.childForFieldName('value') ?? node.childForFieldName('right'))?.childForFieldName('body');
   // `const f = () => …`: the declarator starts at `f`, the signature at `const`.
-  const start = node.type === 'variable_declarator' && node.parent ? node.parent.startIndex : node.startIndex;
+  let start = node.type === 'variable_declarator' && node.parent ? node.parent.startIndex : node.startIndex;
+  // Decorators inside the node (`@dec class X`) are not part of the signature.
+  for (let child = node.firstNamedChild; child?.type === 'decorator'; child = child.nextNamedSibling) {
+    start = child.nextNamedSibling?.startIndex ?? start;
+  }
   let end = body && body.startIndex > start ? body.startIndex : node.endIndex;
   const newline = source.indexOf('\n', start);
   if (!body && newline !== -1 && newline < end) end = newline;

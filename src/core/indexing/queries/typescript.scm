@@ -1,24 +1,62 @@
-; TypeScript and TSX entities, calls and imports (TSX uses this file too: its grammar adds JSX nodes only).
+; TypeScript and TSX entities, calls and imports (TSX uses this file too: its grammar adds JSX nodes only,
+; so no pattern here may name a JSX node).
 ; Captures: @definition.<kind> is the entity's node, @name its name; @call.name the called name;
-; @import.module the module an import or require names. Exports, `declare` and `const` are wrappers
-; (languages.ts), so JSDoc above `export function f` still documents f.
+; @import.module the module an import or require names. Exports, `declare`, `const` and top-level
+; `namespace` statements are wrappers (languages.ts), so JSDoc above `export function f` still documents f.
+; Decorators of methods and overload signatures of methods are attachments: a method starts at its
+; first decorator or overload. Methods are functions nested in a class (the extractor renames them).
 
-; function f() {}  and  function* g() {}   @definition.function = declaration, @name = identifier
+; function f() {}  and  function* g() {}   @definition.function = the declaration, @name = its identifier
 (function_declaration
   name: (identifier) @name) @definition.function
 (generator_function_declaration
   name: (identifier) @name) @definition.function
 
-; declare function f(): void;  (ambient or overload signature)   @definition.function, @name
-(function_signature
-  name: (identifier) @name) @definition.function
+; declare function f(): void;  (also `export declare function`)   @definition.function = the signature, @name
+; Signatures outside `declare` are overloads of an implementation that follows; they are not entities.
+(ambient_declaration
+  (function_signature
+    name: (identifier) @name) @definition.function)
+
+; declare namespace N { function f(): void; }  and  declare module "m" { ... }   @definition.function, @name
+(ambient_declaration
+  (_
+    body: (statement_block
+      (function_signature
+        name: (identifier) @name) @definition.function)))
+
+; declare module "m" { export function f(): void; }   @definition.function, @name
+(ambient_declaration
+  (_
+    body: (statement_block
+      (export_statement
+        (function_signature
+          name: (identifier) @name) @definition.function))))
+
+; declare global { function f(): void; }   @definition.function, @name
+(ambient_declaration
+  (statement_block
+    (function_signature
+      name: (identifier) @name) @definition.function))
 
 ; const f = () => {}  and  const f = function () {}   @definition.function = the declarator, @name = f
 (variable_declarator
   name: (identifier) @name
   value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
 
-; class C {} / abstract class C {}   @definition.class, @name = type identifier
+; const Button = forwardRef((props, ref) => ...)  and  React.memo(function List() {...})
+; (React components wrapped by memo/forwardRef)   @definition.function = the declarator, @name = Button
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: [
+      (identifier) @_wrapper
+      (member_expression property: (property_identifier) @_wrapper)
+    ]
+    arguments: (arguments . [(arrow_function) (function_expression)]))
+  (#any-of? @_wrapper "memo" "forwardRef")) @definition.function
+
+; class C {}  and  abstract class C {}   @definition.class = the declaration, @name = its type identifier
 (class_declaration
   name: (type_identifier) @name) @definition.class
 (abstract_class_declaration
@@ -29,7 +67,12 @@
   name: (identifier) @name
   value: (class)) @definition.class
 
-; m() {} inside a class or object literal   @definition.function (becomes a method), @name = property name
+; static Inner = class {}  as a class field (a nested class)   @definition.class = the field, @name = Inner
+(public_field_definition
+  name: [(property_identifier) (private_property_identifier)] @name
+  value: (class)) @definition.class
+
+; m() {}  inside a class or an object literal   @definition.function (a method in a class), @name = its name
 (method_definition
   name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 
@@ -37,30 +80,32 @@
 (abstract_method_signature
   name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 
-; handler = () => {}  as a class field   @definition.function (becomes a method), @name
+; handler = () => {}  as a class field   @definition.function = the field (becomes a method), @name
 (public_field_definition
   name: [(property_identifier) (private_property_identifier)] @name
   value: [(arrow_function) (function_expression)]) @definition.function
 
-; interface I {}   @definition.interface, @name
+; interface I {}   @definition.interface = the declaration, @name = its type identifier
+; (its method signatures are not entities)
 (interface_declaration
   name: (type_identifier) @name) @definition.interface
 
-; enum E {}   @definition.enum, @name
+; enum E {}  and  const enum E {}   @definition.enum = the declaration, @name = its identifier
 (enum_declaration
   name: (identifier) @name) @definition.enum
 
-; namespace N {}  and  module N {}   @definition.module, @name (dotted names keep their dots)
+; namespace N {}  and  module N {}   @definition.module, @name (dotted names `A.B` keep their dots).
+; `declare module "m"` and `declare global` have no identifier: their contents belong to the enclosing scope.
 (internal_module
   name: [(identifier) (nested_identifier)] @name) @definition.module
 (module
   name: [(identifier) (nested_identifier)] @name) @definition.module
 
-; f(x)   @call.name = f
+; f(x)  and  f<T>(x)   @call.name = f
 (call_expression
   function: (identifier) @call.name)
 
-; obj.method(x)   @call.name = method
+; obj.method(x)  and  obj?.method(x)   @call.name = method (the receiver is not resolved statically)
 (call_expression
   function: (member_expression
     property: [(property_identifier) (private_property_identifier)] @call.name))
@@ -69,16 +114,31 @@
 (new_expression
   constructor: (identifier) @call.name)
 
-; import x from "m"   @import.module = m
+; new ns.C(x)   @call.name = C
+(new_expression
+  constructor: (member_expression
+    property: (property_identifier) @call.name))
+
+; import x from "m"  and  import "m"   @import.module = m
 (import_statement
   source: (string (string_fragment) @import.module))
 
-; export { x } from "m"   @import.module = m
+; import x = require("m")   @import.module = m
+(import_statement
+  (import_require_clause
+    source: (string (string_fragment) @import.module)))
+
+; export { x } from "m"  and  export * from "m"   @import.module = m
 (export_statement
   source: (string (string_fragment) @import.module))
 
-; require("m")   @import.module = m
+; require("m")   @import.module = m   (@_require only restricts the pattern)
 (call_expression
   function: (identifier) @_require
   arguments: (arguments . (string (string_fragment) @import.module))
   (#eq? @_require "require"))
+
+; import("m")  (dynamic import)   @import.module = m
+(call_expression
+  function: (import)
+  arguments: (arguments . (string (string_fragment) @import.module)))

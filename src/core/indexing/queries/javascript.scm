@@ -1,0 +1,112 @@
+; JavaScript (and JSX) entities, calls and imports. Mirrors typescript.scm without the TypeScript-only
+; nodes (interfaces, enums, namespaces, abstract classes, signatures), plus CommonJS assignments.
+; Captures: @definition.<kind> is the entity's node, @name its name; @call.name the called name;
+; @import.module the module an import or require names. Exports, `const`/`let`/`var` and expression
+; statements are wrappers (languages.ts), so JSDoc above `export function f` or `exports.f = ...` documents f.
+; Decorators are part of the class, method or field node in this grammar. Methods are functions nested in
+; a class (the extractor renames them).
+
+; function f() {}  and  function* g() {}   @definition.function = the declaration, @name = its identifier
+(function_declaration
+  name: (identifier) @name) @definition.function
+(generator_function_declaration
+  name: (identifier) @name) @definition.function
+
+; const f = () => {}  and  const f = function () {}   @definition.function = the declarator, @name = f
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+; const Button = forwardRef((props, ref) => ...)  and  React.memo(function List() {...})
+; (React components wrapped by memo/forwardRef)   @definition.function = the declarator, @name = Button
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: [
+      (identifier) @_wrapper
+      (member_expression property: (property_identifier) @_wrapper)
+    ]
+    arguments: (arguments . [(arrow_function) (function_expression)]))
+  (#any-of? @_wrapper "memo" "forwardRef")) @definition.function
+
+; exports.f = function () {}  and  module.exports.f = () => {}   @definition.function = the assignment,
+; @name = f   (@_exports only restricts the pattern)
+(assignment_expression
+  left: (member_expression
+    object: [
+      (identifier) @_exports
+      (member_expression property: (property_identifier) @_exports)
+    ]
+    property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression) (generator_function)]
+  (#eq? @_exports "exports")) @definition.function
+
+; Foo.prototype.bar = function () {}   @definition.method = the assignment, @name = bar, @scope = Foo
+(assignment_expression
+  left: (member_expression
+    object: (member_expression
+      object: (identifier) @scope
+      property: (property_identifier) @_prototype)
+    property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression) (generator_function)]
+  (#eq? @_prototype "prototype")) @definition.method
+
+; class C {}   @definition.class = the declaration, @name = its identifier
+(class_declaration
+  name: (identifier) @name) @definition.class
+
+; const C = class {}   @definition.class = the declarator, @name = C
+(variable_declarator
+  name: (identifier) @name
+  value: (class)) @definition.class
+
+; static Inner = class {}  as a class field (a nested class)   @definition.class = the field, @name = Inner
+(field_definition
+  property: [(property_identifier) (private_property_identifier)] @name
+  value: (class)) @definition.class
+
+; m() {}  inside a class or an object literal   @definition.function (a method in a class), @name = its name
+(method_definition
+  name: [(property_identifier) (private_property_identifier)] @name) @definition.function
+
+; handler = () => {}  as a class field   @definition.function = the field (becomes a method), @name
+(field_definition
+  property: [(property_identifier) (private_property_identifier)] @name
+  value: [(arrow_function) (function_expression)]) @definition.function
+
+; f(x)   @call.name = f
+(call_expression
+  function: (identifier) @call.name)
+
+; obj.method(x)  and  obj?.method(x)   @call.name = method (the receiver is not resolved statically)
+(call_expression
+  function: (member_expression
+    property: [(property_identifier) (private_property_identifier)] @call.name))
+
+; new C(x)   @call.name = C (constructing is a dependency on the class)
+(new_expression
+  constructor: (identifier) @call.name)
+
+; new ns.C(x)   @call.name = C
+(new_expression
+  constructor: (member_expression
+    property: (property_identifier) @call.name))
+
+; import x from "m"  and  import "m"   @import.module = m
+(import_statement
+  source: (string (string_fragment) @import.module))
+
+; export { x } from "m"  and  export * from "m"   @import.module = m
+(export_statement
+  source: (string (string_fragment) @import.module))
+
+; require("m")   @import.module = m   (@_require only restricts the pattern)
+(call_expression
+  function: (identifier) @_require
+  arguments: (arguments . (string (string_fragment) @import.module))
+  (#eq? @_require "require"))
+
+; import("m")  (dynamic import)   @import.module = m
+(call_expression
+  function: (import)
+  arguments: (arguments . (string (string_fragment) @import.module)))

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './schema';
+
+/** 'CMEM': marks our databases so `--db` pointing at someone else's SQLite file is refused, not altered. */
+const APPLICATION_ID = 0x434d454d;
+const BUSY_TIMEOUT_MS = 5000;
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** The database cannot be used as it is. The file is left exactly as it was found. */
+export class DatabaseError extends Error {}
+
+export interface OpenOptions {
+  /** Fail instead of creating the file (for commands that only read). */
+  mustExist?: boolean;
+}
+
+/**
+ * Opens (or creates) a Code Memory database: checks it is ours and intact before anything writes to it,
+ * then applies pending migrations in one transaction.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+  const exists = fs.existsSync(file);
+  if (!exists && options.mustExist) throw new DatabaseError(`no index at ${file}: run \`code-memory index\` first`);
+  if (exists) checkHeader(file);
+  else fs.mkdirSync(path.dirname(file), { recursive: true });
+
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: exists });
+  } catch (error) {
+    throw new DatabaseError(`cannot open ${file}: ${(error as Error).message}`);
+  }
+  try {
+    checkOwnership(db, file);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`${file} is not a usable Code Memory database: ${(error as Error).message}`);
+  }
+}
+
+/** Reads the header without SQLite: a damaged file must fail before SQLite or WAL setup touches it. */
+function checkHeader(file: string): void {
+  let header: Buffer;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      header = Buffer.alloc(SQLITE_HEADER.length);
+      const read = fs.readSync(fd, header, 0, header.length, 0);
+      if (read === 0) return; // an empty file is a valid, empty SQLite database
+      header = header.subarray(0, read);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    throw new DatabaseError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER) {
+    throw new DatabaseError(`${file} is not a SQLite database (corrupt or foreign file); it was left untouched`);
+  }
+}
+
+function checkOwnership(db: Database.Database, file: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId === APPLICATION_ID) {
+    // Reading the schema makes SQLite validate the first pages; damage there surfaces here.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return;
+  }
+  const tables = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+  if (appId !== 0 || tables > 0) {
+    throw new DatabaseError(`${file} is a SQLite database but not a Code Memory index; it was left untouched`);
+  }
+}
+
+function migrate(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new DatabaseError(`${file} was written by a newer Code Memory (schema ${version}); please upgrade`);
+  }
+  if (version === MIGRATIONS.length) return;
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+
+/**
+ * Where a workspace's index lives when no path is given: a per-user cache folder keyed by the workspace's
+ * real path, never inside the user's repository. CODE_MEMORY_CACHE_DIR overrides the cache folder.
+ */
+export function defaultDatabasePath(workspaceRoot: string): string {
+  let real = path.resolve(workspaceRoot);
+  try {
+    real = fs.realpathSync(real);
+  } catch {
+    // A folder that does not exist yet keys by its resolved path.
+  }
+  const key = createHash('sha1').update(real).digest('hex').slice(0, 16);
+  const name = path.basename(real).replace(/[^\w.-]+/g, '_') || 'root';
+  return path.join(cacheRoot(), `${name}-${key}`, 'index.db');
+}
+
+export function cacheRoot(): string {
+  if (process.env.CODE_MEMORY_CACHE_DIR) return process.env.CODE_MEMORY_CACHE_DIR;
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'code-memory');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'code-memory');
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'code-memory');
+}

@@ -1,0 +1,58 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Never edit a
+ * migration that has shipped: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: files, entities, calls, imports and the full-text index over entities.
+  `
+  CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,          -- relative to the workspace root, '/' separators
+    hash TEXT NOT NULL,                 -- sha1 of the bytes
+    size INTEGER NOT NULL,
+    mtime_ms INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    has_errors INTEGER NOT NULL DEFAULT 0,
+    indexed_at INTEGER NOT NULL
+  );
+  CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    parent_id INTEGER REFERENCES entities(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    start_line INTEGER NOT NULL,        -- 1-based, inclusive
+    end_line INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+  );
+  CREATE INDEX entities_file ON entities(file_id);
+  CREATE INDEX entities_parent ON entities(parent_id);
+  CREATE INDEX entities_name ON entities(name);
+  CREATE TABLE calls (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,                 -- the called name as written (last identifier)
+    target_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    PRIMARY KEY (entity_id, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX calls_name ON calls(name);
+  CREATE INDEX calls_target ON calls(target_id);
+  CREATE TABLE imports (
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    module TEXT NOT NULL,               -- as written: './util', 'os.path', 'stdio.h'
+    target_file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+    PRIMARY KEY (file_id, module)
+  ) WITHOUT ROWID;
+  CREATE INDEX imports_target ON imports(target_file_id);
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  -- Contentless: the text lives in entities; rowid = entities.id. Columns, in bm25 weight order:
+  -- name words, enclosing names, path words, signature and doc words.
+  CREATE VIRTUAL TABLE entities_fts USING fts5(
+    name, scope, path, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  `,
+];

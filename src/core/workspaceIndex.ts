@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import { processFile } from './indexing/fileProcessor';
+import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
+import { indexWorkspace, LAST_INDEXED_AT } from './indexing/indexer';
+import { languageForPath } from './indexing/languages';
+import { SourceParser } from './indexing/parser';
+import { resolveGraph } from './indexing/resolver';
+import type { SkipReason } from './indexing/walker';
+import { DEFAULT_MAX_FILE_BYTES, ExcludeMatcher } from './indexing/walker';
+import { CodeStore, emptyEffects } from './store/codeStore';
+import { openDatabase } from './store/database';
+import { defaultDatabasePath } from './store/location';
+import { LexicalSearch, type SearchOptions } from './search/lexicalSearch';
+import type { EntityHit } from './types';
+
+export interface WorkspaceIndexOptions {
+  /** Database file; default: the per-user cache location for this workspace. */
+  dbPath?: string;
+  /** Only open an index that exists (for read-only commands). */
+  mustExist?: boolean;
+  maxFileBytes?: number;
+}
+
+export interface ReindexResult {
+  path: string;
+  status: 'indexed' | 'unchanged' | 'removed' | 'skipped';
+  reason?: SkipReason;
+  /** Ids of the file's entities after the update. */
+  entityIds: number[];
+}
+
+export interface IndexStats {
+  workspace: string;
+  database: string;
+  files: number;
+  entities: number;
+  entitiesByKind: Record<string, number>;
+  filesByLanguage: Record<string, number>;
+  calls: number;
+  resolvedCalls: number;
+  imports: number;
+  resolvedImports: number;
+  databaseBytes: number;
+  lastIndexedAt: string | undefined;
+}
+
+/** Thrown for input the caller can fix (unknown file, unsupported language): the message says how. */
+export class InputError extends Error {}
+
+/**
+ * The code index of one workspace: walk, parse, store, link and search. The engine's entry point for
+ * the CLI, the extension and the tests alike.
+ */
+export class WorkspaceIndex {
+  readonly root: string;
+  readonly dbPath: string;
+  private readonly db: Database.Database;
+  private readonly store: CodeStore;
+  private readonly lexical: LexicalSearch;
+  private readonly maxFileBytes: number;
+  private parser: Promise<SourceParser> | undefined;
+
+  private constructor(root: string, dbPath: string, db: Database.Database, maxFileBytes: number) {
+    this.root = root;
+    this.dbPath = dbPath;
+    this.db = db;
+    this.store = new CodeStore(db);
+    this.lexical = new LexicalSearch(db);
+    this.maxFileBytes = maxFileBytes;
+  }
+
+  static open(workspaceRoot: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
+    const root = path.resolve(workspaceRoot);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(root);
+    } catch {
+      throw new InputError(`no such directory: ${workspaceRoot}`);
+    }
+    if (!stat.isDirectory()) throw new InputError(`not a directory: ${workspaceRoot}`);
+    const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
+    const db = openDatabase(dbPath, { mustExist: options.mustExist });
+    return new WorkspaceIndex(root, dbPath, db, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  }
+
+  /** Indexes the whole workspace; only files whose content changed are parsed. */
+  async indexRepository(options: IndexOptions = {}): Promise<IndexRunSummary> {
+    const summary = await indexWorkspace(this.store, this.root, { maxFileBytes: this.maxFileBytes, ...options });
+    if (summary.rowsWritten) this.lexical.invalidate();
+    return summary;
+  }
+
+  /**
+   * Brings one file up to date in a single transaction (after a save, a create or a delete). Parses on
+   * this thread: one file does not pay for a worker. `exclude` lets a caller apply the workspace's globs.
+   */
+  async reindexFile(filePath: string, options: { exclude?: readonly string[] } = {}): Promise<ReindexResult> {
+    const absolute = path.resolve(this.root, filePath);
+    const relative = path.relative(this.root, absolute).split(path.sep).join('/');
+    if (!relative || relative.startsWith('../') || path.isAbsolute(relative)) {
+      throw new InputError(`${filePath} is outside the workspace ${this.root}`);
+    }
+    const spec = languageForPath(absolute);
+    if (!spec) throw new InputError(`${filePath}: not a supported source file`);
+    const existing = this.store.file(relative);
+    const effects = emptyEffects();
+    const remove = (status: 'removed' | 'skipped', reason?: SkipReason): ReindexResult => {
+      if (existing) {
+        this.store.transaction(() => {
+          this.store.deleteFile(existing.id, effects);
+          resolveGraph(this.db, effects, false);
+        });
+        this.lexical.invalidate();
+      }
+      return { path: relative, status, reason, entityIds: [] };
+    };
+
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch {
+      return remove('removed');
+    }
+    if (options.exclude && new ExcludeMatcher(options.exclude).matches(relative)) return remove('skipped');
+    this.parser ??= SourceParser.create();
+    const outcome = await processFile(await this.parser, absolute, spec, this.maxFileBytes, existing?.hash);
+    const mtimeMs = Math.trunc(stat.mtimeMs);
+    if (outcome.status === 'skipped') return remove('skipped', outcome.reason);
+    if (outcome.status === 'unchanged') {
+      if (existing && (existing.size !== outcome.size || existing.mtimeMs !== mtimeMs)) {
+        this.store.transaction(() => this.store.touchFile(existing.id, outcome.size, mtimeMs));
+      }
+      return { path: relative, status: 'unchanged', entityIds: this.entityIds(relative) };
+    }
+    this.store.transaction(() => {
+      this.store.writeFile({
+        path: relative, hash: outcome.hash, size: outcome.size, mtimeMs, language: spec.id,
+        extraction: outcome.extraction,
+      }, effects);
+      resolveGraph(this.db, effects, false);
+      this.store.setMeta(LAST_INDEXED_AT, new Date().toISOString());
+    });
+    this.lexical.invalidate();
+    return { path: relative, status: 'indexed', entityIds: this.entityIds(relative) };
+  }
+
+  search(query: string, options?: SearchOptions): EntityHit[] {
+    return this.lexical.search(query, options);
+  }
+
+  stats(): IndexStats {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const grouped = (sql: string) => Object.fromEntries(
+      (this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+    let databaseBytes = 0;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        databaseBytes += fs.statSync(this.dbPath + suffix).size;
+      } catch {
+        // WAL files come and go with checkpoints.
+      }
+    }
+    return {
+      workspace: this.root,
+      database: this.dbPath,
+      files: one('SELECT count(*) AS n FROM files'),
+      entities: one('SELECT count(*) AS n FROM entities'),
+      entitiesByKind: grouped('SELECT kind AS k, count(*) AS n FROM entities GROUP BY kind ORDER BY n DESC'),
+      filesByLanguage: grouped('SELECT language AS k, count(*) AS n FROM files GROUP BY language ORDER BY n DESC'),
+      calls: one('SELECT count(*) AS n FROM calls'),
+      resolvedCalls: one('SELECT count(*) AS n FROM calls WHERE target_id IS NOT NULL'),
+      imports: one('SELECT count(*) AS n FROM imports'),
+      resolvedImports: one('SELECT count(*) AS n FROM imports WHERE target_file_id IS NOT NULL'),
+      databaseBytes,
+      lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
+    };
+  }
+
+  private entityIds(relative: string): number[] {
+    return (this.db.prepare('SELECT e.id FROM entities e JOIN files f ON f.id = e.file_id WHERE f.path = ? ORDER BY e.id')
+      .all(relative) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** The underlying connection, for tests and later subsystems that share the store. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  close(): void {
+    void this.parser?.then((p) => p.dispose());
+    this.parser = undefined;
+    if (this.db.open) this.db.close();
+  }
+}
