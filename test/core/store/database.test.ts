@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { DatabaseError, openDatabase } from '../../../src/core/store/database';
+import { MIGRATIONS } from '../../../src/core/store/schema';
+import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
+import { tempDir, writeTree } from '../../helpers';
+
+function expectUntouched(file: string, open: () => unknown, message: RegExp): void {
+  const before = fs.readFileSync(file);
+  const siblingsBefore = fs.readdirSync(path.dirname(file)).sort();
+  assert.throws(open, (error: Error) => error instanceof DatabaseError && message.test(error.message));
+  assert.deepEqual(fs.readFileSync(file), before, 'the file is byte-for-byte unchanged');
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), siblingsBefore, 'no -wal/-shm left behind');
+}
+
+test('store: a new database gets the current schema, WAL and our application id', () => {
+  const file = path.join(tempDir(), 'nested', 'index.db');
+  const db = openDatabase(file);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('application_id', { simple: true }), 0x434d454d);
+  db.close();
+  const again = openDatabase(file);
+  assert.equal(again.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  again.close();
+});
+
+test('store: a corrupt file is refused with a clear error and left untouched', () => {
+  const file = path.join(tempDir(), 'index.db');
+  fs.writeFileSync(file, Buffer.from('this is not a database, just some bytes that happen to be here\n'.repeat(100)));
+  expectUntouched(file, () => openDatabase(file), /not a SQLite database.*left untouched/);
+});
+
+test('store: damaged pages behind a valid header are refused and left untouched', () => {
+  const file = path.join(tempDir(), 'index.db');
+  openDatabase(file).close();
+  const bytes = fs.readFileSync(file);
+  // Keep the 100-byte header, scramble the schema page.
+  for (let i = 100; i < Math.min(bytes.length, 4096); i++) bytes[i] = (i * 7) & 0xff;
+  fs.writeFileSync(file, bytes);
+  expectUntouched(file, () => openDatabase(file), /not a usable Code Memory database|malformed|not a database/i);
+});
+
+test('store: another program\'s SQLite database is refused, not altered', () => {
+  const file = path.join(tempDir(), 'app.db');
+  const foreign = new Database(file);
+  foreign.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders (total) VALUES (9.5);");
+  foreign.close();
+  expectUntouched(file, () => openDatabase(file), /not a Code Memory index/);
+});
+
+test('store: a database from a newer version is refused', () => {
+  const file = path.join(tempDir(), 'index.db');
+  const db = openDatabase(file);
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  assert.throws(() => openDatabase(file), /newer Code Memory/);
+});
+
+test('store: mustExist reports a missing index instead of creating one', () => {
+  const file = path.join(tempDir(), 'missing.db');
+  assert.throws(() => openDatabase(file, { mustExist: true }), /no index at .*code-memory index/);
+  assert.equal(fs.existsSync(file), false);
+});
+
+test('store: a corrupt index never loses the indexed workspace files', () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def a():\n    pass\n' });
+  const file = path.join(tempDir(), 'index.db');
+  fs.writeFileSync(file, 'garbage');
+  assert.throws(() => WorkspaceIndex.open(root, { dbPath: file }), DatabaseError);
+  assert.equal(fs.readFileSync(path.join(root, 'a.py'), 'utf8'), 'def a():\n    pass\n');
+  assert.equal(fs.readFileSync(file, 'utf8'), 'garbage');
+});
