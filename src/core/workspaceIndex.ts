@@ -137,7 +137,7 @@ export class WorkspaceIndex {
     this.store.transaction(() => {
       this.store.writeFile({
         path: relative, hash: outcome.hash, size: outcome.size, mtimeMs, language: spec.id,
-        extraction: outcome.extraction,
+        extraction: outcome.extraction, searchTexts: outcome.searchTexts,
       }, effects);
       resolveGraph(this.db, effects, false);
       this.store.setMeta(LAST_INDEXED_AT, new Date().toISOString());

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { hash } from 'node:crypto';
 import type { FileExtraction } from '../types';
+import { entitySearchText, type EntitySearchText } from '../search/searchText';
 import type { LanguageSpec } from './languages';
 import type { SourceParser } from './parser';
 import type { SkipReason } from './walker';
@@ -17,7 +18,7 @@ const GENERATED_HEADER_LINES = 5;
 const GENERATED_MARKER = /@generated\b|\bdo not edit\b|\bauto-?generated\b|^\W*code generated\b/im;
 
 export type FileOutcome =
-  | { status: 'parsed'; hash: string; size: number; extraction: FileExtraction }
+  | { status: 'parsed'; hash: string; size: number; extraction: FileExtraction; searchTexts: EntitySearchText[] }
   | { status: 'unchanged'; hash: string; size: number }
   | { status: 'skipped'; reason: SkipReason; detail?: string };
 
@@ -48,7 +49,8 @@ export async function processFile(
   if (shape) return { status: 'skipped', reason: shape };
   try {
     const extraction = await parser.extract(source, spec);
-    return { status: 'parsed', hash: contentHash, size: bytes.length, extraction };
+    const searchTexts = extraction.entities.map(entitySearchText);
+    return { status: 'parsed', hash: contentHash, size: bytes.length, extraction, searchTexts };
   } catch (error) {
     return { status: 'skipped', reason: 'parse-failed', detail: (error as Error).message };
   }

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_FILE_BYTES, walkWorkspace } from './walker';
 import { ParsePool } from './workerPool';
 
 /** Parsed files written per transaction: short enough that workers never wait on the writer. */
-const FLUSH_FILES = 32;
+const FLUSH_FILES = 128;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
 export const LAST_INDEXED_AT = 'last_indexed_at';
@@ -38,6 +38,8 @@ export interface IndexRunSummary {
   seconds: number;
   /** Rows inserted, updated or deleted: 0 for a run over an unchanged tree. */
   rowsWritten: number;
+  /** Largest WASM heap of a parse worker (0 when nothing was parsed). */
+  peakWasmHeapBytes: number;
 }
 
 /** Indexes a whole workspace into the store, doing only the work its changes require. */
@@ -51,7 +53,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   const coldStart = stored.size === 0;
   const summary: IndexRunSummary = {
     files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
-    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0,
+    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0,
   };
 
   const toParse: WalkedFile[] = [];
@@ -120,7 +122,7 @@ async function parseAll(
   write: (work: () => void, linksChange?: boolean) => void,
   summary: IndexRunSummary,
 ): Promise<'done' | 'cancelled'> {
-  const pool = new ParsePool(options.workers);
+  const pool = new ParsePool({ languages: [...new Set(files.map((f) => f.language.id))] }, options.workers);
   const buffer: { file: WalkedFile; outcome: FileOutcome }[] = [];
   let done = 0;
   const flush = () => {
@@ -159,6 +161,7 @@ async function parseAll(
     flush();
     return cancelled ? 'cancelled' : 'done';
   } finally {
+    summary.peakWasmHeapBytes = pool.peakWasmHeapBytes;
     await pool.close();
   }
 }
@@ -176,7 +179,7 @@ function applyOutcome(
     case 'parsed': {
       const update: FileUpdate = {
         path: file.path, hash: outcome.hash, size: file.size, mtimeMs: file.mtimeMs,
-        language: file.language.id, extraction: outcome.extraction,
+        language: file.language.id, extraction: outcome.extraction, searchTexts: outcome.searchTexts,
       };
       store.writeFile(update, effects);
       summary.indexed++;

@@ -1,11 +1,15 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { processFile } from './fileProcessor';
 import { languageById } from './languages';
-import { SourceParser } from './parser';
-import type { ParseRequest, ParseResponse } from './workerPool';
+import { SourceParser, wasmHeapBytes } from './parser';
+import type { ParseRequest, ParseResponse, WorkerSetup } from './workerPool';
 
-/** One parse worker: a parser of its own, grammars loaded as files ask for them. */
-const parserReady = SourceParser.create();
+/** One parse worker: a parser of its own with every grammar the run needs loaded up front. */
+const parserReady = (async () => {
+  const parser = await SourceParser.create();
+  for (const id of (workerData as WorkerSetup).languages) await parser.load(languageById(id));
+  return parser;
+})();
 
 parentPort!.on('message', async (request: ParseRequest) => {
   let response: ParseResponse;
@@ -13,9 +17,13 @@ parentPort!.on('message', async (request: ParseRequest) => {
     const parser = await parserReady;
     const outcome = await processFile(parser, request.absolutePath, languageById(request.language),
       request.maxFileBytes, request.knownHash);
-    response = { id: request.id, outcome };
+    response = { id: request.id, outcome, wasmHeapBytes: wasmHeapBytes() };
   } catch (error) {
-    response = { id: request.id, outcome: { status: 'skipped', reason: 'parse-failed', detail: (error as Error).message } };
+    response = {
+      id: request.id,
+      outcome: { status: 'skipped', reason: 'parse-failed', detail: (error as Error).message },
+      wasmHeapBytes: wasmHeapBytes(),
+    };
   }
   parentPort!.postMessage(response);
 });

@@ -19,12 +19,19 @@ const KIND_SET = new Set<string>(ENTITY_KINDS);
 export class ParseTimeoutError extends Error {}
 
 let runtimeReady: Promise<void> | undefined;
+/** Emscripten adopts the options object as its Module and keeps HEAP8 on it current as memory grows. */
+const runtimeModule: { locateFile: () => string; HEAP8?: Int8Array } = { locateFile: () => runtimeWasmPath() };
 let loadQueue: Promise<unknown> = Promise.resolve();
 
 /** `Parser.init` honours its options only on the first call in a process, so it happens once here. */
 function initRuntime(): Promise<void> {
-  runtimeReady ??= Parser.init({ locateFile: () => runtimeWasmPath() } as object);
+  runtimeReady ??= Parser.init(runtimeModule as object);
   return runtimeReady;
+}
+
+/** Size of this thread's WASM heap. It never shrinks: the largest file parsed sets the high-water mark. */
+export function wasmHeapBytes(): number {
+  return runtimeModule.HEAP8?.byteLength ?? 0;
 }
 
 interface LoadedLanguage {

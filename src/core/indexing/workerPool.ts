@@ -15,10 +15,16 @@ export interface ParseRequest {
 export interface ParseResponse {
   id: number;
   outcome: FileOutcome;
+  wasmHeapBytes: number;
+}
+
+export interface WorkerSetup {
+  /** Grammars to load before the first parse: loading one between parses costs far more (V8 re-tiers the code). */
+  languages: LanguageId[];
 }
 
 /** Requests queued per worker: enough that a worker never waits for the main thread, few enough to cancel fast. */
-const IN_FLIGHT_PER_WORKER = 4;
+const IN_FLIGHT_PER_WORKER = 16;
 
 interface Slot {
   worker: Worker;
@@ -35,8 +41,13 @@ export class ParsePool {
   private readonly queue: ParseRequest[] = [];
   private nextId = 1;
   private closed = false;
+  /** Largest WASM heap any worker reported. */
+  peakWasmHeapBytes = 0;
 
-  constructor(private readonly size = Math.max(1, os.availableParallelism())) {}
+  constructor(
+    private readonly setup: WorkerSetup,
+    private readonly size = Math.max(1, os.availableParallelism()),
+  ) {}
 
   get capacity(): number {
     return this.size * IN_FLIGHT_PER_WORKER;
@@ -76,10 +87,11 @@ export class ParsePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(path.join(__dirname, 'parseWorker.js'));
+    const worker = new Worker(path.join(__dirname, 'parseWorker.js'), { workerData: this.setup });
     const slot: Slot = { worker, inFlight: new Set() };
     worker.on('message', (response: ParseResponse) => {
       slot.inFlight.delete(response.id);
+      this.peakWasmHeapBytes = Math.max(this.peakWasmHeapBytes, response.wasmHeapBytes);
       this.settle(response.id, response.outcome);
       this.dispatch();
     });

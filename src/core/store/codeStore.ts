@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { EntityKind, ExtractedEntity, FileExtraction, LanguageId } from '../types';
-import { indexableText, pathWords, splitIdentifier } from '../text/identifiers';
+import type { EntityKind, FileExtraction, LanguageId } from '../types';
+import { pathWords } from '../text/identifiers';
+import type { EntitySearchText } from '../search/searchText';
 
 export interface FileRow {
   id: number;
@@ -32,6 +33,8 @@ export interface FileUpdate {
   mtimeMs: number;
   language: LanguageId;
   extraction: FileExtraction;
+  /** Full-text columns, one per entity, in the same order. */
+  searchTexts: EntitySearchText[];
 }
 
 /** What a write changed, so resolution can revisit only the affected calls. */
@@ -128,8 +131,9 @@ export class CodeStore {
       fileId = Number(this.s.insertFile.run(row).lastInsertRowid);
       effects.fileSetChanged = true;
     }
-    this.writeEntities(fileId, update.path, update.extraction.entities, effects);
-    this.writeImports(fileId, update.extraction.imports, effects);
+    // A new file has nothing stored to diff against: skip the lookups (most of a cold index).
+    this.writeEntities(fileId, update, existing !== undefined, effects);
+    this.writeImports(fileId, update.extraction.imports, existing !== undefined, effects);
   }
 
   /** Removes a file and everything extracted from it. Call inside a transaction. */
@@ -142,8 +146,9 @@ export class CodeStore {
     effects.fileSetChanged = true;
   }
 
-  private writeEntities(fileId: number, filePath: string, entities: ExtractedEntity[], effects: WriteEffects): void {
-    const old = this.s.entitiesOfFile.all(fileId) as EntityRow[];
+  private writeEntities(fileId: number, update: FileUpdate, hadRows: boolean, effects: WriteEffects): void {
+    const { entities } = update.extraction;
+    const old = hadRows ? this.s.entitiesOfFile.all(fileId) as EntityRow[] : [];
     const oldByKey = new Map<string, EntityRow>();
     const oldCount = new Map<string, number>();
     for (const row of old) {
@@ -154,9 +159,10 @@ export class CodeStore {
     }
     const newCount = new Map<string, number>();
     const ids: number[] = [];
-    const words = pathWords(filePath);
+    const words = pathWords(update.path);
     let callsChanged = false;
-    for (const entity of entities) {
+    for (let i = 0; i < entities.length; i++) {
+      const entity = entities[i];
       const base = `${entity.kind}\0${entity.qualifiedName}`;
       const n = newCount.get(base) ?? 0;
       newCount.set(base, n + 1);
@@ -176,7 +182,7 @@ export class CodeStore {
         }
         if (previous.signature !== entity.signature || previous.doc !== entity.doc) {
           this.s.deleteFts.run(previous.id);
-          this.insertFts(previous.id, entity, words);
+          this.insertFts(previous.id, update.searchTexts[i], words);
         }
         if (previous.content_hash !== entity.contentHash) {
           this.s.deleteCalls.run(previous.id);
@@ -187,7 +193,7 @@ export class CodeStore {
         const id = Number(this.s.insertEntity.run(fileId, parentId, entity.kind, entity.name, entity.qualifiedName,
           entity.signature, entity.doc, entity.startLine, entity.endLine, entity.contentHash).lastInsertRowid);
         ids.push(id);
-        this.insertFts(id, entity, words);
+        this.insertFts(id, update.searchTexts[i], words);
         this.insertCalls(id, entity.calls);
         effects.names.add(entity.name);
         callsChanged = true;
@@ -202,25 +208,20 @@ export class CodeStore {
     if (callsChanged) effects.files.add(fileId);
   }
 
-  private insertFts(id: number, entity: ExtractedEntity, pathText: string): void {
-    const scope = entity.qualifiedName.slice(0, Math.max(0, entity.qualifiedName.length - entity.name.length));
-    this.s.insertFts.run(
-      id,
-      `${entity.name.toLowerCase()} ${splitIdentifier(entity.name).join(' ')}`,
-      indexableText(scope),
-      pathText,
-      indexableText(`${entity.signature}\n${entity.doc}`),
-    );
+  private insertFts(id: number, text: EntitySearchText, pathText: string): void {
+    this.s.insertFts.run(id, text.name, text.scope, pathText, text.body);
   }
 
   private insertCalls(entityId: number, names: string[]): void {
     for (const name of names) this.s.insertCall.run(entityId, name);
   }
 
-  private writeImports(fileId: number, modules: string[], effects: WriteEffects): void {
-    const old = (this.s.importsOfFile.all(fileId) as { module: string }[]).map((r) => r.module);
-    if (old.length === modules.length && old.every((m) => modules.includes(m))) return;
-    this.s.deleteImports.run(fileId);
+  private writeImports(fileId: number, modules: string[], hadRows: boolean, effects: WriteEffects): void {
+    if (hadRows) {
+      const old = (this.s.importsOfFile.all(fileId) as { module: string }[]).map((r) => r.module);
+      if (old.length === modules.length && old.every((m) => modules.includes(m))) return;
+      this.s.deleteImports.run(fileId);
+    }
     for (const module of modules) this.s.insertImport.run(fileId, module);
     effects.files.add(fileId);
   }

@@ -38,7 +38,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (entity_id, name)
   ) WITHOUT ROWID;
   CREATE INDEX calls_name ON calls(name);
-  CREATE INDEX calls_target ON calls(target_id);
+  CREATE INDEX calls_target ON calls(target_id) WHERE target_id IS NOT NULL;
   CREATE TABLE imports (
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     module TEXT NOT NULL,               -- as written: './util', 'os.path', 'stdio.h'
