@@ -131,7 +131,6 @@ async function parseAll(
     write(() => {
       for (const { file, outcome } of batch) applyOutcome(store, file, outcome, stored, effects, summary);
     }, batch.some(({ outcome }) => outcome.status !== 'unchanged'));
-    options.onProgress?.({ phase: 'parsing', done, total: files.length });
   };
   try {
     let next = 0;
@@ -150,6 +149,7 @@ async function parseAll(
             active--;
             done++;
             buffer.push({ file, outcome });
+            options.onProgress?.({ phase: 'parsing', done, total: files.length });
             if (buffer.length >= FLUSH_FILES) flush();
             launch();
           });
