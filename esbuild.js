@@ -47,6 +47,7 @@ async function main() {
   }
   const dist = path.join(__dirname, 'dist');
   const entryPoints = { cli: 'src/cli/main.ts', parseWorker: 'src/core/indexing/parseWorker.ts' };
+  // The VS Code front end (dist/extension.js) joins the bundle once src/extension.ts exists.
   if (fs.existsSync(path.join(__dirname, 'src', 'extension.ts'))) entryPoints.extension = 'src/extension.ts';
   await esbuild.build({
     entryPoints,
@@ -56,7 +57,6 @@ async function main() {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    minify: args.includes('--production'),
     // better-sqlite3 cannot find its native binding from inside a bundle. The two asset lookups are the
     // unbundled fallbacks of assets.ts: the bundle finds its copies in dist/ first.
     external: ['vscode', 'better-sqlite3', 'tree-sitter-wasms/package.json', 'web-tree-sitter/tree-sitter.wasm'],

@@ -130,7 +130,7 @@ async function parseAll(
     const batch = buffer.splice(0);
     write(() => {
       for (const { file, outcome } of batch) applyOutcome(store, file, outcome, stored, effects, summary);
-    }, batch.some(({ outcome }) => outcome.status !== 'unchanged'));
+    }, batch.some(({ file, outcome }) => outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path))));
   };
   try {
     let next = 0;

@@ -80,7 +80,7 @@ interface ImportRow {
 /** Returns the files whose import targets changed (their calls must be re-resolved). */
 function resolveImports(db: Database.Database, effects: WriteEffects, full: boolean): Set<number> {
   const changed = new Set<number>();
-  if (!full && !effects.fileSetChanged && effects.files.size === 0) return changed;
+  if (!full && !effects.fileSetChanged && effects.importFiles.size === 0) return changed;
   const files = db.prepare('SELECT id, path FROM files').all() as { id: number; path: string }[];
   const index = new PathIndex(files);
   const select = `SELECT i.file_id, i.module, i.target_file_id, f.path, f.language
@@ -88,7 +88,7 @@ function resolveImports(db: Database.Database, effects: WriteEffects, full: bool
   // A new or removed file can change what any import names; otherwise only rewritten files need a look.
   const rows = (full || effects.fileSetChanged
     ? db.prepare(select).all()
-    : db.prepare(`${select} WHERE i.file_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify([...effects.files]))
+    : db.prepare(`${select} WHERE i.file_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify([...effects.importFiles]))
   ) as ImportRow[];
   const update = db.prepare('UPDATE imports SET target_file_id = ? WHERE file_id = ? AND module = ?');
   for (const row of rows) {
@@ -147,8 +147,12 @@ function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolea
   }
 
   const imported = new Map<number, Set<number>>();
-  const importRows = db.prepare('SELECT file_id, target_file_id FROM imports WHERE target_file_id IS NOT NULL')
-    .all() as { file_id: number; target_file_id: number }[];
+  const importSelect = 'SELECT file_id, target_file_id FROM imports WHERE target_file_id IS NOT NULL';
+  const importRows = (full
+    ? db.prepare(importSelect).all()
+    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify([...new Set(rows.map((r) => r.file_id))]))
+  ) as { file_id: number; target_file_id: number }[];
   for (const r of importRows) {
     let set = imported.get(r.file_id);
     if (!set) imported.set(r.file_id, (set = new Set()));

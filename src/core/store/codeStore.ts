@@ -41,14 +41,16 @@ export interface FileUpdate {
 export interface WriteEffects {
   /** Names of entities that appeared or disappeared: calls to these names may now resolve differently. */
   names: Set<string>;
-  /** Files whose calls or imports were rewritten. */
+  /** Files whose calls were rewritten: their calls need resolving. */
   files: Set<number>;
+  /** Files whose import list changed: their imports need resolving (and then their calls). */
+  importFiles: Set<number>;
   /** True when files appeared or disappeared: import paths may now resolve differently. */
   fileSetChanged: boolean;
 }
 
 export function emptyEffects(): WriteEffects {
-  return { names: new Set(), files: new Set(), fileSetChanged: false };
+  return { names: new Set(), files: new Set(), importFiles: new Set(), fileSetChanged: false };
 }
 
 interface EntityRow {
@@ -223,7 +225,7 @@ export class CodeStore {
       this.s.deleteImports.run(fileId);
     }
     for (const module of modules) this.s.insertImport.run(fileId, module);
-    effects.files.add(fileId);
+    effects.importFiles.add(fileId);
   }
 
   meta(key: string): string | undefined {

@@ -41,6 +41,16 @@
   right: [(arrow_function) (function_expression) (generator_function)]
   (#eq? @_exports "exports")) @definition.function
 
+; module.exports = function name () {}   @definition.function = the assignment, @name = the function's own name
+(assignment_expression
+  left: (member_expression
+    object: (identifier) @_module
+    property: (property_identifier) @_exports)
+  right: (function_expression
+    name: (identifier) @name)
+  (#eq? @_module "module")
+  (#eq? @_exports "exports")) @definition.function
+
 ; Foo.prototype.bar = function () {}   @definition.method = the assignment, @name = bar, @scope = Foo
 (assignment_expression
   left: (member_expression

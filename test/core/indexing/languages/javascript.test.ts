@@ -52,3 +52,19 @@ test('javascript: docs and signatures', async () => {
   assert.equal(byName.get('CartPage')?.signature, 'class CartPage extends React.Component');
   assert.equal(byName.get('Cart.total')?.signature, 'total = () =>');
 });
+
+test('javascript: CommonJS exports, named function expressions included', async () => {
+  const extraction = await extractFixture('languages', 'javascript', 'commonjs.js');
+  assert.deepEqual(entityLines(extraction), [
+    'function defineFunction 5-9',
+    'function helper 11-11',
+    'function validate 13-15',
+  ]);
+  assert.deepEqual(callMap(extraction), {
+    defineFunction: ['function', 'validate'],
+    helper: ['validate'],
+    validate: ['TypeError'],
+  });
+  assert.deepEqual(extraction.imports, ['../util']);
+  assert.equal(extraction.entities[0].doc, 'Registers a user-defined function.');
+});

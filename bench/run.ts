@@ -1,0 +1,266 @@
+/**
+ * `npm run bench`: indexing speed, incremental cost, search latency and retrieval quality on real code,
+ * every ratio measured against its baseline in the same run. Prints a Markdown report and records it in
+ * bench/RESULTS.md (newest first).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { classifyText } from '../src/core/indexing/fileProcessor';
+import type { LanguageSpec } from '../src/core/indexing/languages';
+import { SourceParser, wasmHeapBytes } from '../src/core/indexing/parser';
+import { walkWorkspace } from '../src/core/indexing/walker';
+import { WorkspaceIndex } from '../src/core/workspaceIndex';
+import { ensureCorpus } from './corpus';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REINDEX_SAMPLES = 200;
+const REINDEX_MAX_LINES = 2000;
+const SEARCH_QUERIES = 200;
+const QUALITY_SAMPLES = 1000;
+const MB = 1024 * 1024;
+
+interface SourceFile {
+  relative: string;
+  text: string;
+  bytes: number;
+  lines: number;
+  language: LanguageSpec;
+}
+
+const report: string[] = [];
+function line(text = ''): void {
+  report.push(text);
+  console.log(text);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function seconds(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+/** The files the indexer parses: supported, within the size limit, not binary, minified or generated. */
+function loadSources(corpus: string): SourceFile[] {
+  return walkWorkspace(corpus).files.flatMap((file) => {
+    const buffer = fs.readFileSync(file.absolutePath);
+    const text = buffer.toString('utf8');
+    if (buffer.subarray(0, 8000).includes(0) || classifyText(text)) return [];
+    return [{ relative: file.path, text, bytes: buffer.length, lines: text.split('\n').length, language: file.language }];
+  });
+}
+
+async function parseOnlyOneThread(files: SourceFile[]) {
+  const parser = await SourceParser.create();
+  for (const language of new Set(files.map((f) => f.language))) await parser.load(language);
+  const heapAt: number[] = [];
+  const checkpoints = new Set([0.1, 0.5, 1].map((f) => Math.max(0, Math.ceil(files.length * f) - 1)));
+  const start = performance.now();
+  for (let i = 0; i < files.length; i++) {
+    await parser.parseOnly(files[i].text, files[i].language);
+    if (checkpoints.has(i)) heapAt.push(wasmHeapBytes());
+  }
+  const elapsed = seconds(start);
+  parser.dispose();
+  return { seconds: elapsed, heapAt };
+}
+
+/** Two threads that only parse: what two cores of this machine can do at best, whatever the indexer does. */
+async function parseOnlyTwoThreads(files: SourceFile[]): Promise<number> {
+  const groups: SourceFile[][] = [[], []];
+  const load = [0, 0];
+  for (const file of [...files].sort((a, b) => b.bytes - a.bytes)) {
+    const g = load[0] <= load[1] ? 0 : 1;
+    groups[g].push(file);
+    load[g] += file.bytes;
+  }
+  const workers = groups.map((group) => new Worker(path.join(__dirname, 'parseOnlyWorker.js'), {
+    workerData: { files: group.map((f) => ({ text: f.text, language: f.language.id })) },
+  }));
+  const next = (w: Worker) => new Promise<void>((resolve, reject) => {
+    w.once('message', () => resolve());
+    w.once('error', reject);
+  });
+  await Promise.all(workers.map(next));
+  const start = performance.now();
+  const done = workers.map(next);
+  for (const w of workers) w.postMessage('go');
+  await Promise.all(done);
+  const elapsed = seconds(start);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return elapsed;
+}
+
+/** Inserts a blank line in the middle: every entity below it moves, as after a typical edit. */
+function editInMiddle(text: string): string {
+  const lines = text.split('\n');
+  lines.splice(Math.floor(lines.length / 2), 0, '');
+  return lines.join('\n');
+}
+
+interface QualityQuery {
+  id: number;
+  query: string;
+  language: string;
+}
+
+function qualityQueries(index: WorkspaceIndex): QualityQuery[] {
+  const rows = index.database.prepare(`
+    SELECT e.id, e.name, e.doc, f.language FROM entities e JOIN files f ON f.id = e.file_id
+    WHERE e.kind IN ('function', 'method') AND e.doc != '' ORDER BY e.id`).all() as
+    { id: number; name: string; doc: string; language: string }[];
+  const queries: QualityQuery[] = [];
+  for (const row of rows) {
+    const sentence = row.doc.split(/(?<=[.!?])\s+|\n\s*\n/)[0].replace(/\s+/g, ' ').trim();
+    const escaped = row.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const query = sentence.replace(new RegExp(`\\b${escaped}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+    if (query.split(' ').filter((w) => /\w/.test(w)).length >= 3) queries.push({ id: row.id, query, language: row.language });
+  }
+  const step = Math.max(1, Math.floor(queries.length / QUALITY_SAMPLES));
+  return queries.filter((_, i) => i % step === 0).slice(0, QUALITY_SAMPLES);
+}
+
+function measureQuality(index: WorkspaceIndex, queries: QualityQuery[]) {
+  const byLanguage = new Map<string, { n: number; hit1: number; hit10: number; rr: number }>();
+  const total = { n: 0, hit1: 0, hit10: 0, rr: 0 };
+  for (const q of queries) {
+    const rank = index.search(q.query, { limit: 10 }).findIndex((h) => h.id === q.id) + 1;
+    for (const bucket of [total, byLanguage.get(q.language) ?? byLanguage.set(q.language, { n: 0, hit1: 0, hit10: 0, rr: 0 }).get(q.language)!]) {
+      bucket.n++;
+      if (rank === 1) bucket.hit1++;
+      if (rank >= 1) {
+        bucket.hit10++;
+        bucket.rr += 1 / rank;
+      }
+    }
+  }
+  return { total, byLanguage };
+}
+
+function searchQueries(index: WorkspaceIndex, quality: QualityQuery[]): string[] {
+  const names = index.database.prepare(
+    "SELECT name FROM entities WHERE kind IN ('function', 'method', 'class') AND length(name) > 6 ORDER BY id").all() as { name: string }[];
+  const step = Math.max(1, Math.floor(names.length / (SEARCH_QUERIES / 2)));
+  const identifierQueries = names.filter((_, i) => i % step === 0).slice(0, SEARCH_QUERIES / 2)
+    .map((r) => r.name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase());
+  return [...identifierQueries, ...quality.slice(0, SEARCH_QUERIES - identifierQueries.length).map((q) => q.query)];
+}
+
+function recordResults(markdown: string): void {
+  const file = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+  const marker = '<!-- runs: newest first -->';
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmark results\n\n${marker}\n`;
+  const [head, rest = ''] = existing.split(marker);
+  fs.writeFileSync(file, `${head}${marker}\n\n${markdown}\n${rest.replace(/^\n+/, '\n')}`);
+}
+
+async function main(): Promise<void> {
+  const corpus = ensureCorpus(REPO_ROOT);
+  const files = loadSources(corpus);
+  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  const languages = new Map<string, { files: number; bytes: number }>();
+  for (const f of files) {
+    const entry = languages.get(f.language.id) ?? { files: 0, bytes: 0 };
+    entry.files++;
+    entry.bytes += f.bytes;
+    languages.set(f.language.id, entry);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  line(`## ${date} — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}`);
+  line();
+  line(`Corpus: ${files.length} files, ${(totalBytes / MB).toFixed(1)} MB (` +
+    [...languages].map(([id, l]) => `${id} ${(l.bytes / MB).toFixed(1)} MB`).join(', ') + ').');
+  line();
+
+  const one = await parseOnlyOneThread(files);
+  const parseOneMBs = totalBytes / MB / one.seconds;
+  const twoSeconds = await parseOnlyTwoThreads(files);
+  const parseTwoMBs = totalBytes / MB / twoSeconds;
+
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-bench-'));
+  const index = WorkspaceIndex.open(corpus, { dbPath: path.join(dbDir, 'index.db') });
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 25);
+  const cold = await index.indexRepository();
+  clearInterval(sampler);
+  const stats = index.stats();
+  const coldMBs = totalBytes / MB / cold.seconds;
+  const again = await index.indexRepository();
+
+  line('| Indexing | value |');
+  line('|---|---|');
+  line(`| parse only, 1 thread (grammars preloaded) | ${parseOneMBs.toFixed(2)} MB/s (${one.seconds.toFixed(2)} s) |`);
+  line(`| parse only, 2 threads (this machine's ceiling) | ${parseTwoMBs.toFixed(2)} MB/s — ${(parseTwoMBs / parseOneMBs).toFixed(2)}× one thread |`);
+  line(`| **cold index** (walk, parse, extract, SQLite, link) | **${coldMBs.toFixed(2)} MB/s**, ${(cold.indexed / cold.seconds).toFixed(0)} files/s (${cold.seconds.toFixed(2)} s) |`);
+  line(`| **cold index ÷ parse-only 1 thread** (goal ≥ 1.2) | **${(coldMBs / parseOneMBs).toFixed(2)}** |`);
+  line(`| cold index ÷ parse-only 2 threads | ${(coldMBs / parseTwoMBs).toFixed(2)} |`);
+  line(`| re-index unchanged tree (goal ≤ 5%) | ${(again.seconds * 1000).toFixed(0)} ms = ${((again.seconds / cold.seconds) * 100).toFixed(1)}% of cold, ${again.rowsWritten} rows written |`);
+  line(`| entities / call edges (resolved) / imports (resolved) | ${stats.entities} / ${stats.calls} (${stats.resolvedCalls}) / ${stats.imports} (${stats.resolvedImports}) |`);
+  line(`| peak RSS while indexing (main + 2 workers) | ${(peakRss / MB).toFixed(0)} MB |`);
+  line(`| WASM heap: worker peak; 1-thread run at 10% / 50% / 100% of files | ${(cold.peakWasmHeapBytes / MB).toFixed(0)} MB; ${one.heapAt.map((b) => (b / MB).toFixed(0)).join(' / ')} MB |`);
+  line(`| database size vs source | ${(stats.databaseBytes / MB).toFixed(1)} MB = ${(stats.databaseBytes / totalBytes).toFixed(2)}× |`);
+  line();
+
+  /** Edits a file, times its reindex, then puts it back (and reindexes it, untimed). */
+  const timedEdit = async (f: SourceFile): Promise<number> => {
+    const absolute = path.join(corpus, f.relative);
+    fs.writeFileSync(absolute, editInMiddle(f.text));
+    const start = performance.now();
+    await index.reindexFile(f.relative);
+    const elapsed = performance.now() - start;
+    fs.writeFileSync(absolute, f.text);
+    await index.reindexFile(f.relative);
+    return elapsed;
+  };
+  // The first save in a language loads its grammar: measured on its own, then the steady state.
+  const firstUseMs: number[] = [];
+  const candidates = files.filter((f) => f.lines <= REINDEX_MAX_LINES);
+  for (const language of new Set(candidates.map((f) => f.language))) {
+    firstUseMs.push(await timedEdit(candidates.find((f) => f.language === language)!));
+  }
+  const step = Math.max(1, Math.floor(candidates.length / REINDEX_SAMPLES));
+  const sample = candidates.filter((_, i) => i % step === 0).slice(0, REINDEX_SAMPLES);
+  const reindexMs: number[] = [];
+  for (const f of sample) reindexMs.push(await timedEdit(f));
+
+  const quality = qualityQueries(index);
+  const queries = searchQueries(index, quality);
+  for (const q of queries.slice(0, 20)) index.search(q);
+  const searchMs: number[] = [];
+  for (const q of queries) {
+    const start = performance.now();
+    index.search(q, { limit: 10 });
+    searchMs.push(performance.now() - start);
+  }
+
+  line('| Latency | p50 | p95 | goal |');
+  line('|---|---|---|---|');
+  line(`| reindexFile, ${reindexMs.length} files ≤ ${REINDEX_MAX_LINES} lines, edit in the middle | ${percentile(reindexMs, 50).toFixed(1)} ms | ${percentile(reindexMs, 95).toFixed(1)} ms | p95 ≤ 25 ms |`);
+  line(`| first reindexFile in a language (loads its grammar), ${firstUseMs.length} languages | ${percentile(firstUseMs, 50).toFixed(0)} ms | max ${Math.max(...firstUseMs).toFixed(0)} ms | — |`);
+  line(`| search, ${searchMs.length} queries, ${stats.entities} entities | ${percentile(searchMs, 50).toFixed(2)} ms | ${percentile(searchMs, 95).toFixed(2)} ms | p95 ≤ 30 ms |`);
+  line();
+
+  const { total, byLanguage } = measureQuality(index, quality);
+  const fmt = (b: { n: number; hit1: number; hit10: number; rr: number }) =>
+    `${b.n} | ${((b.hit1 / b.n) * 100).toFixed(1)}% | ${((b.hit10 / b.n) * 100).toFixed(1)}% | ${(b.rr / b.n).toFixed(3)}`;
+  line('| Retrieval quality: docstring first sentence (name removed) → its function | queries | Hit@1 | Hit@10 | MRR |');
+  line('|---|---|---|---|---|');
+  line(`| **all** | ${fmt(total)} |`);
+  for (const [language, bucket] of [...byLanguage].sort((a, b) => b[1].n - a[1].n)) line(`| ${language} | ${fmt(bucket)} |`);
+  line();
+
+  index.close();
+  fs.rmSync(dbDir, { recursive: true, force: true });
+  recordResults(report.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
