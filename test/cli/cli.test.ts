@@ -101,3 +101,11 @@ test('cli: a corrupt database is reported and never overwritten', () => {
   }
   assert.equal(fs.readFileSync(db, 'utf8'), 'not a database at all');
 });
+
+test('cli: an unreadable database path is one clear line', () => {
+  const root = workspace();
+  const notAFile = tempDir();
+  const result = cli(['stats', '--workspace', root, '--db', notAFile]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^code-memory: cannot read .*EISDIR\n$/);
+});

@@ -10,8 +10,8 @@ export interface LanguageSpec {
   extensions: readonly string[];
   /** File name inside tree-sitter-wasms/out. */
   grammar: string;
-  /** File name inside src/core/indexing/queries. TSX shares TypeScript's query. */
-  query: string;
+  /** Files inside src/core/indexing/queries, concatenated: TSX is TypeScript's query plus the JSX one. */
+  queries: readonly string[];
   /** Joins a parent's name to a child's in qualified names. */
   separator: '.' | '::';
   /** Python keeps documentation in a string at the top of the body; others in comments before the definition. */
@@ -27,26 +27,26 @@ const C_COMMENTS = new Set(['comment']);
 
 const SPECS: readonly LanguageSpec[] = [
   {
-    id: 'python', extensions: ['.py', '.pyi'], grammar: 'tree-sitter-python.wasm', query: 'python.scm',
+    id: 'python', extensions: ['.py', '.pyi'], grammar: 'tree-sitter-python.wasm', queries: ['python.scm'],
     separator: '.', docStyle: 'python',
     wrappers: new Set(['decorated_definition']), attachments: new Set(), comments: C_COMMENTS,
   },
   {
     id: 'javascript', extensions: ['.js', '.jsx', '.mjs', '.cjs'], grammar: 'tree-sitter-javascript.wasm',
-    query: 'javascript.scm', separator: '.', docStyle: 'comment',
+    queries: ['javascript.scm', 'jsx.scm'], separator: '.', docStyle: 'comment',
     wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'expression_statement']),
     attachments: new Set(['decorator']), comments: C_COMMENTS,
   },
   {
     id: 'typescript', extensions: ['.ts', '.mts', '.cts'], grammar: 'tree-sitter-typescript.wasm',
-    query: 'typescript.scm', separator: '.', docStyle: 'comment',
+    queries: ['typescript.scm'], separator: '.', docStyle: 'comment',
     wrappers: new Set([
       'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',
     ]),
     attachments: new Set(['decorator', 'method_signature']), comments: C_COMMENTS,
   },
   {
-    id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm', query: 'typescript.scm',
+    id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm', queries: ['typescript.scm', 'jsx.scm'],
     separator: '.', docStyle: 'comment',
     wrappers: new Set([
       'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',
@@ -54,46 +54,46 @@ const SPECS: readonly LanguageSpec[] = [
     attachments: new Set(['decorator', 'method_signature']), comments: C_COMMENTS,
   },
   {
-    id: 'java', extensions: ['.java'], grammar: 'tree-sitter-java.wasm', query: 'java.scm',
+    id: 'java', extensions: ['.java'], grammar: 'tree-sitter-java.wasm', queries: ['java.scm'],
     separator: '.', docStyle: 'comment',
     wrappers: new Set(), attachments: new Set(), comments: new Set(['block_comment', 'line_comment']),
   },
   {
-    id: 'c', extensions: ['.c', '.h'], grammar: 'tree-sitter-c.wasm', query: 'c.scm',
+    id: 'c', extensions: ['.c', '.h'], grammar: 'tree-sitter-c.wasm', queries: ['c.scm'],
     separator: '::', docStyle: 'comment',
     wrappers: new Set(['declaration', 'field_declaration', 'type_definition']), attachments: new Set(),
     comments: C_COMMENTS,
   },
   {
     id: 'cpp', extensions: ['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp'],
-    grammar: 'tree-sitter-cpp.wasm', query: 'cpp.scm', separator: '::', docStyle: 'comment',
+    grammar: 'tree-sitter-cpp.wasm', queries: ['cpp.scm'], separator: '::', docStyle: 'comment',
     wrappers: new Set(['template_declaration', 'declaration', 'field_declaration', 'type_definition']),
     attachments: new Set(), comments: C_COMMENTS,
   },
   {
-    id: 'go', extensions: ['.go'], grammar: 'tree-sitter-go.wasm', query: 'go.scm',
+    id: 'go', extensions: ['.go'], grammar: 'tree-sitter-go.wasm', queries: ['go.scm'],
     separator: '.', docStyle: 'comment',
     // No wrappers: go.scm captures a lone type_spec's whole type_declaration, and a grouped one alone.
     wrappers: new Set(), attachments: new Set(), comments: C_COMMENTS,
   },
   {
-    id: 'rust', extensions: ['.rs'], grammar: 'tree-sitter-rust.wasm', query: 'rust.scm',
+    id: 'rust', extensions: ['.rs'], grammar: 'tree-sitter-rust.wasm', queries: ['rust.scm'],
     separator: '::', docStyle: 'comment',
     wrappers: new Set(), attachments: new Set(['attribute_item']),
     comments: new Set(['line_comment', 'block_comment']),
   },
   {
-    id: 'ruby', extensions: ['.rb', '.rake'], grammar: 'tree-sitter-ruby.wasm', query: 'ruby.scm',
+    id: 'ruby', extensions: ['.rb', '.rake'], grammar: 'tree-sitter-ruby.wasm', queries: ['ruby.scm'],
     separator: '::', docStyle: 'comment',
     wrappers: new Set(), attachments: new Set(), comments: C_COMMENTS,
   },
   {
-    id: 'php', extensions: ['.php'], grammar: 'tree-sitter-php.wasm', query: 'php.scm',
+    id: 'php', extensions: ['.php'], grammar: 'tree-sitter-php.wasm', queries: ['php.scm'],
     separator: '::', docStyle: 'comment',
     wrappers: new Set(), attachments: new Set(['attribute_list']), comments: C_COMMENTS,
   },
   {
-    id: 'csharp', extensions: ['.cs'], grammar: 'tree-sitter-c_sharp.wasm', query: 'c_sharp.scm',
+    id: 'csharp', extensions: ['.cs'], grammar: 'tree-sitter-c_sharp.wasm', queries: ['c_sharp.scm'],
     separator: '.', docStyle: 'comment',
     wrappers: new Set(), attachments: new Set(), comments: C_COMMENTS,
   },

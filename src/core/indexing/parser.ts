@@ -73,17 +73,18 @@ export class SourceParser {
 
   /** Loads the grammar and compiles the query of a language (idempotent). */
   load(spec: LanguageSpec): Promise<LoadedLanguage> {
-    let entry = this.loaded.get(spec.grammar + spec.query);
+    let entry = this.loaded.get(spec.id);
     if (!entry) {
       // One load at a time: two grammars linking at once corrupt each other's symbol lookup
       // ("bad export type for 'tree_sitter_…_external_scanner_create'").
       entry = loadQueue.then(async () => {
         const language = await Language.load(grammarPath(spec.grammar));
-        const query = new Query(language, fs.readFileSync(queryPath(spec.query), 'utf8'));
+        const source = spec.queries.map((file) => fs.readFileSync(queryPath(file), 'utf8')).join('\n');
+        const query = new Query(language, source);
         return { language, query };
       });
       loadQueue = entry.catch(() => undefined);
-      this.loaded.set(spec.grammar + spec.query, entry);
+      this.loaded.set(spec.id, entry);
     }
     return entry;
   }

@@ -34,6 +34,7 @@ test('javascript: calls are attributed to the innermost definition', async () =>
     'Cart.add': ['Line', 'push'],
     'Cart.total': ['formatCents', 'sum'],
     CartView: ['setOpen', 'total', 'useState'],
+    'CartPage.render': ['CartView'],
     loadCart: ['join', 'parse', 'read'],
     'Cart.toJSON': ['from'],
     read: ['readFileSync', 'require'],

@@ -21,7 +21,7 @@ test('tsx: components as functions, arrow functions, forwardRef and classes', as
   assert.equal(extraction.hasErrors, false);
 });
 
-test('tsx: calls are attributed to the innermost definition (JSX elements are not calls)', async () => {
+test('tsx: calls are attributed to the innermost definition; rendering a component counts, HTML tags do not', async () => {
   const extraction = await extractFixture('languages', 'tsx', 'sample.tsx');
   assert.deepEqual(callMap(extraction), {
     useCounter: ['setCount', 'useCallback', 'useState'],
@@ -33,7 +33,7 @@ test('tsx: calls are attributed to the innermost definition (JSX elements are no
     'Clock.componentDidMount': ['setInterval'],
     'Clock.render': ['formatTime'],
     formatTime: ['toLocaleTimeString'],
-    App: ['useCounter'],
+    App: ['Button', 'Clock', 'List', 'useCounter'],
   });
 });
 
