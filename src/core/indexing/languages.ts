@@ -33,20 +33,20 @@ const SPECS: readonly LanguageSpec[] = [
   },
   {
     id: 'javascript', extensions: ['.js', '.jsx', '.mjs', '.cjs'], grammar: 'tree-sitter-javascript.wasm',
-    queries: ['javascript.scm', 'jsx.scm'], separator: '.', docStyle: 'comment',
+    queries: ['javascript.scm', 'ecmascript.scm', 'jsx.scm'], separator: '.', docStyle: 'comment',
     wrappers: new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'expression_statement']),
     attachments: new Set(['decorator']), comments: C_COMMENTS,
   },
   {
     id: 'typescript', extensions: ['.ts', '.mts', '.cts'], grammar: 'tree-sitter-typescript.wasm',
-    queries: ['typescript.scm'], separator: '.', docStyle: 'comment',
+    queries: ['typescript.scm', 'ecmascript.scm'], separator: '.', docStyle: 'comment',
     wrappers: new Set([
       'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',
     ]),
     attachments: new Set(['decorator', 'method_signature']), comments: C_COMMENTS,
   },
   {
-    id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm', queries: ['typescript.scm', 'jsx.scm'],
+    id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm', queries: ['typescript.scm', 'ecmascript.scm', 'jsx.scm'],
     separator: '.', docStyle: 'comment',
     wrappers: new Set([
       'export_statement', 'lexical_declaration', 'variable_declaration', 'ambient_declaration', 'expression_statement',

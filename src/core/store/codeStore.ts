@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EntityKind, FileExtraction, LanguageId } from '../types';
+import type { FileExtraction, LanguageId } from '../types';
 import { pathWords } from '../text/identifiers';
 import type { EntitySearchText } from '../search/searchText';
 
@@ -9,20 +9,6 @@ export interface FileRow {
   hash: string;
   size: number;
   mtimeMs: number;
-}
-
-export interface StoredEntity {
-  id: number;
-  fileId: number;
-  parentId: number | null;
-  kind: EntityKind;
-  name: string;
-  qualifiedName: string;
-  signature: string;
-  doc: string;
-  startLine: number;
-  endLine: number;
-  contentHash: string;
 }
 
 /** A parsed file ready to be written. */

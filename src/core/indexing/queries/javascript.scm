@@ -1,5 +1,6 @@
-; JavaScript (and JSX) entities, calls and imports. Mirrors typescript.scm without the TypeScript-only
-; nodes (interfaces, enums, namespaces, abstract classes, signatures), plus CommonJS assignments.
+; JavaScript entities (plus CommonJS assignments). Mirrors typescript.scm without the TypeScript-only
+; nodes (interfaces, enums, namespaces, abstract classes, signatures). Calls and imports shared with TypeScript
+; are in ecmascript.scm, JSX component use in jsx.scm (languages.ts joins the three).
 ; Captures: @definition.<kind> is the entity's node, @name its name; @call.name the called name;
 ; @import.module the module an import or require names. Exports, `const`/`let`/`var` and expression
 ; statements are wrappers (languages.ts), so JSDoc above `export function f` or `exports.f = ...` documents f.
@@ -83,40 +84,3 @@
 (field_definition
   property: [(property_identifier) (private_property_identifier)] @name
   value: [(arrow_function) (function_expression)]) @definition.function
-
-; f(x)   @call.name = f
-(call_expression
-  function: (identifier) @call.name)
-
-; obj.method(x)  and  obj?.method(x)   @call.name = method (the receiver is not resolved statically)
-(call_expression
-  function: (member_expression
-    property: [(property_identifier) (private_property_identifier)] @call.name))
-
-; new C(x)   @call.name = C (constructing is a dependency on the class)
-(new_expression
-  constructor: (identifier) @call.name)
-
-; new ns.C(x)   @call.name = C
-(new_expression
-  constructor: (member_expression
-    property: (property_identifier) @call.name))
-
-; import x from "m"  and  import "m"   @import.module = m
-(import_statement
-  source: (string (string_fragment) @import.module))
-
-; export { x } from "m"  and  export * from "m"   @import.module = m
-(export_statement
-  source: (string (string_fragment) @import.module))
-
-; require("m")   @import.module = m   (@_require only restricts the pattern)
-(call_expression
-  function: (identifier) @_require
-  arguments: (arguments . (string (string_fragment) @import.module))
-  (#eq? @_require "require"))
-
-; import("m")  (dynamic import)   @import.module = m
-(call_expression
-  function: (import)
-  arguments: (arguments . (string (string_fragment) @import.module)))

@@ -1,5 +1,6 @@
-; TypeScript and TSX entities, calls and imports (TSX uses this file too: its grammar adds JSX nodes only,
-; so no pattern here may name a JSX node).
+; TypeScript and TSX entities and TypeScript-only imports (TSX uses this file too: its grammar adds JSX nodes
+; only, so no pattern here may name a JSX node). Calls and imports shared with JavaScript are in ecmascript.scm,
+; JSX component use in jsx.scm (languages.ts joins them).
 ; Captures: @definition.<kind> is the entity's node, @name its name; @call.name the called name;
 ; @import.module the module an import or require names. Exports, `declare`, `const` and top-level
 ; `namespace` statements are wrappers (languages.ts), so JSDoc above `export function f` still documents f.
@@ -101,44 +102,7 @@
 (module
   name: [(identifier) (nested_identifier)] @name) @definition.module
 
-; f(x)  and  f<T>(x)   @call.name = f
-(call_expression
-  function: (identifier) @call.name)
-
-; obj.method(x)  and  obj?.method(x)   @call.name = method (the receiver is not resolved statically)
-(call_expression
-  function: (member_expression
-    property: [(property_identifier) (private_property_identifier)] @call.name))
-
-; new C(x)   @call.name = C (constructing is a dependency on the class)
-(new_expression
-  constructor: (identifier) @call.name)
-
-; new ns.C(x)   @call.name = C
-(new_expression
-  constructor: (member_expression
-    property: (property_identifier) @call.name))
-
-; import x from "m"  and  import "m"   @import.module = m
-(import_statement
-  source: (string (string_fragment) @import.module))
-
 ; import x = require("m")   @import.module = m
 (import_statement
   (import_require_clause
     source: (string (string_fragment) @import.module)))
-
-; export { x } from "m"  and  export * from "m"   @import.module = m
-(export_statement
-  source: (string (string_fragment) @import.module))
-
-; require("m")   @import.module = m   (@_require only restricts the pattern)
-(call_expression
-  function: (identifier) @_require
-  arguments: (arguments . (string (string_fragment) @import.module))
-  (#eq? @_require "require"))
-
-; import("m")  (dynamic import)   @import.module = m
-(call_expression
-  function: (import)
-  arguments: (arguments . (string (string_fragment) @import.module)))
