@@ -46,11 +46,17 @@ export function tempDir(prefix = 'code-memory-test-'): string {
   return dir;
 }
 
-/** Writes files (relative path → content) under a folder, creating folders as needed. */
+/**
+ * Writes files (relative path → content) under a folder, creating folders as needed. Their mtime is set an
+ * hour back, as for files that existed before indexing (files modified within 2 s of being indexed are
+ * re-checked by content on the next run; see CodeStore).
+ */
 export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  const anHourAgo = new Date(Date.now() - 3_600_000);
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(root, relative);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
+    fs.utimesSync(file, anHourAgo, anHourAgo);
   }
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import { WorkspaceIndex } from '../core/workspaceIndex';
@@ -26,11 +25,13 @@ async function main(argv: string[]): Promise<number> {
     case 'stats':
       return runStats(rest);
     case undefined:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     case '-h':
     case '--help':
     case 'help':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -53,7 +54,7 @@ async function runIndex(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`index takes one directory, got ${positionals.length}`);
   const dir = positionals[0] ?? '.';
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
-  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes });
+  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, exclude: values.exclude });
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ncancelling: finishing files in progress…\n');
@@ -61,11 +62,9 @@ async function runIndex(args: string[]): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   try {
-    const summary = await index.indexRepository({
-      exclude: values.exclude,
-      signal: controller.signal,
-      onProgress: progressPrinter(),
-    });
+    const printer = progressPrinter();
+    const summary = await index.indexRepository({ signal: controller.signal, onProgress: printer.update });
+    printer.done();
     printIndexSummary(summary, index.stats());
     return summary.cancelled ? 130 : 0;
   } finally {
@@ -74,17 +73,21 @@ async function runIndex(args: string[]): Promise<number> {
   }
 }
 
-function progressPrinter(): (progress: IndexProgress) => void {
+/** One updating line on a terminal (cleared at the end), a line every 2 s otherwise. */
+function progressPrinter(): { update: (progress: IndexProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY;
   let lastPrinted = 0;
-  return ({ phase, done, total }) => {
-    const now = Date.now();
-    const final = done === total;
-    if (!final && now - lastPrinted < (tty ? 100 : 2000)) return;
-    lastPrinted = now;
-    const line = phase === 'parsing' ? `parsing ${done}/${total} files` : `${phase}…`;
-    process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
-    if (tty && phase === 'linking' && final) process.stderr.write('\r\x1b[K');
+  return {
+    update: ({ phase, done, total }) => {
+      const now = Date.now();
+      if (done !== total && now - lastPrinted < (tty ? 100 : 2000)) return;
+      lastPrinted = now;
+      const line = phase === 'parsing' ? `parsing ${done}/${total} files` : `${phase}…`;
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+    done: () => {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
   };
 }
 
@@ -195,5 +198,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = usage ? 2 : 1;
   },
 );
-
-export const CLI_ENTRY = path.basename(__filename);

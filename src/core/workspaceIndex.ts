@@ -7,10 +7,10 @@ import { indexWorkspace, LAST_INDEXED_AT } from './indexing/indexer';
 import { languageForPath } from './indexing/languages';
 import { SourceParser } from './indexing/parser';
 import { resolveGraph } from './indexing/resolver';
-import type { SkipReason } from './indexing/walker';
-import { DEFAULT_MAX_FILE_BYTES, ExcludeMatcher } from './indexing/walker';
+import type { FailReason, SkipReason } from './indexing/walker';
+import { DEFAULT_MAX_FILE_BYTES, WorkspaceRules } from './indexing/walker';
 import { CodeStore, emptyEffects } from './store/codeStore';
-import { openDatabase } from './store/database';
+import { DatabaseError, openDatabase } from './store/database';
 import { defaultDatabasePath } from './store/location';
 import { LexicalSearch, type SearchOptions } from './search/lexicalSearch';
 import type { EntityHit } from './types';
@@ -21,12 +21,15 @@ export interface WorkspaceIndexOptions {
   /** Only open an index that exists (for read-only commands). */
   mustExist?: boolean;
   maxFileBytes?: number;
+  /** Globs left out of the index, by full runs and single-file updates alike. */
+  exclude?: readonly string[];
 }
 
 export interface ReindexResult {
   path: string;
-  status: 'indexed' | 'unchanged' | 'removed' | 'skipped';
-  reason?: SkipReason;
+  /** `failed`: the file could not be read or parsed this time; what was stored is kept. */
+  status: 'indexed' | 'unchanged' | 'removed' | 'skipped' | 'failed';
+  reason?: SkipReason | FailReason;
   /** Ids of the file's entities after the update. */
   entityIds: number[];
 }
@@ -60,15 +63,17 @@ export class WorkspaceIndex {
   private readonly store: CodeStore;
   private readonly lexical: LexicalSearch;
   private readonly maxFileBytes: number;
+  private readonly exclude: readonly string[];
   private parser: Promise<SourceParser> | undefined;
 
-  private constructor(root: string, dbPath: string, db: Database.Database, maxFileBytes: number) {
+  private constructor(root: string, dbPath: string, db: Database.Database, options: WorkspaceIndexOptions) {
     this.root = root;
     this.dbPath = dbPath;
     this.db = db;
     this.store = new CodeStore(db);
     this.lexical = new LexicalSearch(db);
-    this.maxFileBytes = maxFileBytes;
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.exclude = options.exclude ?? [];
   }
 
   static open(workspaceRoot: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
@@ -82,21 +87,29 @@ export class WorkspaceIndex {
     if (!stat.isDirectory()) throw new InputError(`not a directory: ${workspaceRoot}`);
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
     const db = openDatabase(dbPath, { mustExist: options.mustExist });
-    return new WorkspaceIndex(root, dbPath, db, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    try {
+      claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new WorkspaceIndex(root, dbPath, db, options);
   }
 
   /** Indexes the whole workspace; only files whose content changed are parsed. */
   async indexRepository(options: IndexOptions = {}): Promise<IndexRunSummary> {
-    const summary = await indexWorkspace(this.store, this.root, { maxFileBytes: this.maxFileBytes, ...options });
+    const summary = await indexWorkspace(this.store, this.root, {
+      maxFileBytes: this.maxFileBytes, exclude: this.exclude, ...options,
+    });
     if (summary.rowsWritten) this.lexical.invalidate();
     return summary;
   }
 
   /**
-   * Brings one file up to date in a single transaction (after a save, a create or a delete). Parses on
-   * this thread: one file does not pay for a worker. `exclude` lets a caller apply the workspace's globs.
+   * Brings one file up to date in a single transaction (after a save, a create or a delete), by the same
+   * rules as a full run. Parses on this thread: one file does not pay for a worker.
    */
-  async reindexFile(filePath: string, options: { exclude?: readonly string[] } = {}): Promise<ReindexResult> {
+  async reindexFile(filePath: string): Promise<ReindexResult> {
     const absolute = path.resolve(this.root, filePath);
     const relative = path.relative(this.root, absolute).split(path.sep).join('/');
     if (!relative || relative.startsWith('../') || path.isAbsolute(relative)) {
@@ -109,7 +122,7 @@ export class WorkspaceIndex {
     const remove = (status: 'removed' | 'skipped', reason?: SkipReason): ReindexResult => {
       if (existing) {
         this.store.transaction(() => {
-          this.store.deleteFile(existing.id, effects);
+          this.store.deleteFile(existing, effects);
           resolveGraph(this.db, effects, false);
         });
         this.lexical.invalidate();
@@ -119,15 +132,18 @@ export class WorkspaceIndex {
 
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(absolute);
+      stat = fs.lstatSync(absolute);
     } catch {
       return remove('removed');
     }
-    if (options.exclude && new ExcludeMatcher(options.exclude).matches(relative)) return remove('skipped');
+    if (!new WorkspaceRules(this.root, { exclude: this.exclude }).isIncluded(relative)) return remove('skipped', 'excluded');
     this.parser ??= SourceParser.create();
     const outcome = await processFile(await this.parser, absolute, spec, this.maxFileBytes, existing?.hash);
     const mtimeMs = Math.trunc(stat.mtimeMs);
     if (outcome.status === 'skipped') return remove('skipped', outcome.reason);
+    if (outcome.status === 'failed') {
+      return { path: relative, status: 'failed', reason: outcome.reason, entityIds: this.entityIds(relative) };
+    }
     if (outcome.status === 'unchanged') {
       if (existing && (existing.size !== outcome.size || existing.mtimeMs !== mtimeMs)) {
         this.store.transaction(() => this.store.touchFile(existing.id, outcome.size, mtimeMs));
@@ -192,5 +208,16 @@ export class WorkspaceIndex {
     void this.parser?.then((p) => p.dispose());
     this.parser = undefined;
     if (this.db.open) this.db.close();
+  }
+}
+
+const WORKSPACE_ROOT = 'workspace_root';
+
+/** An index serves one workspace: `--db` pointing at another workspace's index must not rewrite it. */
+function claimWorkspace(store: CodeStore, realRoot: string, dbPath: string): void {
+  const owner = store.meta(WORKSPACE_ROOT);
+  if (owner === undefined) store.transaction(() => store.setMeta(WORKSPACE_ROOT, realRoot));
+  else if (owner !== realRoot) {
+    throw new DatabaseError(`${dbPath} is the index of ${owner}, not of ${realRoot}; it was left untouched`);
   }
 }

@@ -109,3 +109,13 @@ test('cli: an unreadable database path is one clear line', () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /^code-memory: cannot read .*EISDIR\n$/);
 });
+
+test('cli: no command prints usage on stderr and fails; --help succeeds on stdout', () => {
+  const bare = cli([]);
+  assert.equal(bare.code, 2);
+  assert.equal(bare.stdout, '');
+  assert.match(bare.stderr, /^Usage:/);
+  const help = cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage:/);
+});

@@ -4,7 +4,7 @@ import type { FileExtraction } from '../types';
 import { entitySearchText, type EntitySearchText } from '../search/searchText';
 import type { LanguageSpec } from './languages';
 import type { SourceParser } from './parser';
-import type { SkipReason } from './walker';
+import type { FailReason, SkipReason } from './walker';
 
 /** Git's test for binary content: a NUL byte in the first 8000 bytes. */
 const BINARY_PROBE_BYTES = 8000;
@@ -17,14 +17,19 @@ const GENERATED_HEADER_LINES = 5;
 // Conventions of generators (Go's `Code generated … DO NOT EDIT.`, Facebook's @generated, protoc, ...).
 const GENERATED_MARKER = /@generated\b|\bdo not edit\b|\bauto-?generated\b|^\W*code generated\b/im;
 
+/**
+ * `skipped`: the file is not source we index (stored rows go). `failed`: it could not be processed this time
+ * (stored rows stay, the next run tries again).
+ */
 export type FileOutcome =
   | { status: 'parsed'; hash: string; size: number; extraction: FileExtraction; searchTexts: EntitySearchText[] }
   | { status: 'unchanged'; hash: string; size: number }
-  | { status: 'skipped'; reason: SkipReason; detail?: string };
+  | { status: 'skipped'; reason: SkipReason; detail?: string }
+  | { status: 'failed'; reason: FailReason; detail?: string };
 
 /**
  * Reads, classifies, hashes and extracts one file. `knownHash` is the stored hash: equal content is not
- * parsed again. Never throws for bad content: it becomes a skip with a reason.
+ * parsed again. Never throws: bad content becomes a skip, trouble reading or parsing a failure.
  */
 export async function processFile(
   parser: SourceParser,
@@ -35,9 +40,12 @@ export async function processFile(
 ): Promise<FileOutcome> {
   let bytes: Buffer;
   try {
+    // Checked before reading: a file that grew to gigabytes since the walk must not be loaded.
+    const { size } = fs.statSync(absolutePath);
+    if (size > maxFileBytes) return { status: 'skipped', reason: 'too-large', detail: `${size} bytes` };
     bytes = fs.readFileSync(absolutePath);
   } catch (error) {
-    return { status: 'skipped', reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code };
+    return { status: 'failed', reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code };
   }
   if (bytes.length > maxFileBytes) return { status: 'skipped', reason: 'too-large', detail: `${bytes.length} bytes` };
   const contentHash = hash('sha1', bytes);
@@ -52,7 +60,7 @@ export async function processFile(
     const searchTexts = extraction.entities.map(entitySearchText);
     return { status: 'parsed', hash: contentHash, size: bytes.length, extraction, searchTexts };
   } catch (error) {
-    return { status: 'skipped', reason: 'parse-failed', detail: (error as Error).message };
+    return { status: 'failed', reason: 'parse-failed', detail: (error as Error).message };
   }
 }
 

@@ -1,6 +1,7 @@
-import type { CodeStore, FileUpdate, WriteEffects } from '../store/codeStore';
+import type { CodeStore, FileRow, FileUpdate, WriteEffects } from '../store/codeStore';
 import { emptyEffects } from '../store/codeStore';
 import type { FileOutcome } from './fileProcessor';
+import { extractorVersion } from './parser';
 import { resolveGraph } from './resolver';
 import type { SkippedFile, WalkedFile, WalkOptions } from './walker';
 import { DEFAULT_MAX_FILE_BYTES, walkWorkspace } from './walker';
@@ -10,6 +11,8 @@ import { ParsePool } from './workerPool';
 const FLUSH_FILES = 128;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
+/** The extractor that produced the stored entities (see extractorVersion). */
+const EXTRACTOR_VERSION = 'extractor_version';
 export const LAST_INDEXED_AT = 'last_indexed_at';
 
 export interface IndexProgress {
@@ -45,31 +48,37 @@ export interface IndexRunSummary {
 /** Indexes a whole workspace into the store, doing only the work its changes require. */
 export async function indexWorkspace(store: CodeStore, root: string, options: IndexOptions = {}): Promise<IndexRunSummary> {
   const started = performance.now();
+  const startedAt = Date.now();
   const changesBefore = store.totalChanges();
   options.onProgress?.({ phase: 'walking', done: 0, total: 0 });
   const walk = walkWorkspace(root, options);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const stored = new Map(store.files().map((f) => [f.path, f]));
   const coldStart = stored.size === 0;
+  const version = extractorVersion();
+  // Everything an empty index will hold comes from this extractor, even if this run is cut short.
+  if (coldStart && store.meta(EXTRACTOR_VERSION) !== version) {
+    store.transaction(() => store.setMeta(EXTRACTOR_VERSION, version));
+  }
+  const sameExtractor = store.meta(EXTRACTOR_VERSION) === version;
   const summary: IndexRunSummary = {
     files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
     excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0,
   };
 
   const toParse: WalkedFile[] = [];
-  const seen = new Set<string>();
+  const present = new Set<string>();
   for (const file of walk.files) {
-    seen.add(file.path);
+    present.add(file.path);
     const row = stored.get(file.path);
-    if (row && row.size === file.size && row.mtimeMs === file.mtimeMs) summary.unchanged++;
+    if (sameExtractor && row && row.size === file.size && row.mtimeMs === file.mtimeMs) summary.unchanged++;
     else toParse.push(file);
   }
-  const removed = [...stored.values()].filter((row) => !seen.has(row.path));
-  // Files once indexed that are now skipped (grew too large, became binary) must leave the index too.
-  for (const skip of walk.skipped) {
-    const row = stored.get(skip.path);
-    if (row) removed.push(row);
-  }
+  // What could not be read this time is kept as it is: unreadable is not deleted.
+  for (const skip of walk.skipped) if (skip.reason === 'unreadable') present.add(skip.path);
+  const hidden = walk.unreadableDirs.map((dir) => `${dir}/`);
+  const removed = [...stored.values()].filter((row) =>
+    !present.has(row.path) && !hidden.some((dir) => row.path.startsWith(dir)));
 
   const effects = emptyEffects();
   // A run that stopped between writing and linking left effects we no longer know: relink everything.
@@ -88,21 +97,28 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
 
   if (removed.length) {
     write(() => {
-      for (const row of removed) store.deleteFile(row.id, effects);
+      for (const row of removed) store.deleteFile(row, effects);
     });
     summary.removed = removed.length;
   }
 
   if (toParse.length) {
-    const outcome = await parseAll(store, toParse, stored, maxFileBytes, options, effects, write, summary);
-    if (outcome === 'cancelled') summary.cancelled = true;
+    const apply = (file: WalkedFile, outcome: FileOutcome) =>
+      applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt);
+    const changesLinks = (file: WalkedFile, outcome: FileOutcome) =>
+      outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path));
+    summary.cancelled = await parseAll(toParse, stored, sameExtractor, maxFileBytes, options, summary, (batch) =>
+      write(() => {
+        for (const { file, outcome } of batch) apply(file, outcome);
+      }, batch.some(({ file, outcome }) => changesLinks(file, outcome))));
   }
 
-  if (pending && !summary.cancelled) {
+  if (!summary.cancelled && (pending || !sameExtractor)) {
     options.onProgress?.({ phase: 'linking', done: 0, total: 1 });
     store.transaction(() => {
-      resolveGraph(store.db, effects, coldStart || pendingAtStart);
+      if (pending) resolveGraph(store.db, effects, coldStart || pendingAtStart);
       store.setMeta(GRAPH_PENDING, undefined);
+      store.setMeta(EXTRACTOR_VERSION, version);
       store.setMeta(LAST_INDEXED_AT, new Date().toISOString());
     });
     options.onProgress?.({ phase: 'linking', done: 1, total: 1 });
@@ -112,89 +128,99 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   return summary;
 }
 
+type Batch = { file: WalkedFile; outcome: FileOutcome }[];
+
+/**
+ * Feeds the workers and hands their results to `flush` in batches. Returns whether it was cancelled. An
+ * error in `flush` or in the progress callback stops feeding, lets in-flight parses finish, then is thrown.
+ */
 async function parseAll(
-  store: CodeStore,
   files: WalkedFile[],
-  stored: Map<string, { id: number; hash: string }>,
+  stored: Map<string, FileRow>,
+  sameExtractor: boolean,
   maxFileBytes: number,
   options: IndexOptions,
-  effects: WriteEffects,
-  write: (work: () => void, linksChange?: boolean) => void,
   summary: IndexRunSummary,
-): Promise<'done' | 'cancelled'> {
+  flush: (batch: Batch) => void,
+): Promise<boolean> {
   const pool = new ParsePool({ languages: [...new Set(files.map((f) => f.language.id))] }, options.workers);
-  const buffer: { file: WalkedFile; outcome: FileOutcome }[] = [];
+  const buffer: Batch = [];
+  let next = 0;
   let done = 0;
-  const flush = () => {
-    if (!buffer.length) return;
-    const batch = buffer.splice(0);
-    write(() => {
-      for (const { file, outcome } of batch) applyOutcome(store, file, outcome, stored, effects, summary);
-    }, batch.some(({ file, outcome }) => outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path))));
-  };
+  let failure: unknown;
+  let cancelled = false;
   try {
-    let next = 0;
-    let cancelled = false;
     await new Promise<void>((resolve) => {
       let active = 0;
       const launch = () => {
         if (options.signal?.aborted) cancelled = true;
-        while (!cancelled && active < pool.capacity && next < files.length) {
+        while (!cancelled && failure === undefined && active < pool.capacity && next < files.length) {
           const file = files[next++];
           active++;
-          pool.parse({
+          void pool.parse({
             absolutePath: file.absolutePath, language: file.language.id, maxFileBytes,
-            knownHash: stored.get(file.path)?.hash,
+            // A new extractor must re-extract even unchanged content.
+            knownHash: sameExtractor ? stored.get(file.path)?.hash : undefined,
           }).then((outcome) => {
             active--;
             done++;
             buffer.push({ file, outcome });
-            options.onProgress?.({ phase: 'parsing', done, total: files.length });
-            if (buffer.length >= FLUSH_FILES) flush();
+            try {
+              options.onProgress?.({ phase: 'parsing', done, total: files.length });
+              if (buffer.length >= FLUSH_FILES) flush(buffer.splice(0));
+            } catch (error) {
+              failure ??= error;
+            }
             launch();
           });
         }
-        if (active === 0 && (cancelled || next >= files.length)) resolve();
+        if (active === 0 && (cancelled || failure !== undefined || next >= files.length)) resolve();
       };
       launch();
     });
-    flush();
-    return cancelled ? 'cancelled' : 'done';
+    if (failure === undefined && buffer.length) flush(buffer.splice(0));
   } finally {
     summary.peakWasmHeapBytes = pool.peakWasmHeapBytes;
     await pool.close();
   }
+  if (failure !== undefined) throw failure;
+  return cancelled;
 }
 
 function applyOutcome(
   store: CodeStore,
   file: WalkedFile,
   outcome: FileOutcome,
-  stored: Map<string, { id: number }>,
+  existing: FileRow | undefined,
   effects: WriteEffects,
   summary: IndexRunSummary,
+  startedAt: number,
 ): void {
-  const existing = stored.get(file.path);
   switch (outcome.status) {
     case 'parsed': {
       const update: FileUpdate = {
         path: file.path, hash: outcome.hash, size: file.size, mtimeMs: file.mtimeMs,
         language: file.language.id, extraction: outcome.extraction, searchTexts: outcome.searchTexts,
       };
-      store.writeFile(update, effects);
-      summary.indexed++;
+      if (store.writeFile(update, effects, startedAt)) summary.indexed++;
+      else summary.unchanged++;
       break;
     }
     case 'unchanged':
-      if (existing) store.touchFile(existing.id, file.size, file.mtimeMs);
+      if (existing && (existing.size !== file.size || existing.mtimeMs !== file.mtimeMs)) {
+        store.touchFile(existing.id, file.size, file.mtimeMs);
+      }
       summary.unchanged++;
       break;
     case 'skipped':
       summary.skipped.push({ path: file.path, reason: outcome.reason, detail: outcome.detail });
       if (existing) {
-        store.deleteFile(existing.id, effects);
+        store.deleteFile(existing, effects);
         summary.removed++;
       }
+      break;
+    case 'failed':
+      summary.skipped.push({ path: file.path, reason: outcome.reason, detail: outcome.detail });
       break;
   }
 }

@@ -21,7 +21,7 @@ parentPort!.on('message', async (request: ParseRequest) => {
   } catch (error) {
     response = {
       id: request.id,
-      outcome: { status: 'skipped', reason: 'parse-failed', detail: (error as Error).message },
+      outcome: { status: 'failed', reason: 'parse-failed', detail: (error as Error).message },
       wasmHeapBytes: wasmHeapBytes(),
     };
   }

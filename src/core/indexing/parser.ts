@@ -7,6 +7,13 @@ import { ENTITY_KINDS } from '../types';
 import { grammarPath, queryPath, runtimeWasmPath } from './assets';
 import { cleanComment, cleanDocstring } from './docs';
 import type { LanguageSpec } from './languages';
+import { LANGUAGES } from './languages';
+
+/**
+ * Bump when what the extractor or the search text produces changes (parser.ts, docs.ts, searchText.ts): stored
+ * files are then parsed again even though their content did not change. Query files count by themselves.
+ */
+const EXTRACTOR_FORMAT = 1;
 
 /** A parse that runs longer than this is abandoned (pathological input must not hang indexing). */
 const PARSE_TIMEOUT_MS = 10_000;
@@ -27,6 +34,12 @@ let loadQueue: Promise<unknown> = Promise.resolve();
 function initRuntime(): Promise<void> {
   runtimeReady ??= Parser.init(runtimeModule as object);
   return runtimeReady;
+}
+
+/** Identifies what the extractor would produce: its format and every query file. */
+export function extractorVersion(): string {
+  const queries = [...new Set(LANGUAGES.flatMap((spec) => spec.queries))].sort();
+  return hash('sha1', [EXTRACTOR_FORMAT, ...queries.map((q) => fs.readFileSync(queryPath(q), 'utf8'))].join('\0'));
 }
 
 /** Size of this thread's WASM heap. It never shrinks: the largest file parsed sets the high-water mark. */
@@ -85,6 +98,8 @@ export class SourceParser {
       });
       loadQueue = entry.catch(() => undefined);
       this.loaded.set(spec.id, entry);
+      // A failed load is not remembered: the next file of that language tries again.
+      entry.catch(() => this.loaded.delete(spec.id));
     }
     return entry;
   }

@@ -1,36 +1,41 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { WriteEffects } from '../store/codeStore';
+import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
 
 /**
  * Links the graph: import specifiers to workspace files, call names to entities. Runs after each batch of
  * writes over only what the writes could have affected (see WriteEffects); `full` redoes everything.
  */
 export function resolveGraph(db: Database.Database, effects: WriteEffects, full: boolean): void {
-  const importChanges = resolveImports(db, effects, full);
-  for (const fileId of importChanges) effects.files.add(fileId);
+  for (const fileId of resolveImports(db, effects, full)) effects.files.add(fileId);
   resolveCalls(db, effects, full);
 }
 
-const SOURCE_EXTENSION = /\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|mts|cts|java|c|h|cc|cpp|cxx|hh|hpp|hxx|go|rs|rb|php|cs)$/i;
-const INDEX_STEMS = new Set(['index', '__init__', 'mod', 'lib', 'main']);
-
-/** Where a file can be named from: its path without extension, and its folder for index-like files. */
+/** Where a file can be named from: its path without extension; an index file also names its folder. */
 class PathIndex {
-  private readonly exact = new Map<string, number[]>();
-  private readonly suffix = new Map<string, number[]>();
+  /** Keys naming real files take precedence over keys naming a folder through its index file. */
+  private readonly files = new Map<string, number[]>();
+  private readonly folders = new Map<string, number[]>();
+  private readonly fileSuffixes = new Map<string, number[]>();
+  private readonly folderSuffixes = new Map<string, number[]>();
 
   constructor(files: { id: number; path: string }[]) {
     for (const { id, path: p } of files) {
-      const stem = p.replace(SOURCE_EXTENSION, '');
-      const keys = [stem];
-      if (INDEX_STEMS.has(path.posix.basename(stem)) && stem.includes('/')) keys.push(path.posix.dirname(stem));
-      for (const key of keys) {
-        push(this.exact, key, id);
-        const parts = key.split('/');
-        for (let i = 1; i < parts.length; i++) push(this.suffix, parts.slice(i).join('/'), id);
-      }
+      this.add(this.files, this.fileSuffixes, p.replace(SOURCE_EXTENSION, ''), id);
+      const folder = folderOf(p);
+      if (folder) this.add(this.folders, this.folderSuffixes, folder, id);
     }
+  }
+
+  private add(exact: Map<string, number[]>, suffixes: Map<string, number[]>, key: string, id: number): void {
+    push(exact, key, id);
+    const parts = key.split('/');
+    for (let i = 1; i < parts.length; i++) push(suffixes, parts.slice(i).join('/'), id);
+  }
+
+  private exact(key: string): number | undefined {
+    return unique(this.files.get(key)) ?? unique(this.folders.get(key));
   }
 
   /** The one file an import names, or undefined when none or several fit. */
@@ -40,34 +45,32 @@ class PathIndex {
     if (language === 'python' && /^\.+/.test(spec)) {
       const dots = spec.match(/^\.+/)![0].length;
       const rest = spec.slice(dots).replace(/\./g, '/');
-      const base = path.posix.join(dir, ...Array(dots - 1).fill('..'));
-      return unique(this.exact.get(path.posix.join(base, rest || '')));
+      return this.exact(path.posix.join(dir, ...Array(dots - 1).fill('..'), rest));
     }
     if (spec.startsWith('./') || spec.startsWith('../')) {
-      return unique(this.exact.get(path.posix.join(dir, spec).replace(SOURCE_EXTENSION, '')));
+      return this.exact(path.posix.join(dir, spec).replace(SOURCE_EXTENSION, ''));
     }
     spec = spec.replace(/::|\\/g, '/').replace(/^(crate|self)\//, '').replace(/^\/+/, '');
     if ((language === 'python' || language === 'java') && !spec.includes('/')) spec = spec.replace(/\./g, '/');
     spec = spec.replace(SOURCE_EXTENSION, '');
     if (!spec || spec.endsWith('*')) return undefined;
-    return (
-      unique(this.exact.get(path.posix.join(dir, spec))) ??
-      unique(this.exact.get(spec)) ??
-      unique(this.suffix.get(spec))
-    );
+    return this.exact(path.posix.join(dir, spec)) ?? this.exact(spec) ??
+      unique(this.fileSuffixes.get(spec)) ?? unique(this.folderSuffixes.get(spec));
   }
 }
 
+/** Appends unless already last: ids arrive in order, so this keeps lists duplicate-free in O(1). */
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
-  if (list) {
-    if (!list.includes(value)) list.push(value);
-  } else map.set(key, [value]);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
 }
 
 function unique<T>(list: T[] | undefined): T | undefined {
   return list && list.length === 1 ? list[0] : undefined;
 }
+
+const json = (values: Iterable<unknown>) => JSON.stringify([...values]);
 
 interface ImportRow {
   file_id: number;
@@ -80,16 +83,22 @@ interface ImportRow {
 /** Returns the files whose import targets changed (their calls must be re-resolved). */
 function resolveImports(db: Database.Database, effects: WriteEffects, full: boolean): Set<number> {
   const changed = new Set<number>();
-  if (!full && !effects.fileSetChanged && effects.importFiles.size === 0) return changed;
-  const files = db.prepare('SELECT id, path FROM files').all() as { id: number; path: string }[];
-  const index = new PathIndex(files);
   const select = `SELECT i.file_id, i.module, i.target_file_id, f.path, f.language
                   FROM imports i JOIN files f ON f.id = i.file_id`;
-  // A new or removed file can change what any import names; otherwise only rewritten files need a look.
-  const rows = (full || effects.fileSetChanged
-    ? db.prepare(select).all()
-    : db.prepare(`${select} WHERE i.file_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify([...effects.importFiles]))
-  ) as ImportRow[];
+  let rows: ImportRow[];
+  if (full) {
+    rows = db.prepare(select).all() as ImportRow[];
+  } else {
+    // Rewritten import lists, plus imports whose last name matches a file that appeared or disappeared
+    // (and bare relative ones, `from . import x`, which name a folder's index file).
+    const leaves = [...effects.pathsAddedOrRemoved].flatMap(fileLeaves);
+    if (!effects.importFiles.size && !leaves.length) return changed;
+    rows = db.prepare(`${select} WHERE i.file_id IN (SELECT value FROM json_each(?))
+      OR i.leaf IN (SELECT value FROM json_each(?)) OR (i.leaf = '' AND ?)`)
+      .all(json(effects.importFiles), json(leaves), leaves.length ? 1 : 0) as ImportRow[];
+  }
+  if (!rows.length) return changed;
+  const index = new PathIndex(db.prepare('SELECT id, path FROM files ORDER BY id').all() as { id: number; path: string }[]);
   const update = db.prepare('UPDATE imports SET target_file_id = ? WHERE file_id = ? AND module = ?');
   for (const row of rows) {
     let target = index.resolve(row.module, row.path, row.language) ?? null;
@@ -119,17 +128,33 @@ interface Candidate {
 /** Above this many calls to revisit, one scan of all entities beats a lookup per name. */
 const BULK_LOOKUP_CALLS = 5000;
 
-function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolean): void {
-  if (!full && effects.files.size === 0 && effects.names.size === 0) return;
+/**
+ * Which calls to revisit after a write: those of rewritten files, and calls to names whose definitions
+ * changed. A name that had one definition, or has one now, can change any call to it (the workspace-wide
+ * rule); a name ambiguous before and after can only change calls in the files around the change.
+ */
+function callsToRevisit(db: Database.Database, effects: WriteEffects): CallRow[] {
+  const count = db.prepare('SELECT count(*) AS n FROM entities WHERE name = ?');
+  const everywhere: string[] = [];
+  const nearby: string[] = [];
+  for (const [name, delta] of effects.names) {
+    const after = (count.get(name) as { n: number }).n;
+    (after <= 1 || after - delta <= 1 ? everywhere : nearby).push(name);
+  }
   const select = `SELECT c.entity_id, c.name, c.target_id, e.file_id, e.parent_id
                   FROM calls c JOIN entities e ON e.id = c.entity_id`;
-  const rows = (full
-    ? db.prepare(select).all()
-    : db.prepare(`${select} WHERE e.file_id IN (SELECT value FROM json_each(?))
-                  UNION ALL ${select} WHERE c.name IN (SELECT value FROM json_each(?))
-                    AND e.file_id NOT IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify([...effects.files]), JSON.stringify([...effects.names]), JSON.stringify([...effects.files]))
-  ) as CallRow[];
+  return db.prepare(`${select} WHERE e.file_id IN (SELECT value FROM json_each(?))
+    UNION ${select} WHERE c.name IN (SELECT value FROM json_each(?))
+    UNION ${select} WHERE c.name IN (SELECT value FROM json_each(?)) AND e.file_id IN (SELECT value FROM json_each(?))`)
+    .all(json(effects.files), json(everywhere), json(nearby), json(effects.nameScopes)) as CallRow[];
+}
+
+function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolean): void {
+  if (!full && effects.files.size === 0 && effects.names.size === 0) return;
+  const rows = full
+    ? db.prepare(`SELECT c.entity_id, c.name, c.target_id, e.file_id, e.parent_id
+                  FROM calls c JOIN entities e ON e.id = c.entity_id`).all() as CallRow[]
+    : callsToRevisit(db, effects);
   if (rows.length === 0) return;
 
   const byName = new Map<string, Candidate[]>();
@@ -137,12 +162,12 @@ function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolea
   const addCandidate = (r: { id: number; file_id: number; parent_id: number | null; name: string }) =>
     push(byName, r.name, { id: r.id, fileId: r.file_id, parentId: r.parent_id });
   if (rows.length > BULK_LOOKUP_CALLS) {
-    for (const r of db.prepare('SELECT id, file_id, parent_id, name FROM entities').iterate() as Iterable<
+    for (const r of db.prepare('SELECT id, file_id, parent_id, name FROM entities ORDER BY id').iterate() as Iterable<
       { id: number; file_id: number; parent_id: number | null; name: string }>) {
       if (names.has(r.name)) addCandidate(r);
     }
   } else {
-    const stmt = db.prepare('SELECT id, file_id, parent_id, name FROM entities WHERE name = ?');
+    const stmt = db.prepare('SELECT id, file_id, parent_id, name FROM entities WHERE name = ? ORDER BY id');
     for (const name of names) for (const r of stmt.all(name) as never[]) addCandidate(r);
   }
 
@@ -150,8 +175,7 @@ function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolea
   const importSelect = 'SELECT file_id, target_file_id FROM imports WHERE target_file_id IS NOT NULL';
   const importRows = (full
     ? db.prepare(importSelect).all()
-    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify([...new Set(rows.map((r) => r.file_id))]))
+    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`).all(json(new Set(rows.map((r) => r.file_id))))
   ) as { file_id: number; target_file_id: number }[];
   for (const r of importRows) {
     let set = imported.get(r.file_id);

@@ -23,8 +23,22 @@ export interface WorkerSetup {
   languages: LanguageId[];
 }
 
-/** Requests queued per worker: enough that a worker never waits for the main thread, few enough to cancel fast. */
+/** Requests queued per worker: enough that a worker never waits for the writer thread between batches. */
 const IN_FLIGHT_PER_WORKER = 16;
+/**
+ * A request unanswered this long means a worker is stuck (a grammar's scanner looping where the parser's own
+ * 10 s deadline cannot see it): the worker is terminated and replaced.
+ */
+const WATCHDOG_MS = 60_000;
+/** A file whose worker died is tried once more on a fresh worker before it counts as failed. */
+const CRASH_RETRIES = 1;
+
+interface Pending {
+  request: ParseRequest;
+  resolve: (outcome: FileOutcome) => void;
+  attempts: number;
+  timer?: NodeJS.Timeout;
+}
 
 interface Slot {
   worker: Worker;
@@ -32,13 +46,14 @@ interface Slot {
 }
 
 /**
- * Parses files on worker threads, one per core by default. The main thread stays free for SQLite writes.
- * A worker that dies (a grammar crash) fails only its own in-flight files and is replaced.
+ * Parses files on worker threads, one per core by default, so the calling thread stays free for SQLite
+ * writes. Every request settles exactly once: with the worker's outcome, or `failed` when its worker died
+ * twice, hung, or the pool was closed.
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, (outcome: FileOutcome) => void>();
-  private readonly queue: ParseRequest[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly queue: number[] = [];
   private nextId = 1;
   private closed = false;
   /** Largest WASM heap any worker reported. */
@@ -54,27 +69,31 @@ export class ParsePool {
   }
 
   parse(request: Omit<ParseRequest, 'id'>): Promise<FileOutcome> {
-    if (this.closed) return Promise.reject(new Error('parse pool is closed'));
+    if (this.closed) return Promise.resolve(failed('the parse pool is closed'));
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.queue.push({ ...request, id });
+      this.pending.set(id, { request: { ...request, id }, resolve, attempts: 0 });
+      this.queue.push(id);
       this.dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const id of [...this.pending.keys()]) this.settle(id, failed('indexing stopped'));
+    this.queue.length = 0;
     await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.queue.length) {
+    while (this.queue.length && !this.closed) {
       const slot = this.freeSlot();
       if (!slot) return;
-      const request = this.queue.shift()!;
-      slot.inFlight.add(request.id);
-      slot.worker.postMessage(request);
+      const entry = this.pending.get(this.queue.shift()!);
+      if (!entry) continue;
+      slot.inFlight.add(entry.request.id);
+      entry.timer = setTimeout(() => void slot.worker.terminate(), WATCHDOG_MS);
+      slot.worker.postMessage(entry.request);
     }
   }
 
@@ -95,23 +114,39 @@ export class ParsePool {
       this.settle(response.id, response.outcome);
       this.dispatch();
     });
-    const fail = (reason: string) => {
+    const lost = (reason: string) => {
       const index = this.slots.indexOf(slot);
       if (index === -1) return;
       this.slots.splice(index, 1);
-      for (const id of slot.inFlight) this.settle(id, { status: 'skipped', reason: 'parse-failed', detail: reason });
+      for (const id of slot.inFlight) {
+        const entry = this.pending.get(id);
+        if (!entry) continue;
+        clearTimeout(entry.timer);
+        if (entry.attempts < CRASH_RETRIES && !this.closed) {
+          entry.attempts++;
+          this.queue.unshift(id);
+        } else {
+          this.settle(id, failed(reason));
+        }
+      }
       slot.inFlight.clear();
-      if (!this.closed) this.dispatch();
+      this.dispatch();
     };
-    worker.on('error', (error) => fail(`parser crashed: ${error.message}`));
-    worker.on('exit', (code) => fail(`parser exited with code ${code}`));
+    worker.on('error', (error) => lost(`the parser crashed: ${error.message}`));
+    worker.on('exit', (code) => lost(`the parser stopped (exit code ${code})`));
     this.slots.push(slot);
     return slot;
   }
 
   private settle(id: number, outcome: FileOutcome): void {
-    const resolve = this.pending.get(id);
+    const entry = this.pending.get(id);
+    if (!entry) return;
     this.pending.delete(id);
-    resolve?.(outcome);
+    clearTimeout(entry.timer);
+    entry.resolve(outcome);
   }
+}
+
+function failed(detail: string): FileOutcome {
+  return { status: 'failed', reason: 'parse-failed', detail };
 }

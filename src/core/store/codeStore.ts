@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FileExtraction, LanguageId } from '../types';
 import { pathWords } from '../text/identifiers';
+import { importLeaf } from '../text/modulePath';
 import type { EntitySearchText } from '../search/searchText';
 
 export interface FileRow {
@@ -8,7 +9,19 @@ export interface FileRow {
   path: string;
   hash: string;
   size: number;
+  /** 0 when the file was modified too close to being read for its mtime to prove it unchanged later. */
   mtimeMs: number;
+  indexedAt: number;
+}
+
+/**
+ * A file modified this close to being read may change again within the same timestamp (2 s on FAT and SMB
+ * shares): its mtime is not stored, so the next run compares content instead (git's "racily clean" rule).
+ */
+const RACY_MS = 2000;
+
+function trustworthyMtime(mtimeMs: number, now: number): number {
+  return now - mtimeMs < RACY_MS ? 0 : mtimeMs;
 }
 
 /** A parsed file ready to be written. */
@@ -23,20 +36,29 @@ export interface FileUpdate {
   searchTexts: EntitySearchText[];
 }
 
-/** What a write changed, so resolution can revisit only the affected calls. */
+/** What a write changed, so linking can revisit only what could now resolve differently. */
 export interface WriteEffects {
-  /** Names of entities that appeared or disappeared: calls to these names may now resolve differently. */
-  names: Set<string>;
+  /** Entity names that gained or lost definitions, with the net change in their number. */
+  names: Map<string, number>;
+  /**
+   * Files whose definitions changed, and the files importing them: where a changed name can resolve
+   * differently even when it stays ambiguous workspace-wide (same-file and imported-file rules).
+   */
+  nameScopes: Set<number>;
   /** Files whose calls were rewritten: their calls need resolving. */
   files: Set<number>;
   /** Files whose import list changed: their imports need resolving (and then their calls). */
   importFiles: Set<number>;
-  /** True when files appeared or disappeared: import paths may now resolve differently. */
-  fileSetChanged: boolean;
+  /** Files that appeared or disappeared: imports that could name them need resolving again. */
+  pathsAddedOrRemoved: Set<string>;
 }
 
 export function emptyEffects(): WriteEffects {
-  return { names: new Set(), files: new Set(), importFiles: new Set(), fileSetChanged: false };
+  return { names: new Map(), nameScopes: new Set(), files: new Set(), importFiles: new Set(), pathsAddedOrRemoved: new Set() };
+}
+
+function countName(effects: WriteEffects, name: string, delta: number): void {
+  effects.names.set(name, (effects.names.get(name) ?? 0) + delta);
 }
 
 interface EntityRow {
@@ -62,8 +84,8 @@ export class CodeStore {
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      allFiles: p('SELECT id, path, hash, size, mtime_ms AS mtimeMs FROM files'),
-      fileByPath: p('SELECT id, path, hash, size, mtime_ms AS mtimeMs FROM files WHERE path = ?'),
+      allFiles: p('SELECT id, path, hash, size, mtime_ms AS mtimeMs, indexed_at AS indexedAt FROM files'),
+      fileByPath: p('SELECT id, path, hash, size, mtime_ms AS mtimeMs, indexed_at AS indexedAt FROM files WHERE path = ?'),
       insertFile: p(`INSERT INTO files (path, hash, size, mtime_ms, language, has_errors, indexed_at)
                      VALUES (@path, @hash, @size, @mtimeMs, @language, @hasErrors, @now)`),
       updateFile: p(`UPDATE files SET hash = @hash, size = @size, mtime_ms = @mtimeMs, language = @language,
@@ -85,7 +107,8 @@ export class CodeStore {
       insertCall: p('INSERT INTO calls (entity_id, name) VALUES (?, ?)'),
       importsOfFile: p('SELECT module FROM imports WHERE file_id = ?'),
       deleteImports: p('DELETE FROM imports WHERE file_id = ?'),
-      insertImport: p('INSERT INTO imports (file_id, module) VALUES (?, ?)'),
+      insertImport: p('INSERT INTO imports (file_id, module, leaf) VALUES (?, ?, ?)'),
+      importersOf: p('SELECT DISTINCT file_id AS id FROM imports WHERE target_file_id = ?'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       deleteMeta: p('DELETE FROM meta WHERE key = ?'),
@@ -103,35 +126,50 @@ export class CodeStore {
 
   /** Records a new size/mtime for a file whose content hash did not change. */
   touchFile(id: number, size: number, mtimeMs: number): void {
-    this.s.touchFile.run(size, mtimeMs, id);
+    this.s.touchFile.run(size, trustworthyMtime(mtimeMs, Date.now()), id);
   }
 
-  /** Writes one parsed file as a diff against what is stored. Call inside a transaction. */
-  writeFile(update: FileUpdate, effects: WriteEffects): void {
+  /**
+   * Writes one parsed file as a diff against what is stored. Call inside a transaction. `readAfter`: skip the
+   * write if the stored row is newer (a single-file update landed while a long run was parsing).
+   */
+  writeFile(update: FileUpdate, effects: WriteEffects, readAfter = 0): boolean {
     const now = Date.now();
     const existing = this.file(update.path);
-    const row = { ...update, hasErrors: update.extraction.hasErrors ? 1 : 0, now };
+    if (existing && existing.indexedAt > readAfter && readAfter > 0) return false;
+    const row = {
+      ...update, mtimeMs: trustworthyMtime(update.mtimeMs, now), hasErrors: update.extraction.hasErrors ? 1 : 0, now,
+    };
     let fileId: number;
     if (existing) {
       fileId = existing.id;
       this.s.updateFile.run({ ...row, id: fileId });
     } else {
       fileId = Number(this.s.insertFile.run(row).lastInsertRowid);
-      effects.fileSetChanged = true;
+      effects.pathsAddedOrRemoved.add(update.path);
     }
     // A new file has nothing stored to diff against: skip the lookups (most of a cold index).
     this.writeEntities(fileId, update, existing !== undefined, effects);
     this.writeImports(fileId, update.extraction.imports, existing !== undefined, effects);
+    return true;
   }
 
   /** Removes a file and everything extracted from it. Call inside a transaction. */
-  deleteFile(id: number, effects: WriteEffects): void {
-    for (const { id: entityId, name } of this.s.entityIdsAndNamesOfFile.all(id) as { id: number; name: string }[]) {
+  deleteFile(row: { id: number; path: string }, effects: WriteEffects): void {
+    const entities = this.s.entityIdsAndNamesOfFile.all(row.id) as { id: number; name: string }[];
+    for (const { id: entityId, name } of entities) {
       this.s.deleteFts.run(entityId);
-      effects.names.add(name);
+      countName(effects, name, -1);
     }
-    this.s.deleteFile.run(id);
-    effects.fileSetChanged = true;
+    // Importers are looked up now: the delete clears their import targets.
+    if (entities.length) this.noteNameScope(row.id, effects);
+    this.s.deleteFile.run(row.id);
+    effects.pathsAddedOrRemoved.add(row.path);
+  }
+
+  private noteNameScope(fileId: number, effects: WriteEffects): void {
+    effects.nameScopes.add(fileId);
+    for (const { id } of this.s.importersOf.all(fileId) as { id: number }[]) effects.nameScopes.add(id);
   }
 
   private writeEntities(fileId: number, update: FileUpdate, hadRows: boolean, effects: WriteEffects): void {
@@ -149,6 +187,7 @@ export class CodeStore {
     const ids: number[] = [];
     const words = pathWords(update.path);
     let callsChanged = false;
+    let namesChanged = false;
     for (let i = 0; i < entities.length; i++) {
       const entity = entities[i];
       const base = `${entity.kind}\0${entity.qualifiedName}`;
@@ -183,17 +222,20 @@ export class CodeStore {
         ids.push(id);
         this.insertFts(id, update.searchTexts[i], words);
         this.insertCalls(id, entity.calls);
-        effects.names.add(entity.name);
+        countName(effects, entity.name, +1);
+        namesChanged = true;
         callsChanged = true;
       }
     }
-    // Children first, so the parent's cascade does not race the explicit deletes.
-    for (const row of [...oldByKey.values()].reverse()) {
+    // An unmatched parent cascades to its unmatched children; their full-text rows go explicitly.
+    for (const row of oldByKey.values()) {
       this.s.deleteFts.run(row.id);
       this.s.deleteEntity.run(row.id);
-      effects.names.add(row.name);
+      countName(effects, row.name, -1);
+      namesChanged = true;
     }
     if (callsChanged) effects.files.add(fileId);
+    if (namesChanged) this.noteNameScope(fileId, effects);
   }
 
   private insertFts(id: number, text: EntitySearchText, pathText: string): void {
@@ -210,7 +252,7 @@ export class CodeStore {
       if (old.length === modules.length && old.every((m) => modules.includes(m))) return;
       this.s.deleteImports.run(fileId);
     }
-    for (const module of modules) this.s.insertImport.run(fileId, module);
+    for (const module of modules) this.s.insertImport.run(fileId, module, importLeaf(module));
     effects.importFiles.add(fileId);
   }
 

@@ -42,10 +42,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE imports (
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     module TEXT NOT NULL,               -- as written: './util', 'os.path', 'stdio.h'
+    leaf TEXT NOT NULL,                 -- its last name ('util', 'path', 'stdio'): which new files could match
     target_file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
     PRIMARY KEY (file_id, module)
   ) WITHOUT ROWID;
   CREATE INDEX imports_target ON imports(target_file_id);
+  CREATE INDEX imports_leaf ON imports(leaf);
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   -- Contentless: the text lives in entities; rowid = entities.id. Columns, in bm25 weight order:
   -- name words, enclosing names, path words, signature and doc words.

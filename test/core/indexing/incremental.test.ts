@@ -40,11 +40,12 @@ function snapshot(index: WorkspaceIndex): { entities: Row[]; calls: Row[]; fts: 
   };
 }
 
-/** Bumps mtime so the stat check cannot mistake an edit for an unchanged file. */
+let edits = 0;
+/** An edit made a while ago (a new mtime, but not one too recent to trust). */
 function edit(file: string, content: string): void {
   fs.writeFileSync(file, content);
-  const later = new Date(Date.now() + 5000);
-  fs.utimesSync(file, later, later);
+  const earlier = new Date(Date.now() - 600_000 + ++edits * 1000);
+  fs.utimesSync(file, earlier, earlier);
 }
 
 test('incremental: calls resolve across files through imports and unique names', async () => {
@@ -181,5 +182,22 @@ test('incremental: a cancelled run keeps what it wrote and the next run finishes
   assert.equal(second.indexed + first.indexed, 60);
   const unresolved = index.database.prepare('SELECT count(*) AS n FROM calls WHERE target_id IS NULL').get();
   assert.deepEqual(unresolved, { n: 0 }, 'the graph is linked after the interrupted run');
+  index.close();
+});
+
+test('incremental: an edit keeping size and mtime is still found when the file was indexed right after a change', async () => {
+  const root = tempDir();
+  const file = path.join(root, 'fast.py');
+  fs.writeFileSync(file, 'def alpha():\n    pass\n');
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+  await index.indexRepository();
+  // Same length, same mtime: what a coarse file system (FAT, SMB: 2 s timestamps) shows after a quick edit.
+  const { mtime } = fs.statSync(file);
+  fs.writeFileSync(file, 'def bravo():\n    pass\n');
+  fs.utimesSync(file, mtime, mtime);
+  const again = await index.indexRepository();
+  assert.equal(again.indexed, 1);
+  assert.deepEqual(index.search('bravo').map((h) => h.name), ['bravo']);
+  assert.deepEqual(index.search('alpha'), []);
   index.close();
 });

@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParsePool } from '../../../src/core/indexing/workerPool';
+import { DatabaseError } from '../../../src/core/store/database';
+import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
+import { tempDir, writeTree } from '../../helpers';
+
+function openIndex(root: string, dbPath = path.join(tempDir(), 'index.db')) {
+  return WorkspaceIndex.open(root, { dbPath });
+}
+
+test('robustness: an error while handling results rejects the run instead of hanging or dropping files', async () => {
+  const root = tempDir();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) files[`m${i}.py`] = `def f${i}():\n    pass\n`;
+  writeTree(root, files);
+  const index = openIndex(root);
+  await assert.rejects(
+    index.indexRepository({
+      onProgress: (p) => {
+        if (p.phase === 'parsing' && p.done === 3) throw new Error('progress display broke');
+      },
+    }),
+    /progress display broke/,
+  );
+  const summary = await index.indexRepository();
+  assert.equal(summary.indexed, 20, 'the next run indexes everything');
+  index.close();
+});
+
+test('robustness: closing the pool settles every pending parse as failed', async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def a():\n    pass\n' });
+  const pool = new ParsePool({ languages: ['python'] }, 1);
+  const pending = Array.from({ length: 40 }, () =>
+    pool.parse({ absolutePath: path.join(root, 'a.py'), language: 'python', maxFileBytes: 1 << 20 }));
+  await pool.close();
+  const outcomes = await Promise.all(pending);
+  assert.equal(outcomes.length, 40);
+  assert.ok(outcomes.every((o) => o.status === 'parsed' || o.status === 'failed'));
+  assert.ok(outcomes.some((o) => o.status === 'failed'), 'queued requests fail rather than hang');
+});
+
+test('robustness: a workspace that cannot be listed is an error, and the stored index survives it', async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def keep_me():\n    pass\n' });
+  const dbPath = path.join(tempDir(), 'index.db');
+  const index = openIndex(root, dbPath);
+  await index.indexRepository();
+  fs.rmSync(root, { recursive: true });
+  await assert.rejects(index.indexRepository(), /cannot read/);
+  assert.deepEqual(index.search('keep me').map((h) => h.name), ['keep_me']);
+  index.close();
+});
+
+test('robustness: reindexFile follows the same rules as the walk', async () => {
+  const root = tempDir();
+  const outside = tempDir();
+  writeTree(root, {
+    '.gitignore': 'ignored.py\n',
+    'src/app.py': 'def app():\n    pass\n',
+    'ignored.py': 'def ignored_fn():\n    pass\n',
+    'node_modules/lib/index.js': 'function depFn() {}\n',
+    'build/gen.py': 'def built_fn():\n    pass\n',
+  });
+  writeTree(outside, { 'secret.py': 'def outside_fn():\n    pass\n' });
+  fs.symlinkSync(path.join(outside, 'secret.py'), path.join(root, 'link.py'));
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db'), exclude: ['src/gen_*.py'] });
+  await index.indexRepository();
+  writeTree(root, { 'src/gen_x.py': 'def generated_fn():\n    pass\n' });
+  for (const file of ['ignored.py', 'node_modules/lib/index.js', 'build/gen.py', 'link.py', 'src/gen_x.py']) {
+    const result = await index.reindexFile(file);
+    assert.deepEqual({ file, status: result.status, reason: result.reason }, { file, status: 'skipped', reason: 'excluded' });
+  }
+  for (const query of ['ignored fn', 'dep fn', 'built fn', 'outside fn', 'generated fn']) assert.deepEqual(index.search(query), [], query);
+  assert.equal((await index.reindexFile('src/app.py')).status, 'unchanged');
+  index.close();
+});
+
+test('robustness: a Python package with __init__.py and main.py still resolves imports of the package', async () => {
+  const root = tempDir();
+  writeTree(root, {
+    'app/__init__.py': 'def helper():\n    return 1\n',
+    'app/main.py': 'def main():\n    return 0\n',
+    'tools/run.py': 'from app import helper\n\ndef run():\n    return helper()\n',
+    'tools/other.py': 'def helper():\n    return 2\n',
+  });
+  const index = openIndex(root);
+  await index.indexRepository();
+  const link = index.database.prepare(`SELECT t.path FROM imports i JOIN files f ON f.id = i.file_id
+    JOIN files t ON t.id = i.target_file_id WHERE f.path = 'tools/run.py'`).get();
+  assert.deepEqual(link, { path: 'app/__init__.py' });
+  const call = index.database.prepare(`SELECT f.path FROM calls c JOIN entities e ON e.id = c.target_id
+    JOIN files f ON f.id = e.file_id WHERE c.name = 'helper'`).get();
+  assert.deepEqual(call, { path: 'app/__init__.py' }, 'the imported definition wins over the other helper');
+  index.close();
+});
+
+test('robustness: a new extractor re-parses files whose content did not change', async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def a():\n    pass\n', 'b.py': 'def b():\n    pass\n' });
+  const index = openIndex(root);
+  await index.indexRepository();
+  index.database.prepare("UPDATE meta SET value = 'an older extractor' WHERE key = 'extractor_version'").run();
+  const again = await index.indexRepository();
+  assert.equal(again.indexed, 2);
+  const third = await index.indexRepository();
+  assert.equal(third.indexed, 0);
+  assert.equal(third.rowsWritten, 0);
+  index.close();
+});
+
+test('robustness: a file that grows past the size limit is removed once', async () => {
+  const root = tempDir();
+  writeTree(root, { 'big.py': 'def small():\n    pass\n', 'other.py': 'def other():\n    pass\n' });
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db'), maxFileBytes: 1000 });
+  await index.indexRepository();
+  writeTree(root, { 'big.py': `def small():\n    pass\n${'# padding\n'.repeat(200)}` });
+  const summary = await index.indexRepository();
+  assert.equal(summary.removed, 1);
+  assert.deepEqual(summary.skipped.map((s) => [s.path, s.reason]), [['big.py', 'too-large']]);
+  assert.deepEqual(index.search('small'), []);
+  index.close();
+});
+
+test('robustness: an index belongs to one workspace; pointing another at it is refused', async () => {
+  const first = tempDir();
+  const second = tempDir();
+  writeTree(first, { 'a.py': 'def first_fn():\n    pass\n' });
+  const dbPath = path.join(tempDir(), 'index.db');
+  const index = openIndex(first, dbPath);
+  await index.indexRepository();
+  index.close();
+  assert.throws(() => openIndex(second, dbPath), (e: Error) => e instanceof DatabaseError && /is the index of .*left untouched/.test(e.message));
+  const reopened = openIndex(first, dbPath);
+  assert.deepEqual(reopened.search('first fn').map((h) => h.name), ['first_fn']);
+  reopened.close();
+});
