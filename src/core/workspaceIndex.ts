@@ -199,6 +199,11 @@ export class WorkspaceIndex {
       .all(relative) as { id: number }[]).map((r) => r.id);
   }
 
+  /** Full-text search over this index, shared with retrieval (one word-frequency cache). */
+  get lexicalSearch(): LexicalSearch {
+    return this.lexical;
+  }
+
   /** The underlying connection, for tests and later subsystems that share the store. */
   get database(): Database.Database {
     return this.db;

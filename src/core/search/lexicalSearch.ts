@@ -2,10 +2,8 @@ import type Database from 'better-sqlite3';
 import type { EntityHit } from '../types';
 import { queryWords } from '../text/identifiers';
 
-/** bm25 column weights: name words, enclosing names, path words, signature and doc. */
-const BM25_WEIGHTS = 'bm25(10.0, 3.0, 2.0, 1.0)';
 /**
- * A word in more than this share of entities says little and makes an OR query scan most of the index
+ * A word in more than this share of rows says little and makes an OR query scan most of the index
  * (measured: OR with `return`, `self` takes 50–150 ms at 100k rows); the fallback leaves such words out.
  */
 const COMMON_WORD_SHARE = 0.02;
@@ -22,66 +20,122 @@ export interface SearchOptions {
   limit?: number;
 }
 
+/** A memory (not code) found by full-text search. */
+export interface MemoryHit {
+  id: number;
+  /** Higher is better (negated bm25). */
+  score: number;
+}
+
+/** The words a query searches for: split like identifiers, stopwords dropped unless nothing else is left. */
+export function searchWords(query: string): string[] {
+  const all = queryWords(query);
+  const content = all.filter((w) => !STOPWORDS.has(w));
+  return content.length ? content : all;
+}
+
 /**
- * Full-text search over entities. Every word must match first (cheap and precise); when that finds
- * fewer than `limit`, an OR over the query's selective words fills the rest, ranked by bm25.
+ * One FTS5 table searched the same way: every word must match first (cheap and precise); when that finds
+ * fewer than the limit, an OR over the query's selective words fills the rest, ranked by bm25.
  */
-export class LexicalSearch {
-  private readonly s;
-  private readonly frequentCache = new Map<string, boolean>();
+class FtsTable<Hit extends { id: number }> {
+  private readonly hits: Database.Statement;
+  private readonly docCount: Database.Statement;
+  private readonly within: Database.Statement;
+  private readonly total: Database.Statement;
+  private readonly frequency = new Map<string, number>();
   private cachedTotal: number | undefined;
 
-  constructor(db: Database.Database) {
-    const hits = `SELECT e.id, f.path AS file, e.start_line AS startLine, e.end_line AS endLine, e.name,
-                    e.qualified_name AS qualifiedName, e.kind, e.signature, f.language, -hits.rank AS score
-                  FROM (SELECT rowid, rank FROM entities_fts
-                        WHERE entities_fts MATCH ? AND rank MATCH '${BM25_WEIGHTS}'
-                        ORDER BY rank LIMIT ?) AS hits
-                  JOIN entities e ON e.id = hits.rowid
-                  JOIN files f ON f.id = e.file_id
-                  ORDER BY hits.rank`;
-    this.s = {
-      hits: db.prepare(hits),
-      docCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ? LIMIT ?)'),
-      total: db.prepare('SELECT count(*) AS n FROM entities'),
-    };
+  /** `select` turns a subquery yielding (rowid, rank) into hit rows, keeping its order. */
+  constructor(db: Database.Database, fts: string, weights: string, rowTable: string, select: (hits: string) => string) {
+    this.hits = db.prepare(select(`(SELECT rowid, rank FROM ${fts} WHERE ${fts} MATCH ? AND rank MATCH '${weights}'
+                                   ORDER BY rank LIMIT ?)`));
+    this.docCount = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`);
+    this.within = db.prepare(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))`);
+    this.total = db.prepare(`SELECT count(*) AS n FROM ${rowTable}`);
   }
 
-  /** The index changed: word frequencies may have too. */
   invalidate(): void {
-    this.frequentCache.clear();
+    this.frequency.clear();
     this.cachedTotal = undefined;
   }
 
-  search(query: string, options: SearchOptions = {}): EntityHit[] {
-    const limit = options.limit ?? 10;
-    const all = queryWords(query);
-    const content = all.filter((w) => !STOPWORDS.has(w));
-    const words = content.length ? content : all;
+  search(words: string[], limit: number): Hit[] {
     if (!words.length || limit <= 0) return [];
-    const results = this.s.hits.all(words.map(quote).join(' '), limit) as EntityHit[];
+    const results = this.hits.all(words.map(quote).join(' '), limit) as Hit[];
     if (results.length >= limit || words.length === 1) return results;
-
     const selective = words.filter((w) => !this.isFrequent(w)).slice(0, MAX_OR_WORDS);
     if (selective.length === 0) return results;
     const seen = new Set(results.map((r) => r.id));
-    for (const hit of this.s.hits.all(selective.map(quote).join(' OR '), limit + results.length) as EntityHit[]) {
+    for (const hit of this.hits.all(selective.map(quote).join(' OR '), limit + results.length) as Hit[]) {
       if (results.length >= limit) break;
       if (!seen.has(hit.id)) results.push(hit);
     }
     return results;
   }
 
+  /** Which of these rows contain the word (as the index tokenizes it: stemmed, split identifiers). */
+  rowsWith(word: string, ids: readonly number[]): Set<number> {
+    if (!ids.length) return new Set();
+    return new Set((this.within.all(quote(word), JSON.stringify(ids)) as { id: number }[]).map((r) => r.id));
+  }
+
+  /**
+   * How informative a word is, 0–1: log-scaled inverse document frequency, counted only up to the
+   * "common" threshold so a frequent word costs no more than a rare one.
+   */
+  weight(word: string): number {
+    const total = (this.cachedTotal ??= (this.total.get() as { n: number }).n);
+    const cap = this.cap(total);
+    const df = Math.max(1, this.count(word, cap));
+    return total <= 1 ? 1 : Math.max(0.05, Math.log((total + 1) / df) / Math.log(total + 1));
+  }
+
   private isFrequent(word: string): boolean {
-    let frequent = this.frequentCache.get(word);
-    if (frequent === undefined) {
-      this.cachedTotal ??= (this.s.total.get() as { n: number }).n;
-      const threshold = Math.max(COMMON_WORD_MIN_DOCS, Math.ceil(this.cachedTotal * COMMON_WORD_SHARE));
-      // Counting stops at the threshold, so a very common word costs no more than a rare one.
-      frequent = (this.s.docCount.get(quote(word), threshold + 1) as { n: number }).n > threshold;
-      this.frequentCache.set(word, frequent);
+    this.cachedTotal ??= (this.total.get() as { n: number }).n;
+    const cap = this.cap(this.cachedTotal);
+    return this.count(word, cap) > cap;
+  }
+
+  private cap(total: number): number {
+    return Math.max(COMMON_WORD_MIN_DOCS, Math.ceil(total * COMMON_WORD_SHARE));
+  }
+
+  private count(word: string, cap: number): number {
+    let n = this.frequency.get(word);
+    if (n === undefined) {
+      n = (this.docCount.get(quote(word), cap + 1) as { n: number }).n;
+      this.frequency.set(word, n);
     }
-    return frequent;
+    return n;
+  }
+}
+
+/** Full-text search over code entities and over other memories. */
+export class LexicalSearch {
+  readonly entities: FtsTable<EntityHit>;
+  readonly memories: FtsTable<MemoryHit>;
+
+  constructor(db: Database.Database) {
+    // bm25 column weights — entities: name words, enclosing names, path words, signature and doc;
+    // memories: title, body, related path.
+    this.entities = new FtsTable<EntityHit>(db, 'entities_fts', 'bm25(10.0, 3.0, 2.0, 1.0)', 'entities', (hits) =>
+      `SELECT e.id, f.path AS file, e.start_line AS startLine, e.end_line AS endLine, e.name,
+         e.qualified_name AS qualifiedName, e.kind, e.signature, f.language, -hits.rank AS score
+       FROM ${hits} AS hits JOIN entities e ON e.id = hits.rowid JOIN files f ON f.id = e.file_id
+       ORDER BY hits.rank`);
+    this.memories = new FtsTable<MemoryHit>(db, 'memories_fts', 'bm25(5.0, 1.0, 2.0)', 'memories', (hits) =>
+      `SELECT hits.rowid AS id, -hits.rank AS score FROM ${hits} AS hits ORDER BY hits.rank`);
+  }
+
+  /** The index changed: word frequencies may have too. */
+  invalidate(): void {
+    this.entities.invalidate();
+    this.memories.invalidate();
+  }
+
+  search(query: string, options: SearchOptions = {}): EntityHit[] {
+    return this.entities.search(searchWords(query), options.limit ?? 10);
   }
 }
 

@@ -57,4 +57,25 @@ export const MIGRATIONS: readonly string[] = [
     tokenize = 'porter unicode61 remove_diacritics 2'
   );
   `,
+  // 2: memories other than code (documentation, debugging sessions, notes), searchable like code.
+  `
+  CREATE TABLE memories (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                 -- 'documentation' | 'debugging' | 'note'
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    file_path TEXT,                     -- related file, relative to the workspace, '/' separators
+    metadata TEXT NOT NULL,             -- JSON object
+    content_hash TEXT NOT NULL,         -- of kind, title, text and file: changes when the memory does
+    created_at INTEGER NOT NULL,        -- ms since epoch
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX memories_file ON memories(file_path);
+  -- rowid = memories.id. Columns, in bm25 weight order: title words, body words, related path words.
+  CREATE VIRTUAL TABLE memories_fts USING fts5(
+    title, body, path,
+    content = '', contentless_delete = 1,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  `,
 ];

@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
+import type { Memory } from './memorySystem';
+import { MemoryBase } from './memorySystem';
+import type { RetrievalConfig } from './retrieval/types';
+import { CODE_DEFAULTS } from './retrieval/types';
+import type { ReindexResult, WorkspaceIndexOptions } from './workspaceIndex';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
+  config?: Partial<RetrievalConfig>;
+}
+
+/**
+ * The engine's front door for one workspace: its code index plus documentation, debugging sessions and
+ * notes, retrieved together for a CodeContext. Mirrors the seed's CodeMemorySystem in TypeScript idiom.
+ */
+export class CodeMemorySystem extends MemoryBase {
+  private constructor(readonly index: WorkspaceIndex, config: Partial<RetrievalConfig> | undefined) {
+    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, config);
+  }
+
+  static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
+    const index = WorkspaceIndex.open(workspaceRoot, options);
+    try {
+      return new CodeMemorySystem(index, options.config);
+    } catch (error) {
+      index.close();
+      throw error;
+    }
+  }
+
+  indexRepository(options?: IndexOptions): Promise<IndexRunSummary> {
+    return this.index.indexRepository(options);
+  }
+
+  /** Indexes one file; the same as reindexFile (an unchanged file is not parsed again). */
+  indexFile(filePath: string): Promise<ReindexResult> {
+    return this.index.reindexFile(filePath);
+  }
+
+  reindexFile(filePath: string): Promise<ReindexResult> {
+    return this.index.reindexFile(filePath);
+  }
+
+  addDocumentationMemory(title: string, content: string, options: {
+    category?: string; filePath?: string; metadata?: Record<string, unknown>;
+  } = {}): string {
+    const metadata = { ...options.metadata, category: options.category ?? 'documentation' };
+    return this.add('documentation', title, content, this.relative(options.filePath), metadata);
+  }
+
+  addDebuggingSession(description: string, error: string, solution: string, options: {
+    filePath?: string; metadata?: Record<string, unknown>;
+  } = {}): string {
+    const text = `Problem: ${description.trim()}\nError: ${error.trim()}\nSolution: ${solution.trim()}`;
+    return this.add('debugging', description, text, this.relative(options.filePath), { ...options.metadata, description, error, solution });
+  }
+
+  /** Code memories (`code:<id>`) read from the index; others as in MemorySystem. */
+  override getMemory(id: string): Memory | undefined {
+    const match = /^code:(\d+)$/.exec(id);
+    if (!match) return super.getMemory(id);
+    const row = this.index.database.prepare(`SELECT e.name, e.qualified_name, e.kind, e.signature, e.doc, e.start_line,
+        e.end_line, f.path, f.indexed_at FROM entities e JOIN files f ON f.id = e.file_id WHERE e.id = ?`).get(Number(match[1])) as
+      { name: string; qualified_name: string; kind: string; signature: string; doc: string; start_line: number;
+        end_line: number; path: string; indexed_at: number } | undefined;
+    return row && {
+      id, kind: 'code', text: [row.doc, row.signature].filter(Boolean).join('\n'), file: row.path,
+      startLine: row.start_line, endLine: row.end_line, timestamp: new Date(row.indexed_at).toISOString(),
+      metadata: { name: row.name, qualifiedName: row.qualified_name, entityKind: row.kind, signature: row.signature },
+    };
+  }
+
+  override getStats() {
+    const stats = super.getStats();
+    const index = this.index.stats();
+    return {
+      ...stats,
+      totalCodeMemories: index.entities,
+      totalMemories: index.entities + stats.totalNonCodeMemories,
+      index,
+    };
+  }
+
+  override close(): void {
+    this.index.close();
+  }
+
+  private relative(filePath: string | undefined): string | undefined {
+    if (!filePath) return undefined;
+    return path.isAbsolute(filePath) ? path.relative(this.index.root, filePath).split(path.sep).join('/') : filePath;
+  }
+}

@@ -1,0 +1,235 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { LexicalSearch } from '../search/lexicalSearch';
+import { searchWords } from '../search/lexicalSearch';
+import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
+import type { EntityKind } from '../types';
+import type { CodeContext, RetrievalConfig, ScoredMemory } from './types';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Per-source caps: every source is bounded, so the work per query does not grow with the code base. */
+const ENTITIES_PER_FILE = 20;
+const ACCESSED_FILES = 5;
+const NEIGHBOURS = 20;
+const ERROR_WORDS = 12;
+/** Candidates whose call edges count for the dependency boost besides the current file's entities. */
+const TOP_FOR_LINKS = 3;
+/** Code put into a memory's text is cut at this many lines. */
+const MAX_CODE_LINES = 200;
+
+interface Candidate {
+  memoryId: string;
+  kind: ScoredMemory['kind'];
+  entity?: EntityRow;
+  memory?: MemoryRecord;
+  /** When the code's file or the memory last changed (ms). */
+  changedAt: number;
+  base: number;
+  matched: string[];
+}
+
+interface EntityRow {
+  id: number;
+  fileId: number;
+  file: string;
+  name: string;
+  qualifiedName: string;
+  kind: EntityKind;
+  signature: string;
+  doc: string;
+  startLine: number;
+  endLine: number;
+  changedAt: number;
+}
+
+const ENTITY_COLUMNS = `e.id, e.file_id AS fileId, f.path AS file, e.name, e.qualified_name AS qualifiedName, e.kind,
+  e.signature, e.doc, e.start_line AS startLine, e.end_line AS endLine,
+  CASE WHEN f.mtime_ms > 0 THEN f.mtime_ms ELSE f.indexed_at END AS changedAt`;
+
+/**
+ * The lexical half of retrieval: gathers candidates from bounded sources, scores each by how much of the
+ * query (or the error) it contains, weighted by word rarity (0–1), and adds dependency and recency boosts.
+ * A small model, when configured, replaces the base score of the best candidates (see README).
+ */
+export class Retriever {
+  private readonly s;
+
+  constructor(
+    db: Database.Database,
+    private readonly lexical: LexicalSearch,
+    private readonly memories: MemoryStore,
+    private readonly root: string | undefined,
+  ) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      entitiesByIds: p(`SELECT ${ENTITY_COLUMNS} FROM entities e JOIN files f ON f.id = e.file_id
+                        WHERE e.id IN (SELECT value FROM json_each(?))`),
+      entitiesOfFile: p(`SELECT ${ENTITY_COLUMNS} FROM entities e JOIN files f ON f.id = e.file_id
+                         WHERE f.path = ? ORDER BY e.start_line LIMIT ?`),
+      neighbours: p(`SELECT target_id AS id FROM calls WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND target_id IS NOT NULL
+                     UNION SELECT entity_id AS id FROM calls WHERE target_id IN (SELECT value FROM json_each(@ids)) LIMIT @limit`),
+      edges: p(`SELECT entity_id AS a, target_id AS b FROM calls WHERE target_id IS NOT NULL
+                AND (entity_id IN (SELECT value FROM json_each(@ids)) OR target_id IN (SELECT value FROM json_each(@ids)))`),
+      linkedFiles: p(`SELECT t.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE f.path = @file
+                      UNION SELECT f.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE t.path = @file`),
+    };
+  }
+
+  /** Candidates with lexical scores and boosts, best first, not yet cut by threshold or count. */
+  rank(context: CodeContext, config: RetrievalConfig): ScoredMemory[] {
+    const queryWords = searchWords(context.userQuery);
+    const errorWords = context.errors ? searchWords(context.errors).slice(0, ERROR_WORDS) : [];
+    const currentFile = context.currentFile ? this.relative(context.currentFile) : undefined;
+    const accessed = (context.accessedFiles ?? []).map((f) => this.relative(f)).filter((f) => f !== currentFile)
+      .slice(0, ACCESSED_FILES);
+    const k = config.candidateCount;
+
+    // Gather: every source bounded by k, deduplicated by memory id.
+    const entityIds = new Set<number>();
+    const addHits = (hits: { id: number }[]) => hits.forEach((h) => entityIds.add(h.id));
+    addHits(this.lexical.entities.search(queryWords, k));
+    addHits(this.lexical.entities.search(errorWords, Math.ceil(k / 2)));
+    const fileEntities = (file: string, limit: number) => this.s.entitiesOfFile.all(file, limit) as EntityRow[];
+    const currentEntities = currentFile ? fileEntities(currentFile, ENTITIES_PER_FILE) : [];
+    addHits(currentEntities);
+    for (const file of accessed) addHits(fileEntities(file, Math.ceil(ENTITIES_PER_FILE / 2)));
+    const seeds = [...currentEntities.map((e) => e.id), ...[...entityIds].slice(0, TOP_FOR_LINKS)];
+    addHits(this.s.neighbours.all({ ids: JSON.stringify(seeds), limit: NEIGHBOURS }) as { id: number }[]);
+
+    const memoryIds = new Set<number>();
+    for (const hit of this.lexical.memories.search(queryWords, Math.ceil(k / 2))) memoryIds.add(hit.id);
+    for (const hit of this.lexical.memories.search(errorWords, Math.ceil(k / 4))) memoryIds.add(hit.id);
+    const files = currentFile ? [currentFile, ...accessed] : accessed;
+    for (const memory of this.memories.aboutFiles(files, Math.ceil(k / 4))) memoryIds.add(memory.id);
+
+    const candidates: Candidate[] = [
+      ...(this.s.entitiesByIds.all(JSON.stringify([...entityIds])) as EntityRow[]).map((entity): Candidate => ({
+        memoryId: `code:${entity.id}`, kind: 'code', entity, changedAt: entity.changedAt, base: 0, matched: [],
+      })),
+      ...[...memoryIds].flatMap((id): Candidate[] => {
+        const memory = this.memories.get(id);
+        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, changedAt: memory.updatedAt, base: 0, matched: [] }] : [];
+      }),
+    ];
+
+    this.scoreLexically(candidates, queryWords, errorWords);
+    candidates.sort((a, b) => b.base - a.base);
+    const links = this.linkSources(currentFile, currentEntities, candidates);
+    const scored = candidates.map((c) => this.boost(c, config, links.get(c.memoryId) ?? []));
+    return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || b.scoreParts.base - a.scoreParts.base);
+  }
+
+  /** Base score: the rarity-weighted share of the query's words (or the error's) that a candidate contains. */
+  private scoreLexically(candidates: Candidate[], queryWords: string[], errorWords: string[]): void {
+    const tables = [
+      { table: this.lexical.entities, group: candidates.filter((c) => c.entity), id: (c: Candidate) => c.entity!.id },
+      { table: this.lexical.memories, group: candidates.filter((c) => c.memory), id: (c: Candidate) => c.memory!.id },
+    ];
+    for (const words of [queryWords, errorWords]) {
+      if (!words.length) continue;
+      for (const { table, group, id } of tables) {
+        if (!group.length) continue;
+        const weights = words.map((w) => table.weight(w));
+        const total = weights.reduce((a, b) => a + b, 0);
+        const contains = words.map((w) => table.rowsWith(w, group.map(id)));
+        for (const candidate of group) {
+          const matched = words.filter((_, i) => contains[i].has(id(candidate)));
+          const share = words.reduce((sum, _, i) => sum + (contains[i].has(id(candidate)) ? weights[i] : 0), 0) / total;
+          if (share > candidate.base) {
+            candidate.base = share;
+            candidate.matched = matched;
+          }
+        }
+      }
+    }
+  }
+
+  private boost(candidate: Candidate, config: RetrievalConfig, links: string[]): ScoredMemory {
+    const dependencyBoost = config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0;
+    const recent = Date.now() - candidate.changedAt <= config.recencyDays * DAY_MS;
+    const recencyBoost = config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0;
+    const relevanceScore = Math.min(1, candidate.base + dependencyBoost + recencyBoost);
+    const reasons = [
+      candidate.matched.length ? `matched ${candidate.matched.map((w) => `"${w}"`).join(', ')}` : 'no query words matched',
+      ...links.slice(0, 3),
+      ...(recencyBoost ? [`changed within ${config.recencyDays} days`] : []),
+    ];
+    return this.toScored(candidate, relevanceScore, reasons.join('; '), { source: 'lexical', base: candidate.base, dependencyBoost, recencyBoost });
+  }
+
+  /**
+   * Which candidates are linked, and how: call edges to or from the current file's entities or the best
+   * candidates, code in files the current file imports or is imported by, memories about those files.
+   */
+  private linkSources(currentFile: string | undefined, currentEntities: EntityRow[], ranked: Candidate[]): Map<string, string[]> {
+    const links = new Map<string, string[]>();
+    const note = (memoryId: string, why: string) => {
+      const list = links.get(memoryId) ?? [];
+      if (!list.includes(why)) list.push(why);
+      links.set(memoryId, list);
+    };
+    const anchors = new Map<number, string>();
+    for (const e of currentEntities) anchors.set(e.id, `${e.qualifiedName} in the current file`);
+    for (const c of ranked.slice(0, TOP_FOR_LINKS)) {
+      if (c.entity && c.base > 0 && !anchors.has(c.entity.id)) anchors.set(c.entity.id, c.entity.qualifiedName);
+    }
+    const candidateIds = new Set(ranked.flatMap((c) => (c.entity ? [c.entity.id] : [])));
+    for (const { a, b } of this.s.edges.all({ ids: JSON.stringify([...anchors.keys()]) }) as { a: number; b: number }[]) {
+      if (a === b) continue;
+      if (anchors.has(a) && candidateIds.has(b)) note(`code:${b}`, `called by ${anchors.get(a)}`);
+      if (anchors.has(b) && candidateIds.has(a)) note(`code:${a}`, `calls ${anchors.get(b)}`);
+    }
+    if (currentFile) {
+      const linkedFiles = new Set((this.s.linkedFiles.all({ file: currentFile }) as { path: string }[]).map((r) => r.path));
+      for (const c of ranked) {
+        const file = c.entity?.file ?? c.memory?.filePath ?? undefined;
+        if (!file) continue;
+        if (c.memory && file === currentFile) note(c.memoryId, 'about the current file');
+        else if (linkedFiles.has(file)) note(c.memoryId, `in ${file}, linked to the current file by an import`);
+      }
+    }
+    return links;
+  }
+
+  private toScored(candidate: Candidate, relevanceScore: number, reasoning: string, scoreParts: ScoredMemory['scoreParts']): ScoredMemory {
+    const { entity, memory } = candidate;
+    if (entity) {
+      return {
+        memoryId: candidate.memoryId, kind: 'code', text: this.codeText(entity), file: entity.file,
+        startLine: entity.startLine, endLine: entity.endLine,
+        metadata: { name: entity.name, qualifiedName: entity.qualifiedName, entityKind: entity.kind, signature: entity.signature },
+        timestamp: new Date(entity.changedAt).toISOString(), relevanceScore, reasoning, scoreParts,
+      };
+    }
+    return {
+      memoryId: candidate.memoryId, kind: memory!.kind, text: memoryText(memory!), file: memory!.filePath ?? undefined,
+      metadata: memory!.metadata, timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
+    };
+  }
+
+  /** The entity's current source lines; its signature and doc when the file cannot be read. */
+  private codeText(entity: EntityRow): string {
+    if (this.root) {
+      try {
+        const lines = fs.readFileSync(path.join(this.root, entity.file), 'utf8').split('\n');
+        const end = Math.min(entity.endLine, entity.startLine + MAX_CODE_LINES - 1);
+        const body = lines.slice(entity.startLine - 1, end).join('\n');
+        return end < entity.endLine ? `${body}\n… (${entity.endLine - end} more lines)` : body;
+      } catch {
+        // The file moved since it was indexed: fall back to what the index knows.
+      }
+    }
+    return [entity.doc, entity.signature].filter(Boolean).join('\n');
+  }
+
+  private relative(file: string): string {
+    const normalized = file.replace(/\\/g, '/');
+    if (this.root && path.isAbsolute(file)) return path.relative(this.root, file).split(path.sep).join('/');
+    return normalized.replace(/^\.\//, '');
+  }
+}
+
+export function memoryText(memory: MemoryRecord): string {
+  return memory.title && !memory.text.startsWith(memory.title) ? `${memory.title}\n\n${memory.text}` : memory.text;
+}

@@ -1,0 +1,130 @@
+import { hash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { indexableText, pathWords } from '../text/identifiers';
+import { redactSecrets } from '../text/redact';
+
+/** Memories that are not code: what the user documented, debugged or asked to remember. */
+export type MemoryKind = 'documentation' | 'debugging' | 'note';
+
+export interface MemoryRecord {
+  id: number;
+  kind: MemoryKind;
+  title: string;
+  text: string;
+  filePath: string | null;
+  metadata: Record<string, unknown>;
+  contentHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewMemory {
+  kind: MemoryKind;
+  title: string;
+  text: string;
+  filePath?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+interface Row {
+  id: number;
+  kind: MemoryKind;
+  title: string;
+  text: string;
+  file_path: string | null;
+  metadata: string;
+  content_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Stores memories and keeps their full-text rows in step. Secrets are redacted before anything is written. */
+export class MemoryStore {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insert: p(`INSERT INTO memories (kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
+                 VALUES (@kind, @title, @text, @filePath, @metadata, @contentHash, @now, @now)`),
+      update: p(`UPDATE memories SET title = @title, text = @text, file_path = @filePath, metadata = @metadata,
+                 content_hash = @contentHash, updated_at = @now WHERE id = @id`),
+      get: p('SELECT * FROM memories WHERE id = ?'),
+      delete: p('DELETE FROM memories WHERE id = ?'),
+      insertFts: p('INSERT INTO memories_fts (rowid, title, body, path) VALUES (?, ?, ?, ?)'),
+      deleteFts: p('DELETE FROM memories_fts WHERE rowid = ?'),
+      byFiles: p('SELECT * FROM memories WHERE file_path IN (SELECT value FROM json_each(?)) ORDER BY updated_at DESC LIMIT ?'),
+      countByKind: p('SELECT kind, count(*) AS n FROM memories GROUP BY kind'),
+    };
+  }
+
+  add(memory: NewMemory): number {
+    const row = prepare(memory);
+    return this.db.transaction(() => {
+      const id = Number(this.s.insert.run({ ...row, now: Date.now() }).lastInsertRowid);
+      this.s.insertFts.run(id, indexableText(row.title), indexableText(row.text), row.filePath ? pathWords(row.filePath) : '');
+      return id;
+    }).immediate();
+  }
+
+  get(id: number): MemoryRecord | undefined {
+    const row = this.s.get.get(id) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Replaces the given fields; returns false when there is no such memory. */
+  update(id: number, changes: Partial<Pick<NewMemory, 'title' | 'text' | 'filePath' | 'metadata'>>): boolean {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (!current) return false;
+      const row = prepare({
+        kind: current.kind,
+        title: changes.title ?? current.title,
+        text: changes.text ?? current.text,
+        filePath: changes.filePath === undefined ? current.filePath : changes.filePath,
+        metadata: changes.metadata ?? current.metadata,
+      });
+      this.s.update.run({ ...row, id, now: Date.now() });
+      this.s.deleteFts.run(id);
+      this.s.insertFts.run(id, indexableText(row.title), indexableText(row.text), row.filePath ? pathWords(row.filePath) : '');
+      return true;
+    }).immediate();
+  }
+
+  delete(id: number): boolean {
+    return this.db.transaction(() => {
+      if (this.s.delete.run(id).changes === 0) return false;
+      this.s.deleteFts.run(id);
+      return true;
+    }).immediate();
+  }
+
+  /** Memories about any of these files, newest first. */
+  aboutFiles(paths: readonly string[], limit: number): MemoryRecord[] {
+    if (!paths.length) return [];
+    return (this.s.byFiles.all(JSON.stringify(paths), limit) as Row[]).map(toRecord);
+  }
+
+  countByKind(): Record<MemoryKind, number> {
+    const counts: Record<MemoryKind, number> = { documentation: 0, debugging: 0, note: 0 };
+    for (const { kind, n } of this.s.countByKind.all() as { kind: MemoryKind; n: number }[]) counts[kind] = n;
+    return counts;
+  }
+}
+
+function prepare(memory: NewMemory) {
+  const title = redactSecrets(memory.title.trim());
+  const text = redactSecrets(memory.text.trim());
+  const filePath = memory.filePath ? memory.filePath.replace(/\\/g, '/').replace(/^\.\//, '') : null;
+  const metadata = redactSecrets(JSON.stringify(memory.metadata ?? {}));
+  const contentHash = hash('sha1', [memory.kind, title, text, filePath ?? ''].join('\0')).slice(0, 16);
+  return { kind: memory.kind, title, text, filePath, metadata, contentHash };
+}
+
+function toRecord(row: Row): MemoryRecord {
+  return {
+    id: row.id, kind: row.kind, title: row.title, text: row.text, filePath: row.file_path,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>, contentHash: row.content_hash,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
