@@ -1,10 +1,10 @@
-import * as path from 'node:path';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
 import type { RetrievalConfig } from './retrieval/types';
 import { CODE_DEFAULTS } from './retrieval/types';
 import type { ReindexResult, WorkspaceIndexOptions } from './workspaceIndex';
+import { workspaceRelative } from './text/modulePath';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
@@ -88,7 +88,6 @@ export class CodeMemorySystem extends MemoryBase {
   }
 
   private relative(filePath: string | undefined): string | undefined {
-    if (!filePath) return undefined;
-    return path.isAbsolute(filePath) ? path.relative(this.index.root, filePath).split(path.sep).join('/') : filePath;
+    return filePath ? workspaceRelative(this.index.root, filePath) : undefined;
   }
 }

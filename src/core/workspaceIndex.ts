@@ -11,6 +11,7 @@ import type { FailReason, SkipReason } from './indexing/walker';
 import { DEFAULT_MAX_FILE_BYTES, WorkspaceRules } from './indexing/walker';
 import { CodeStore, emptyEffects } from './store/codeStore';
 import { DatabaseError, openDatabase } from './store/database';
+import { workspaceRelative } from './text/modulePath';
 import { defaultDatabasePath } from './store/location';
 import { LexicalSearch, type SearchOptions } from './search/lexicalSearch';
 import type { EntityHit } from './types';
@@ -64,6 +65,8 @@ export class WorkspaceIndex {
   private readonly lexical: LexicalSearch;
   private readonly maxFileBytes: number;
   private readonly exclude: readonly string[];
+  /** The walk's rules, compiled once: reindexFile runs on every save. */
+  private readonly rules: WorkspaceRules;
   private parser: Promise<SourceParser> | undefined;
 
   private constructor(root: string, dbPath: string, db: Database.Database, options: WorkspaceIndexOptions) {
@@ -74,6 +77,7 @@ export class WorkspaceIndex {
     this.lexical = new LexicalSearch(db);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.exclude = options.exclude ?? [];
+    this.rules = new WorkspaceRules(root, { exclude: this.exclude });
   }
 
   static open(workspaceRoot: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
@@ -111,7 +115,7 @@ export class WorkspaceIndex {
    */
   async reindexFile(filePath: string): Promise<ReindexResult> {
     const absolute = path.resolve(this.root, filePath);
-    const relative = path.relative(this.root, absolute).split(path.sep).join('/');
+    const relative = workspaceRelative(this.root, filePath);
     if (!relative || relative.startsWith('../') || path.isAbsolute(relative)) {
       throw new InputError(`${filePath} is outside the workspace ${this.root}`);
     }
@@ -136,7 +140,7 @@ export class WorkspaceIndex {
     } catch {
       return remove('removed');
     }
-    if (!new WorkspaceRules(this.root, { exclude: this.exclude }).isIncluded(relative)) return remove('skipped', 'excluded');
+    if (!this.rules.isIncluded(relative)) return remove('skipped', 'excluded');
     this.parser ??= SourceParser.create();
     const outcome = await processFile(await this.parser, absolute, spec, this.maxFileBytes, existing?.hash);
     const mtimeMs = Math.trunc(stat.mtimeMs);
@@ -145,9 +149,7 @@ export class WorkspaceIndex {
       return { path: relative, status: 'failed', reason: outcome.reason, entityIds: this.entityIds(relative) };
     }
     if (outcome.status === 'unchanged') {
-      if (existing && (existing.size !== outcome.size || existing.mtimeMs !== mtimeMs)) {
-        this.store.transaction(() => this.store.touchFile(existing.id, outcome.size, mtimeMs));
-      }
+      if (existing) this.store.transaction(() => this.store.touchFile(existing, outcome.size, mtimeMs));
       return { path: relative, status: 'unchanged', entityIds: this.entityIds(relative) };
     }
     this.store.transaction(() => {

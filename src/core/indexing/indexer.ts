@@ -207,9 +207,7 @@ function applyOutcome(
       break;
     }
     case 'unchanged':
-      if (existing && (existing.size !== file.size || existing.mtimeMs !== file.mtimeMs)) {
-        store.touchFile(existing.id, file.size, file.mtimeMs);
-      }
+      if (existing) store.touchFile(existing, file.size, file.mtimeMs);
       summary.unchanged++;
       break;
     case 'skipped':

@@ -36,10 +36,16 @@ function initRuntime(): Promise<void> {
   return runtimeReady;
 }
 
+let cachedVersion: string | undefined;
+
 /** Identifies what the extractor would produce: its format and every query file. */
 export function extractorVersion(): string {
-  const queries = [...new Set(LANGUAGES.flatMap((spec) => spec.queries))].sort();
-  return hash('sha1', [EXTRACTOR_FORMAT, ...queries.map((q) => fs.readFileSync(queryPath(q), 'utf8'))].join('\0'));
+  if (!cachedVersion) {
+    // Query files do not change while the process runs: read them once.
+    const queries = [...new Set(LANGUAGES.flatMap((spec) => spec.queries))].sort();
+    cachedVersion = hash('sha1', [EXTRACTOR_FORMAT, ...queries.map((q) => fs.readFileSync(queryPath(q), 'utf8'))].join('\0'));
+  }
+  return cachedVersion;
 }
 
 /** Size of this thread's WASM heap. It never shrinks: the largest file parsed sets the high-water mark. */

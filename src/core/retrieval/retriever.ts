@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { LexicalSearch } from '../search/lexicalSearch';
 import { searchWords } from '../search/lexicalSearch';
 import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
+import { workspaceRelative } from '../text/modulePath';
 import type { EntityKind } from '../types';
 import type { CodeContext, RetrievalConfig, ScoredMemory } from './types';
 
@@ -224,9 +225,7 @@ export class Retriever {
   }
 
   private relative(file: string): string {
-    const normalized = file.replace(/\\/g, '/');
-    if (this.root && path.isAbsolute(file)) return path.relative(this.root, file).split(path.sep).join('/');
-    return normalized.replace(/^\.\//, '');
+    return this.root ? workspaceRelative(this.root, file) : file.replace(/\\/g, '/').replace(/^\.\//, '');
   }
 }
 

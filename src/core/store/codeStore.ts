@@ -125,8 +125,9 @@ export class CodeStore {
   }
 
   /** Records a new size/mtime for a file whose content hash did not change. */
-  touchFile(id: number, size: number, mtimeMs: number): void {
-    this.s.touchFile.run(size, trustworthyMtime(mtimeMs, Date.now()), id);
+  touchFile(row: FileRow, size: number, mtimeMs: number): void {
+    if (row.size === size && row.mtimeMs === mtimeMs) return;
+    this.s.touchFile.run(size, trustworthyMtime(mtimeMs, Date.now()), row.id);
   }
 
   /**

@@ -1,4 +1,6 @@
-import * as path from 'node:path';
+import * as nativePath from 'node:path';
+
+const path = nativePath.posix;
 
 /**
  * How import specifiers and file paths name each other. The resolver matches specifiers to files; the
@@ -18,9 +20,9 @@ const FOLDER_INDEX: Record<string, ReadonlySet<string>> = {
 
 /** The folder a file stands for, when it is its folder's index file. */
 export function folderOf(filePath: string): string | undefined {
-  const ext = path.posix.extname(filePath).slice(1).toLowerCase();
-  const stem = path.posix.basename(filePath).replace(SOURCE_EXTENSION, '');
-  const dir = path.posix.dirname(filePath);
+  const ext = path.extname(filePath).slice(1).toLowerCase();
+  const stem = path.basename(filePath).replace(SOURCE_EXTENSION, '');
+  const dir = path.dirname(filePath);
   return FOLDER_INDEX[ext]?.has(stem) && dir !== '.' ? dir : undefined;
 }
 
@@ -32,8 +34,16 @@ export function importLeaf(module: string): string {
 
 /** The leaves under which imports can name a file: its stem, and its folder's name for index files. */
 export function fileLeaves(filePath: string): string[] {
-  const leaves = [path.posix.basename(filePath).replace(SOURCE_EXTENSION, '')];
+  const leaves = [path.basename(filePath).replace(SOURCE_EXTENSION, '')];
   const folder = folderOf(filePath);
-  if (folder) leaves.push(path.posix.basename(folder));
+  if (folder) leaves.push(path.basename(folder));
   return leaves;
+}
+
+/**
+ * A file as the index names it: relative to the workspace root, '/' separators. Accepts absolute or relative
+ * paths; a file outside the workspace comes back starting with '../'.
+ */
+export function workspaceRelative(root: string, file: string): string {
+  return nativePath.relative(root, nativePath.resolve(root, file)).split(nativePath.sep).join('/');
 }
