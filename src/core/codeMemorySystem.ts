@@ -1,7 +1,8 @@
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
-import type { RetrievalConfig } from './retrieval/types';
+import { GitRecency } from './retrieval/gitRecency';
+import type { ModelProvider, RetrievalConfig } from './retrieval/types';
 import { CODE_DEFAULTS } from './retrieval/types';
 import type { ReindexResult, WorkspaceIndexOptions } from './workspaceIndex';
 import { workspaceRelative } from './text/modulePath';
@@ -9,6 +10,8 @@ import { WorkspaceIndex } from './workspaceIndex';
 
 export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
   config?: Partial<RetrievalConfig>;
+  /** The small model that scores candidates; without one, ranking is lexical. */
+  scoringModel?: ModelProvider;
 }
 
 /**
@@ -16,14 +19,14 @@ export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
  * notes, retrieved together for a CodeContext. Mirrors the seed's CodeMemorySystem in TypeScript idiom.
  */
 export class CodeMemorySystem extends MemoryBase {
-  private constructor(readonly index: WorkspaceIndex, config: Partial<RetrievalConfig> | undefined) {
-    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, config);
+  private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
+    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
     const index = WorkspaceIndex.open(workspaceRoot, options);
     try {
-      return new CodeMemorySystem(index, options.config);
+      return new CodeMemorySystem(index, options);
     } catch (error) {
       index.close();
       throw error;

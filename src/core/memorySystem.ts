@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
+import { withRetries } from './models/retry';
+import type { GitRecency } from './retrieval/gitRecency';
+import { scoreWithModel } from './retrieval/modelScorer';
 import { buildPrompt, formatMemoriesForPrompt, type FormatOptions } from './retrieval/prompt';
 import { memoryText, Retriever } from './retrieval/retriever';
 import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from './retrieval/types';
@@ -8,6 +11,7 @@ import { LexicalSearch } from './search/lexicalSearch';
 import { openDatabase } from './store/database';
 import type { MemoryKind } from './store/memoryStore';
 import { MemoryStore } from './store/memoryStore';
+import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
 
 /** A memory as the API returns it. Code memories carry their file and lines. */
@@ -26,6 +30,26 @@ export interface Memory {
 export interface MemorySystemOptions {
   dbPath: string;
   config?: Partial<RetrievalConfig>;
+  /** The small model that scores candidates; without one, ranking is lexical (see retrieval/README.md). */
+  scoringModel?: ModelProvider;
+}
+
+export interface RetrieveOptions {
+  signal?: AbortSignal;
+}
+
+/** Retrieved memories and what it took to choose them. */
+export interface RetrievalResult {
+  memories: ScoredMemory[];
+  /** Whose scores ranked them: the small model's, or the lexical scorer's. */
+  source: 'model' | 'lexical';
+  /** Candidates considered (at most candidateCount). */
+  candidates: number;
+  modelCalls: number;
+  promptTokens: number;
+  cacheHits: number;
+  /** Why a configured model's scores were not used (the ranking is lexical then), in one line. */
+  warning?: string;
 }
 
 const MEMORY_ID = /^mem:(\d+)$/;
@@ -37,7 +61,10 @@ const MEMORY_ID = /^mem:(\d+)$/;
 export abstract class MemoryBase {
   protected readonly memories: MemoryStore;
   protected readonly retriever: Retriever;
+  private readonly scoreCache: ScoreCache;
   private settings: RetrievalConfig;
+  private modelCalls = 0;
+  private modelFailures = 0;
 
   protected constructor(
     protected readonly db: Database.Database,
@@ -45,10 +72,18 @@ export abstract class MemoryBase {
     root: string | undefined,
     defaults: RetrievalConfig,
     config: Partial<RetrievalConfig> = {},
+    private scoringModel: ModelProvider | undefined = undefined,
+    private readonly recency: GitRecency | undefined = undefined,
   ) {
     this.settings = mergeConfig(defaults, config);
     this.memories = new MemoryStore(db);
     this.retriever = new Retriever(db, lexical, this.memories, root);
+    this.scoreCache = new ScoreCache(db);
+  }
+
+  /** Replaces (or, with undefined, removes) the small model that scores candidates. */
+  setScoringModel(model: ModelProvider | undefined): void {
+    this.scoringModel = model;
   }
 
   get config(): Readonly<RetrievalConfig> {
@@ -87,12 +122,43 @@ export abstract class MemoryBase {
   }
 
   /** The memories that matter for a context, best first, above the threshold and at most maxMemories. */
-  async retrieveRelevantMemories(context: string | CodeContext): Promise<ScoredMemory[]> {
+  async retrieveRelevantMemories(context: string | CodeContext, options: RetrieveOptions = {}): Promise<ScoredMemory[]> {
+    return (await this.retrieve(context, options)).memories;
+  }
+
+  /**
+   * As retrieveRelevantMemories, with what it cost. A model failure never fails retrieval: the ranking falls
+   * back to lexical scores and `warning` says why. Cancellation rejects with an AbortError.
+   */
+  async retrieve(context: string | CodeContext, options: RetrieveOptions = {}): Promise<RetrievalResult> {
     const normalized = typeof context === 'string' ? { userQuery: context } : context;
-    if (!normalized.userQuery?.trim()) throw new InputError('the context needs a question (userQuery)');
-    return this.retriever.rank(normalized, this.settings)
-      .filter((m) => m.relevanceScore >= this.settings.relevanceThreshold)
-      .slice(0, this.settings.maxMemories);
+    if (!normalized?.userQuery?.trim()) throw new InputError('the context needs a question (userQuery)');
+    const config = this.settings;
+    const recentFiles = config.enableRecencyBoost ? await this.recency?.recentFiles(config.recencyDays) : undefined;
+    const ranking = this.retriever.rank(normalized, config, recentFiles);
+    const result: RetrievalResult = {
+      memories: ranking.memories, source: 'lexical', candidates: ranking.candidates.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
+    };
+    const model = this.scoringModel;
+    if (model && ranking.candidates.length) {
+      const outcome = await scoreWithModel(normalized, this.retriever.scoringItems(ranking), model, config, this.scoreCache, options.signal);
+      this.modelCalls += outcome.calls;
+      Object.assign(result, { modelCalls: outcome.calls, promptTokens: outcome.promptTokens, cacheHits: outcome.cacheHits });
+      if (outcome.error) {
+        this.modelFailures++;
+        result.warning = `${outcome.error}; ranked by matching words instead`;
+      } else {
+        result.memories = this.retriever.rescore(ranking, outcome.scores, config);
+        result.source = 'model';
+      }
+    }
+    result.memories = result.memories.filter((m) => m.relevanceScore >= config.relevanceThreshold).slice(0, config.maxMemories);
+    return result;
+  }
+
+  /** Forgets every cached model score (they are also replaced one by one as memories change). */
+  clearCache(): void {
+    this.scoreCache.clear();
   }
 
   formatMemoriesForPrompt(memories: ScoredMemory[], options?: FormatOptions): Promise<string> {
@@ -100,16 +166,22 @@ export abstract class MemoryBase {
   }
 
   /** Retrieves memories for the context and asks the primary model, within its input limit. */
-  async query(context: string | CodeContext, primaryModel: ModelProvider, promptTemplate?: string): Promise<string> {
+  async query(context: string | CodeContext, primaryModel: ModelProvider, promptTemplate?: string,
+    options: RetrieveOptions = {}): Promise<string> {
     const normalized = typeof context === 'string' ? { userQuery: context } : context;
-    const memories = await this.retrieveRelevantMemories(normalized);
-    return primaryModel.complete(await buildPrompt(normalized, memories, primaryModel, promptTemplate));
+    const memories = await this.retrieveRelevantMemories(normalized, options);
+    const prompt = await buildPrompt(normalized, memories, primaryModel, promptTemplate);
+    return withRetries(() => primaryModel.complete(prompt, { signal: options.signal }), this.settings, options.signal);
   }
 
   getStats() {
     const byKind = this.memories.countByKind();
     const nonCode = byKind.documentation + byKind.debugging + byKind.note;
-    return { totalNonCodeMemories: nonCode, memoriesByKind: byKind, config: { ...this.settings } };
+    const cacheStats: CacheStats = this.scoreCache.stats();
+    return {
+      totalNonCodeMemories: nonCode, memoriesByKind: byKind, config: { ...this.settings }, cacheStats,
+      scoringModel: { name: this.scoringModel?.name ?? null, calls: this.modelCalls, failures: this.modelFailures },
+    };
   }
 
   close(): void {
@@ -136,7 +208,7 @@ export class MemorySystem extends MemoryBase {
   static open(options: MemorySystemOptions): MemorySystem {
     const db = openDatabase(path.resolve(options.dbPath));
     try {
-      return new MemorySystem(db, new LexicalSearch(db), undefined, GENERAL_DEFAULTS, options.config);
+      return new MemorySystem(db, new LexicalSearch(db), undefined, GENERAL_DEFAULTS, options.config, options.scoringModel);
     } catch (error) {
       db.close();
       throw error;

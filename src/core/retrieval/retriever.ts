@@ -6,7 +6,9 @@ import { searchWords } from '../search/lexicalSearch';
 import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
 import { workspaceRelative } from '../text/modulePath';
 import type { EntityKind } from '../types';
-import type { CodeContext, RetrievalConfig, ScoredMemory } from './types';
+import type { CachedScore } from '../store/scoreCache';
+import type { ScoringItem } from './modelScorer';
+import type { CodeContext, RetrievalConfig, ScoreParts, ScoredMemory } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Per-source caps: every source is bounded, so the work per query does not grow with the code base. */
@@ -19,7 +21,7 @@ const TOP_FOR_LINKS = 3;
 /** Code put into a memory's text is cut at this many lines. */
 const MAX_CODE_LINES = 200;
 
-interface Candidate {
+export interface Candidate {
   memoryId: string;
   kind: ScoredMemory['kind'];
   entity?: EntityRow;
@@ -27,10 +29,21 @@ interface Candidate {
   /** When the code's file or the memory last changed (ms). */
   changedAt: number;
   base: number;
-  matched: string[];
+  /** Why the base score: the matched words, or the model's reason. */
+  reasoning: string;
+  text?: string;
 }
 
-interface EntityRow {
+/** Candidates of one query, best K first, and what their boosts depend on. */
+export interface Ranking {
+  memories: ScoredMemory[];
+  candidates: Candidate[];
+  currentFile: string | undefined;
+  currentEntities: EntityRow[];
+  recentFiles: ReadonlySet<string> | undefined;
+}
+
+export interface EntityRow {
   id: number;
   fileId: number;
   file: string;
@@ -77,8 +90,11 @@ export class Retriever {
     };
   }
 
-  /** Candidates with lexical scores and boosts, best first, not yet cut by threshold or count. */
-  rank(context: CodeContext, config: RetrievalConfig): ScoredMemory[] {
+  /**
+   * The K best candidates by lexical score and boosts, best first, not yet cut by threshold or count; the
+   * set can be scored again with a model's scores (`rescore`). `recentFiles`: files git says changed recently.
+   */
+  rank(context: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
     const queryWords = searchWords(context.userQuery);
     const errorWords = context.errors ? searchWords(context.errors).slice(0, ERROR_WORDS) : [];
     const currentFile = context.currentFile ? this.relative(context.currentFile) : undefined;
@@ -106,18 +122,46 @@ export class Retriever {
 
     const candidates: Candidate[] = [
       ...(this.s.entitiesByIds.all(JSON.stringify([...entityIds])) as EntityRow[]).map((entity): Candidate => ({
-        memoryId: `code:${entity.id}`, kind: 'code', entity, changedAt: entity.changedAt, base: 0, matched: [],
+        memoryId: `code:${entity.id}`, kind: 'code', entity, changedAt: entity.changedAt, base: 0, reasoning: '',
       })),
       ...[...memoryIds].flatMap((id): Candidate[] => {
         const memory = this.memories.get(id);
-        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, changedAt: memory.updatedAt, base: 0, matched: [] }] : [];
+        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, changedAt: memory.updatedAt, base: 0, reasoning: '' }] : [];
       }),
     ];
 
     this.scoreLexically(candidates, queryWords, errorWords);
-    candidates.sort((a, b) => b.base - a.base);
-    const links = this.linkSources(currentFile, currentEntities, candidates);
-    const scored = candidates.map((c) => this.boost(c, config, links.get(c.memoryId) ?? []));
+    const ranking: Ranking = { candidates, currentFile, currentEntities, recentFiles, memories: [] };
+    ranking.memories = this.finish(ranking, config, 'lexical').slice(0, k);
+    const kept = new Set(ranking.memories.map((m) => m.memoryId));
+    ranking.candidates = candidates.filter((c) => kept.has(c.memoryId));
+    return ranking;
+  }
+
+  /** What the scoring model is shown for each candidate of a ranking. */
+  scoringItems(ranking: Ranking): ScoringItem[] {
+    return ranking.candidates.map((c) => {
+      const label = c.entity
+        ? `${c.entity.kind} ${c.entity.qualifiedName} in ${c.entity.file}`
+        : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
+      return { memoryId: c.memoryId, label, text: this.text(c) };
+    });
+  }
+
+  /** The ranking again with the model's scores as base scores; links follow the model's best candidates. */
+  rescore(ranking: Ranking, scores: ReadonlyMap<string, CachedScore>, config: RetrievalConfig): ScoredMemory[] {
+    for (const candidate of ranking.candidates) {
+      const scored = scores.get(candidate.memoryId);
+      candidate.base = scored?.score ?? 0;
+      candidate.reasoning = scored?.reasoning ?? '';
+    }
+    return this.finish(ranking, config, 'model');
+  }
+
+  private finish(ranking: Ranking, config: RetrievalConfig, source: ScoreParts['source']): ScoredMemory[] {
+    const ordered = [...ranking.candidates].sort((a, b) => b.base - a.base);
+    const links = this.linkSources(ranking.currentFile, ranking.currentEntities, ordered);
+    const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], ranking.recentFiles, source));
     return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || b.scoreParts.base - a.scoreParts.base);
   }
 
@@ -139,24 +183,25 @@ export class Retriever {
           const share = words.reduce((sum, _, i) => sum + (contains[i].has(id(candidate)) ? weights[i] : 0), 0) / total;
           if (share > candidate.base) {
             candidate.base = share;
-            candidate.matched = matched;
+            candidate.reasoning = `matched ${matched.map((w) => `"${w}"`).join(', ')}`;
           }
         }
       }
     }
   }
 
-  private boost(candidate: Candidate, config: RetrievalConfig, links: string[]): ScoredMemory {
+  private boost(candidate: Candidate, config: RetrievalConfig, links: string[], recentFiles: ReadonlySet<string> | undefined,
+    source: ScoreParts['source']): ScoredMemory {
     const dependencyBoost = config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0;
-    const recent = Date.now() - candidate.changedAt <= config.recencyDays * DAY_MS;
+    // Code: git's view when the workspace has one (mtimes lie after a clone or checkout); memories: their own time.
+    const recent = candidate.entity && recentFiles
+      ? recentFiles.has(candidate.entity.file)
+      : Date.now() - candidate.changedAt <= config.recencyDays * DAY_MS;
     const recencyBoost = config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0;
     const relevanceScore = Math.min(1, candidate.base + dependencyBoost + recencyBoost);
-    const reasons = [
-      candidate.matched.length ? `matched ${candidate.matched.map((w) => `"${w}"`).join(', ')}` : 'no query words matched',
-      ...links.slice(0, 3),
-      ...(recencyBoost ? [`changed within ${config.recencyDays} days`] : []),
-    ];
-    return this.toScored(candidate, relevanceScore, reasons.join('; '), { source: 'lexical', base: candidate.base, dependencyBoost, recencyBoost });
+    const why = candidate.reasoning || (source === 'model' ? 'the model gave no reason' : 'no query words matched');
+    const reasons = [why, ...links.slice(0, 3), ...(recencyBoost ? [`changed within ${config.recencyDays} days`] : [])];
+    return this.toScored(candidate, relevanceScore, reasons.join('; '), { source, base: candidate.base, dependencyBoost, recencyBoost });
   }
 
   /**
@@ -197,16 +242,22 @@ export class Retriever {
     const { entity, memory } = candidate;
     if (entity) {
       return {
-        memoryId: candidate.memoryId, kind: 'code', text: this.codeText(entity), file: entity.file,
+        memoryId: candidate.memoryId, kind: 'code', text: this.text(candidate), file: entity.file,
         startLine: entity.startLine, endLine: entity.endLine,
         metadata: { name: entity.name, qualifiedName: entity.qualifiedName, entityKind: entity.kind, signature: entity.signature },
         timestamp: new Date(entity.changedAt).toISOString(), relevanceScore, reasoning, scoreParts,
       };
     }
     return {
-      memoryId: candidate.memoryId, kind: memory!.kind, text: memoryText(memory!), file: memory!.filePath ?? undefined,
+      memoryId: candidate.memoryId, kind: memory!.kind, text: this.text(candidate), file: memory!.filePath ?? undefined,
       metadata: memory!.metadata, timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
     };
+  }
+
+  /** Read once per candidate: the lexical ranking, the scoring prompt and the rescored result share it. */
+  private text(candidate: Candidate): string {
+    candidate.text ??= candidate.entity ? this.codeText(candidate.entity) : memoryText(candidate.memory!);
+    return candidate.text;
   }
 
   /** The entity's current source lines; its signature and doc when the file cannot be read. */

@@ -39,21 +39,7 @@ export interface ScoredMemory {
   scoreParts: ScoreParts;
 }
 
-export interface CompletionOptions {
-  maxTokens?: number;
-  temperature?: number;
-  signal?: AbortSignal;
-}
-
-/** A language model: the small one scores memories, the primary one answers. */
-export interface ModelProvider {
-  readonly name: string;
-  complete(prompt: string, options?: CompletionOptions): Promise<string>;
-  /** Exact token count where the provider has one; otherwise callers use an approximation. */
-  countTokens?(text: string): number | Promise<number>;
-  /** Largest prompt the model takes, in tokens. */
-  readonly maxInputTokens?: number;
-}
+export type { CompletionOptions, ModelProvider } from '../models/modelProvider';
 
 /** Retrieval settings. Defaults and meanings follow the seed API (../shared/seeds/004). */
 export interface RetrievalConfig {

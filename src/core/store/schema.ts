@@ -78,4 +78,15 @@ export const MIGRATIONS: readonly string[] = [
     tokenize = 'porter unicode61 remove_diacritics 2'
   );
   `,
+  // 3: small-model scores, so an unchanged memory is not scored twice for the same context.
+  `
+  CREATE TABLE score_cache (
+    context_hash TEXT NOT NULL,         -- normalized context and model (see retrieval/README.md)
+    memory_hash TEXT NOT NULL,          -- of the text the model saw: an edit makes a new key
+    score REAL NOT NULL,
+    reasoning TEXT NOT NULL,
+    created_at INTEGER NOT NULL,        -- ms since epoch
+    PRIMARY KEY (context_hash, memory_hash)
+  );
+  `,
 ];

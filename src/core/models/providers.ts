@@ -1,0 +1,153 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { redactSecrets } from '../text/redact';
+import { abortError, type CompletionOptions, ModelError, type ModelProvider } from './modelProvider';
+
+export type ProviderKind = 'openai' | 'anthropic';
+
+export interface ProviderSettings {
+  provider: ProviderKind;
+  /** Model name as the API knows it; each provider has a small, cheap default. */
+  model?: string;
+  apiKey?: string;
+  /**
+   * Another server that speaks the same API: Ollama, LM Studio, vLLM (`http://localhost:11434/v1`). OpenAI's
+   * includes `/v1`, Anthropic's does not. A local server needs no key.
+   */
+  baseURL?: string;
+  /** Per request; a call that takes longer fails as a retryable timeout. */
+  timeoutMs?: number;
+  /** Read the answer as server-sent events instead of one JSON body. */
+  stream?: boolean;
+  maxInputTokens?: number;
+}
+
+export const DEFAULT_MODELS: Record<ProviderKind, string> = { openai: 'gpt-4o-mini', anthropic: 'claude-haiku-4-5' };
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_TOKENS = 1024;
+/** Sent when a local server needs no key: the SDKs refuse to start without one. */
+const NO_KEY = 'no-key';
+
+/**
+ * A ModelProvider over an official SDK. The SDK's own retries are off: the caller's retry policy (the seed's
+ * retryAttempts and retryDelay) is the only one, so attempts and waits are what the user configured.
+ */
+export function createProvider(settings: ProviderSettings): ModelProvider {
+  const model = settings.model?.trim() || DEFAULT_MODELS[settings.provider];
+  const apiKey = settings.apiKey || (settings.baseURL ? NO_KEY : undefined);
+  if (!apiKey) {
+    const variable = settings.provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
+    throw new ModelError(`no API key for ${settings.provider}: set ${variable} or give a base URL of a local server`, false);
+  }
+  const clientOptions = { apiKey, baseURL: settings.baseURL, maxRetries: 0, timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const where = settings.baseURL ?? settings.provider;
+  const name = `${settings.provider}:${model}${settings.baseURL ? `@${settings.baseURL}` : ''}`;
+  const base = { name, maxInputTokens: settings.maxInputTokens };
+  if (settings.provider === 'openai') {
+    const client = new OpenAI(clientOptions);
+    // OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens); compatible
+    // servers mostly know only max_tokens.
+    const limitKey = settings.baseURL ? 'max_tokens' : 'max_completion_tokens';
+    return {
+      ...base,
+      async complete(prompt: string, options: CompletionOptions = {}) {
+        const request = {
+          model, messages: [{ role: 'user' as const, content: prompt }], temperature: options.temperature,
+          [limitKey]: options.maxTokens ?? DEFAULT_MAX_TOKENS,
+        };
+        return call(where, model, options.signal, async () => {
+          if (!settings.stream) {
+            const answer = await client.chat.completions.create({ ...request, stream: false }, { signal: options.signal });
+            return answer.choices[0]?.message?.content ?? '';
+          }
+          let text = '';
+          const stream = await client.chat.completions.create({ ...request, stream: true }, { signal: options.signal });
+          for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+          return text;
+        });
+      },
+    };
+  }
+  const client = new Anthropic(clientOptions);
+  return {
+    ...base,
+    async complete(prompt: string, options: CompletionOptions = {}) {
+      const request = {
+        model, max_tokens: options.maxTokens ?? DEFAULT_MAX_TOKENS, temperature: options.temperature,
+        messages: [{ role: 'user' as const, content: prompt }],
+      };
+      return call(where, model, options.signal, async () => {
+        if (!settings.stream) {
+          const answer = await client.messages.create({ ...request, stream: false }, { signal: options.signal });
+          return answer.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+        }
+        let text = '';
+        const stream = await client.messages.create({ ...request, stream: true }, { signal: options.signal });
+        for await (const event of stream) {
+          if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+        }
+        return text;
+      });
+    },
+  };
+}
+
+type SdkError = Error & { status?: number; headers?: Headers; error?: unknown };
+
+/** Runs one SDK call and turns its failures into a ModelError with one clear line. */
+async function call(where: string, model: string, signal: AbortSignal | undefined, run: () => Promise<string>): Promise<string> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw describeFailure(error as SdkError, where, model);
+  }
+}
+
+function describeFailure(error: SdkError, where: string, model: string): Error {
+  const is = (kind: 'APIUserAbortError' | 'APIConnectionTimeoutError' | 'APIConnectionError') =>
+    error instanceof OpenAI[kind] || error instanceof Anthropic[kind];
+  if (is('APIUserAbortError')) return abortError();
+  if (is('APIConnectionTimeoutError')) return new ModelError(`${where} did not answer in time`, true);
+  if (is('APIConnectionError')) return new ModelError(`cannot reach ${where}: ${causeOf(error)}`, true);
+  const status = error?.status;
+  if (typeof status !== 'number') return new ModelError(`${where}: ${oneLine(error?.message ?? String(error))}`, false);
+  const detail = serverMessage(error);
+  const retryAfterMs = retryAfter(error.headers);
+  if (status === 429) return new ModelError(`${where} is rate limiting requests (429)${detail}`, true, retryAfterMs);
+  if (status >= 500 || status === 408 || status === 409) {
+    return new ModelError(`${where} failed with a server error (${status})${detail}`, true, retryAfterMs);
+  }
+  if (status === 401 || status === 403) return new ModelError(`${where} refused the API key (${status})${detail}`, false);
+  if (status === 404) return new ModelError(`${where} does not know model '${model}' (404)${detail}`, false);
+  return new ModelError(`${where} rejected the request (${status})${detail}`, false);
+}
+
+function serverMessage(error: SdkError): string {
+  const body = error.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const message = body?.error?.message ?? body?.message;
+  return typeof message === 'string' && message.trim() ? `: ${oneLine(message)}` : '';
+}
+
+function causeOf(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return oneLine(cause?.code ?? cause?.message ?? error.message);
+}
+
+/** retry-after-ms (OpenAI, Anthropic) or retry-after in seconds or as a date. */
+function retryAfter(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get?.('retry-after-ms'));
+  if (Number.isFinite(ms) && ms >= 0 && headers?.get?.('retry-after-ms')) return ms;
+  const value = headers?.get?.('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Server messages can echo the request: keep them to one line, without keys. */
+function oneLine(text: string): string {
+  const line = redactSecrets(text).replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

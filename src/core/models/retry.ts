@@ -1,0 +1,53 @@
+import { abortError, isAbortError, ModelError } from './modelProvider';
+
+export interface RetryPolicy {
+  /** Attempts after the first one. */
+  retryAttempts: number;
+  /** Seconds before the first retry; doubled for each further one. */
+  retryDelay: number;
+}
+
+/** Longest wait honoured from a server's retry-after, so one rate limit cannot stall a query for minutes. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * Runs `attempt` until it succeeds, a non-retryable error occurs, or the policy's attempts are spent. Waits
+ * retryDelay·2ⁿ seconds before retry n+1, or longer if the server asked for it. Cancellation ends the wait.
+ */
+export async function withRetries<T>(
+  attempt: (n: number) => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+  onRetry?: (error: unknown, n: number) => void,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    if (signal?.aborted) throw abortError(signal);
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (isAbortError(error) || signal?.aborted) throw abortError(signal);
+      const retryable = !(error instanceof ModelError) || error.retryable;
+      if (!retryable || n >= policy.retryAttempts) throw error;
+      onRetry?.(error, n);
+      const backoffMs = policy.retryDelay * 1000 * 2 ** n;
+      const askedMs = error instanceof ModelError && error.retryAfterMs !== undefined
+        ? Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
+      await sleep(Math.max(backoffMs, askedMs), signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
