@@ -85,7 +85,11 @@ export class ModelServer {
       return;
     }
     if (typeof reply === 'object' && 'delayMs' in reply) {
-      await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      // Ends early when the client goes away, so no timer outlives the test.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reply.delayMs);
+        res.on('close', () => (clearTimeout(timer), resolve()));
+      });
       if (closed) return;
     }
     const text = typeof reply === 'string' ? reply : reply.text;

@@ -188,8 +188,9 @@ export function parseScores(answer: string, ids: readonly string[]): Map<string,
     if (!wanted.has(id) || typeof (o.score ?? o.relevance ?? o.relevance_score) === 'boolean' || !Number.isFinite(score)) continue;
     raw.push({ id, score, reasoning: String(o.reasoning ?? o.reason ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) });
   }
+  // The scale is guessed from the largest score; a little over 1 is rounding, not a 0–10 scale.
   const top = Math.max(0, ...raw.map((r) => r.score));
-  const scale = top <= 1 ? 1 : top <= 10 ? 10 : 100;
+  const scale = top <= 1.05 ? 1 : top <= 10 ? 10 : 100;
   const scores = new Map<string, CachedScore>();
   for (const { id, score, reasoning } of raw) {
     if (!scores.has(id)) scores.set(id, { score: Math.min(1, Math.max(0, score / scale)), reasoning });
@@ -216,7 +217,9 @@ function readEntries(answer: string): unknown[] {
 
 function parseLoosely(text: string): unknown {
   if (!text) return undefined;
-  for (const candidate of [text, text.replace(/,\s*([\]}])/g, '$1')]) {
+  // Raw line breaks are whitespace between JSON tokens but invalid inside strings, where models put them.
+  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  for (const candidate of [text, flat.replace(/,\s*([\]}])/g, '$1')]) {
     try {
       return JSON.parse(candidate);
     } catch {

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
+import { GitRecency } from '../../../src/core/retrieval/gitRecency';
+import { tempDir, writeTree } from '../../helpers';
+
+function git(cwd: string, args: string[], daysAgo = 0): void {
+  const date = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  execFileSync('git', args, {
+    cwd, stdio: 'ignore',
+    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1', HOME: cwd },
+  });
+}
+
+/** A repository whose files all have fresh mtimes, as after a clone, but whose history says otherwise. */
+function repository(): string {
+  const repo = tempDir();
+  writeTree(repo, {
+    'app/old.py': 'def settled():\n    return 1\n',
+    'app/edited.py': 'def edited():\n    return 1\n',
+    'app/recent.py': 'def recent_work():\n    return 2\n',
+    'outside.py': 'def elsewhere():\n    return 3\n',
+  });
+  git(repo, ['init', '-q']);
+  git(repo, ['add', 'app/old.py', 'app/edited.py', 'outside.py']);
+  git(repo, ['commit', '-qm', 'old'], 40);
+  git(repo, ['add', 'app/recent.py']);
+  git(repo, ['commit', '-qm', 'recent'], 2);
+  writeTree(repo, { 'app/edited.py': 'def edited():\n    return 42\n', 'app/untracked.py': 'def brand_new():\n    return 4\n' });
+  return repo;
+}
+
+test('git recency: recent commits and uncommitted changes count, a fresh mtime alone does not', async () => {
+  const repo = repository();
+  const recency = new GitRecency(repo);
+  assert.deepEqual([...(await recency.recentFiles(7))!].sort(), ['app/edited.py', 'app/recent.py', 'app/untracked.py']);
+  assert.deepEqual([...(await recency.recentFiles(60))!].sort(), ['app/edited.py', 'app/old.py', 'app/recent.py', 'app/untracked.py', 'outside.py']);
+  // A workspace inside the repository sees its own files, relative to itself.
+  assert.deepEqual([...(await new GitRecency(path.join(repo, 'app')).recentFiles(7))!].sort(), ['edited.py', 'recent.py', 'untracked.py']);
+  assert.equal(await new GitRecency(tempDir()).recentFiles(7), undefined, 'not a repository: callers use mtimes');
+});
+
+test('git recency: the boost follows history in a repository and mtimes outside one', async () => {
+  const repo = repository();
+  const system = CodeMemorySystem.open(repo, { dbPath: path.join(tempDir(), 'index.db'), config: { relevanceThreshold: 0 } });
+  try {
+    await system.indexRepository();
+    const results = [];
+    for (const query of ['settled', 'edited', 'recent work', 'brand new', 'elsewhere']) results.push(...await system.retrieveRelevantMemories(query));
+    const boost = Object.fromEntries(results.map((m) => [m.metadata.qualifiedName, m.scoreParts.recencyBoost]));
+    assert.deepEqual(boost, { settled: 0, edited: 0.1, recent_work: 0.1, brand_new: 0.1, elsewhere: 0 });
+  } finally {
+    system.close();
+  }
+  const plain = tempDir();
+  writeTree(plain, { 'a.py': 'def settled():\n    return 1\n' });
+  const outside = CodeMemorySystem.open(plain, { dbPath: path.join(tempDir(), 'index.db'), config: { relevanceThreshold: 0 } });
+  try {
+    await outside.indexRepository();
+    const [settled] = await outside.retrieveRelevantMemories('settled');
+    assert.equal(settled.scoreParts.recencyBoost, 0.1, 'an hour-old mtime is recent without git');
+  } finally {
+    outside.close();
+  }
+});
