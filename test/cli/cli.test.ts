@@ -2,17 +2,34 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { ModelServer } from '../modelServer';
 import { REPO_ROOT, tempDir, writeTree } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CODE_MEMORY_CACHE_DIR: tempDir('cm-cache-'), ...env },
-  });
+/** The environment without model settings, so a key on the machine never sends test code anywhere. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = { ...process.env, CODE_MEMORY_CACHE_DIR: tempDir('cm-cache-') };
+  for (const key of Object.keys(clean)) if (/^(OPENAI|ANTHROPIC)_|^CODE_MEMORY_(PROVIDER|MODEL)$/.test(key)) delete clean[key];
+  return { ...clean, ...env };
+}
+
+function cli(args: string[], env: Record<string, string> = {}, input?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(env), input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** For runs that talk to a server in this process: spawnSync would block it from answering. */
+function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function workspace(): string {
@@ -26,7 +43,7 @@ function workspace(): string {
   return root;
 }
 
-test('cli: index, then search --json prints exactly the documented shape', () => {
+test('cli: index, then search --json keeps the documented keys first, with their meaning', () => {
   const root = workspace();
   const db = path.join(tempDir(), 'idx.db');
   const index = cli(['index', root, '--db', db, '--exclude', '*/tests/*']);
@@ -37,15 +54,21 @@ test('cli: index, then search --json prints exactly the documented shape', () =>
 
   const search = cli(['search', 'user by id', '--workspace', root, '--db', db, '--json', '--limit', '5']);
   assert.equal(search.code, 0, search.stderr);
-  const parsed = JSON.parse(search.stdout) as { results: Record<string, unknown>[] };
-  assert.deepEqual(Object.keys(parsed), ['results']);
+  const parsed = JSON.parse(search.stdout) as { results: Record<string, unknown>[]; ranked_by: string };
+  assert.equal(Object.keys(parsed)[0], 'results');
+  assert.equal(parsed.ranked_by, 'lexical');
   assert.equal(parsed.results.length, 2);
   for (const hit of parsed.results) {
-    assert.deepEqual(Object.keys(hit), ['file', 'start_line', 'end_line', 'name', 'kind', 'score']);
+    assert.deepEqual(Object.keys(hit).slice(0, 6), ['file', 'start_line', 'end_line', 'name', 'kind', 'score']);
     assert.equal(typeof hit.score, 'number');
   }
-  const ts = parsed.results.find((r) => r.name === 'getUserById');
-  assert.deepEqual({ ...ts, score: 0 }, { file: 'src/users.ts', start_line: 2, end_line: 4, name: 'getUserById', kind: 'function', score: 0 });
+  const ts = parsed.results.find((r) => r.name === 'getUserById')!;
+  const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+  assert.deepEqual(pick(ts, ['file', 'start_line', 'end_line', 'name', 'kind']),
+    { file: 'src/users.ts', start_line: 2, end_line: 4, name: 'getUserById', kind: 'function' });
+  assert.equal(ts.score, 1, 'every word matched; the recency boost is capped');
+  assert.deepEqual(ts.score_parts, { source: 'lexical', base: 1, dependency_boost: 0, recency_boost: 0.1 });
+  assert.match(String(ts.reasoning), /^matched "user", "id"/);
 
   const human = cli(['search', 'getUserById', '--workspace', root, '--db', db]);
   assert.match(human.stdout, /src\/users\.ts:2-4 {2}function getUserById/);
@@ -118,4 +141,93 @@ test('cli: no command prints usage on stderr and fails; --help succeeds on stdou
   const help = cli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage:/);
+});
+
+test('cli: remember-debug and add-doc store memories that search and stats then find', () => {
+  const root = workspace();
+  const db = path.join(tempDir(), 'idx.db');
+  assert.equal(cli(['index', root, '--db', db]).code, 0);
+  const where = ['--workspace', root, '--db', db];
+  const debug = cli(['remember-debug', '--problem', 'Login loops forever', '--error', 'RecursionError: maximum recursion depth',
+    '--solution', 'getUserById called itself through the cache; break the cycle', '--file', path.join(root, 'src/users.ts'), ...where]);
+  assert.equal(debug.code, 0, debug.stderr);
+  assert.match(debug.stdout, /^Stored debugging session mem:1\n$/);
+  const docFile = path.join(tempDir(), 'caching.md');
+  fs.writeFileSync(docFile, 'The user cache keeps entries for five minutes.');
+  assert.match(cli(['add-doc', 'User cache', '--from', docFile, '--category', 'architecture', ...where]).stdout, /^Stored documentation mem:2\n$/);
+  assert.match(cli(['add-doc', 'Releases', ...where], {}, 'Releases are cut on Fridays.').stdout, /^Stored documentation mem:3\n$/);
+
+  const found = cli(['search', 'recursion depth in user lookup', ...where, '--json']);
+  const results = JSON.parse(found.stdout).results as Record<string, unknown>[];
+  const session = results.find((r) => r.id === 'mem:1')!;
+  assert.deepEqual(pick(session, ['file', 'start_line', 'kind', 'name']), { file: 'src/users.ts', start_line: null, kind: 'debugging', name: 'Login loops forever' });
+  const human = cli(['search', 'how long are users cached', ...where]);
+  assert.match(human.stdout, / 1\. \[documentation\] User cache {2}\(score /);
+  const stats = cli(['stats', ...where, '--json']);
+  assert.deepEqual(JSON.parse(stats.stdout).memories, { documentation: 2, debugging: 1, note: 0 });
+
+  for (const [args, message] of [
+    [['remember-debug', '--problem', 'p', ...where], /remember-debug needs --error, --solution/],
+    [['add-doc', 'Empty', '--text', '  ', ...where], /add-doc needs some text/],
+    [['add-doc', 'Two', '--text', 'a', '--from', docFile, ...where], /--text or --from, not both/],
+    [['add-doc', 'Missing', '--from', path.join(root, 'nope.md'), ...where], /cannot read .*nope\.md: ENOENT/],
+    [['search', 'x', '--threshold', '2', ...where], /--threshold must be a number from 0 to 1, got '2'/],
+    [['search', 'x', '--provider', 'gemini', ...where], /--provider must be openai or anthropic, got 'gemini'/],
+    [['search', 'x', '--provider', 'anthropic', ...where], /no API key for anthropic: set ANTHROPIC_API_KEY/],
+  ] as const) {
+    const result = cli([...args]);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.split('\n').length, 2, 'one line');
+  }
+});
+
+function pick(r: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, r[k]]));
+}
+
+test('cli: --file, --error and --accessed fill the context; links and score parts are shown', () => {
+  const root = tempDir();
+  writeTree(root, {
+    'app/auth.py': 'from .users import find_user\n\ndef login(name):\n    return find_user(name)\n',
+    'app/users.py': 'def find_user(name):\n    return DB[name]\n\ndef delete_user(name):\n    del DB[name]\n',
+  });
+  const db = path.join(tempDir(), 'idx.db');
+  assert.equal(cli(['index', root, '--db', db]).code, 0);
+  const result = cli(['search', 'login fails', '--workspace', root, '--db', db, '--file', 'app/auth.py', '--error', "KeyError: 'bob'", '--accessed', 'app/users.py']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, / 1\. app\/auth\.py:3-4 {2}function login {2}\(score 0\.60 = words 0\.50 \+ dependency 0\.00 \+ recency 0\.10\)\n.*\n    why: matched "login"; changed/);
+  assert.match(result.stdout, /app\/users\.py:1-2 {2}function find_user {2}\(score 0\.25 = words 0\.00 \+ dependency 0\.15 \+ recency 0\.10\)\n.*\n    why: no query words matched; called by login in the current file/);
+  assert.match(result.stdout, /Ranked by matching words \(no model configured\), \d+ candidates\.\n$/);
+});
+
+test('cli: a model from the environment scores once; the score cache survives the process', async () => {
+  const server = await ModelServer.start((request) => JSON.stringify([...request.prompt.matchAll(/<memory-[0-9a-f]{8} id="(m\d+)">/g)]
+    .map(([, id]) => ({ id, score: 0.8, reasoning: 'looks relevant' }))));
+  try {
+    const root = workspace();
+    const db = path.join(tempDir(), 'idx.db');
+    assert.equal(cli(['index', root, '--db', db]).code, 0);
+    const env = { OPENAI_BASE_URL: server.openaiURL };
+    const args = ['search', 'user by id', '--workspace', root, '--db', db];
+    const first = await cliAsync(args, env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /\(score 0\.90 = model 0\.80 \+ dependency 0\.00 \+ recency 0\.10\)\n(.*\n)?    why: looks relevant; changed within 7 days/);
+    assert.match(first.stdout, /Ranked by openai:gpt-4o-mini@http:\/\/127\.0\.0\.1:\d+\/v1: 1 call, 0 cached scores, 3 candidates\./);
+    const second = await cliAsync([...args, '--json'], env);
+    const parsed = JSON.parse(second.stdout);
+    assert.deepEqual([parsed.ranked_by, parsed.model_calls, parsed.cache_hits], ['model', 0, 3]);
+    assert.equal(server.requests.length, 1);
+    const lexical = await cliAsync([...args, '--no-model'], env);
+    assert.match(lexical.stdout, /Ranked by matching words \(no model configured\)/);
+    assert.equal(server.requests.length, 1);
+
+    server.script({ status: 401, message: 'bad key' });
+    const refused = await cliAsync(['search', 'user lookup', '--workspace', root, '--db', db], env);
+    assert.equal(refused.code, 0, 'a model failure never fails the search');
+    assert.match(refused.stderr, /^code-memory: warning: scoring with openai:gpt-4o-mini@.* failed: .*refused the API key \(401\): bad key; ranked by matching words instead\n$/);
+    assert.match(refused.stdout, /= words /);
+  } finally {
+    await server.close();
+  }
 });

@@ -120,8 +120,12 @@ export class Retriever {
     const files = currentFile ? [currentFile, ...accessed] : accessed;
     for (const memory of this.memories.aboutFiles(files, Math.ceil(k / 4))) memoryIds.add(memory.id);
 
+    // In discovery order, full-text hits in bm25 order first: sorts below are stable, so it breaks ties.
+    const discovered = new Map([...entityIds].map((id, i) => [id, i]));
+    const entities = (this.s.entitiesByIds.all(JSON.stringify([...entityIds])) as EntityRow[])
+      .sort((a, b) => discovered.get(a.id)! - discovered.get(b.id)!);
     const candidates: Candidate[] = [
-      ...(this.s.entitiesByIds.all(JSON.stringify([...entityIds])) as EntityRow[]).map((entity): Candidate => ({
+      ...entities.map((entity): Candidate => ({
         memoryId: `code:${entity.id}`, kind: 'code', entity, changedAt: entity.changedAt, base: 0, reasoning: '',
       })),
       ...[...memoryIds].flatMap((id): Candidate[] => {

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+
+/** Wrong usage: the message is shown with a pointer to --help, exit code 2. */
+export class UsageError extends Error {}
+
+type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+export function parse<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''));
+  }
+}
+
+/** Where the index is: every command that reads or adds memories takes these two. */
+export const LOCATION_OPTIONS = {
+  workspace: { type: 'string' },
+  db: { type: 'string' },
+} as const;
+
+export function parsePositiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${text}'`);
+  return n;
+}
+
+export function parseFraction(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} must be a number from 0 to 1, got '${text}'`);
+  return n;
+}
+
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`--max-file-size must look like 500KB or 2MB, got '${text}'`);
+  const unit = (match[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** An AbortSignal that Ctrl-C fires, with a note on stderr; `release` stops listening. */
+export function interruptSignal(note: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write(`\n${note}\n`);
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}

@@ -1,0 +1,96 @@
+import { CodeMemorySystem } from '../core/codeMemorySystem';
+import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
+import type { IndexStats } from '../core/workspaceIndex';
+import { WorkspaceIndex } from '../core/workspaceIndex';
+import { interruptSignal, LOCATION_OPTIONS, parse, parseSize, UsageError } from './args';
+
+export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE]
+  code-memory stats [--workspace DIR] [--db PATH] [--json]`;
+
+export async function runIndex(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    db: { type: 'string' },
+    exclude: { type: 'string', multiple: true },
+    'max-file-size': { type: 'string' },
+  });
+  if (positionals.length > 1) throw new UsageError(`index takes one directory, got ${positionals.length}`);
+  const dir = positionals[0] ?? '.';
+  const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
+  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, exclude: values.exclude });
+  const interrupt = interruptSignal('cancelling: finishing files in progress…');
+  try {
+    const printer = progressPrinter();
+    const summary = await index.indexRepository({ signal: interrupt.signal, onProgress: printer.update });
+    printer.done();
+    printIndexSummary(summary, index.stats());
+    return summary.cancelled ? 130 : 0;
+  } finally {
+    interrupt.release();
+    index.close();
+  }
+}
+
+/** One updating line on a terminal (cleared at the end), a line every 2 s otherwise. */
+function progressPrinter(): { update: (progress: IndexProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY;
+  let lastPrinted = 0;
+  return {
+    update: ({ phase, done, total }) => {
+      const now = Date.now();
+      if (done !== total && now - lastPrinted < (tty ? 100 : 2000)) return;
+      lastPrinted = now;
+      const line = phase === 'parsing' ? `parsing ${done}/${total} files` : `${phase}…`;
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+    done: () => {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function printIndexSummary(summary: IndexRunSummary, stats: IndexStats): void {
+  const byReason = new Map<string, number>();
+  for (const s of summary.skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const skipped = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const lines = [
+    `${summary.cancelled ? 'Cancelled' : 'Indexed'} ${stats.workspace}`,
+    `  files:    ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.removed} removed, ` +
+      `${summary.skipped.length} skipped${skipped ? ` (${skipped})` : ''}, ${summary.excluded} excluded`,
+    `  entities: ${stats.entities} in ${stats.files} files`,
+    `  edges:    ${stats.calls} calls (${stats.resolvedCalls} resolved), ${stats.imports} imports (${stats.resolvedImports} resolved)`,
+    `  time:     ${summary.seconds.toFixed(2)} s`,
+    `  database: ${stats.database}`,
+  ];
+  for (const s of summary.skipped.slice(0, 10)) lines.push(`  skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
+  if (summary.skipped.length > 10) lines.push(`  … and ${summary.skipped.length - 10} more skipped`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function runStats(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...LOCATION_OPTIONS, json: { type: 'boolean' } });
+  if (positionals.length) throw new UsageError(`stats takes no arguments, got '${positionals[0]}'`);
+  const system = CodeMemorySystem.open(values.workspace ?? '.', { dbPath: values.db, mustExist: true });
+  try {
+    const { index: stats, memoriesByKind, cacheStats } = system.getStats();
+    if (values.json) {
+      // The index's keys as before, then the memories and the score cache.
+      process.stdout.write(`${JSON.stringify({ ...stats, memories: memoriesByKind, scoreCache: cacheStats }, null, 2)}\n`);
+      return 0;
+    }
+    const list = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+    process.stdout.write([
+      `Workspace: ${stats.workspace}`,
+      `Database:  ${stats.database} (${(stats.databaseBytes / 1048576).toFixed(1)} MB)`,
+      `Files:     ${stats.files} (${list(stats.filesByLanguage)})`,
+      `Entities:  ${stats.entities} (${list(stats.entitiesByKind)})`,
+      `Calls:     ${stats.calls} (${stats.resolvedCalls} resolved to workspace entities)`,
+      `Imports:   ${stats.imports} (${stats.resolvedImports} resolved to workspace files)`,
+      `Memories:  ${list(memoriesByKind)}`,
+      `Scores:    ${cacheStats.size} cached model scores`,
+      `Indexed:   ${stats.lastIndexedAt ?? 'never'}`,
+    ].join('\n') + '\n');
+    return 0;
+  } finally {
+    system.close();
+  }
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import { CodeMemorySystem } from '../core/codeMemorySystem';
+import { LOCATION_OPTIONS, parse, UsageError } from './args';
+
+export const MEMORY_USAGE = `code-memory remember-debug --problem TEXT --error TEXT --solution TEXT [--file PATH] [--workspace DIR] [--db PATH]
+  code-memory add-doc TITLE (--text TEXT | --from PATH | < FILE) [--category NAME] [--file PATH] [--workspace DIR] [--db PATH]`;
+
+/** Stores a debugging session: what went wrong, the error, and what fixed it. */
+export async function runRememberDebug(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...LOCATION_OPTIONS,
+    problem: { type: 'string' },
+    error: { type: 'string' },
+    solution: { type: 'string' },
+    file: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`remember-debug takes flags only, got '${positionals[0]}'`);
+  const missing = (['problem', 'error', 'solution'] as const).filter((flag) => !values[flag]?.trim());
+  if (missing.length) throw new UsageError(`remember-debug needs ${missing.map((f) => `--${f}`).join(', ')}`);
+  return store(values, (system) => system.addDebuggingSession(values.problem!, values.error!, values.solution!, { filePath: values.file }),
+    'debugging session');
+}
+
+/** Stores a documentation note, from a flag, a file or standard input. */
+export async function runAddDoc(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...LOCATION_OPTIONS,
+    text: { type: 'string' },
+    from: { type: 'string' },
+    category: { type: 'string' },
+    file: { type: 'string' },
+  });
+  const title = positionals.join(' ').trim();
+  if (!title) throw new UsageError('add-doc needs a title');
+  if (values.text !== undefined && values.from !== undefined) throw new UsageError('add-doc takes --text or --from, not both');
+  const content = values.text ?? (values.from !== undefined ? readText(values.from) : readStdin());
+  if (!content.trim()) throw new UsageError('add-doc needs some text: --text, --from PATH, or standard input');
+  return store(values, (system) => system.addDocumentationMemory(title, content, { category: values.category, filePath: values.file }),
+    'documentation');
+}
+
+async function store(location: { workspace?: string; db?: string }, add: (system: CodeMemorySystem) => string, what: string): Promise<number> {
+  const system = CodeMemorySystem.open(location.workspace ?? '.', { dbPath: location.db });
+  try {
+    const id = add(system);
+    process.stdout.write(`Stored ${what} ${id}\n`);
+    return 0;
+  } finally {
+    system.close();
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function readStdin(): string {
+  if (process.stdin.isTTY) throw new UsageError('add-doc needs some text: --text, --from PATH, or standard input');
+  return fs.readFileSync(0, 'utf8');
+}

@@ -1,0 +1,98 @@
+import { CodeMemorySystem } from '../core/codeMemorySystem';
+import type { RetrievalResult } from '../core/memorySystem';
+import type { CodeContext, ScoredMemory } from '../core/retrieval/types';
+import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, UsageError } from './args';
+import { MODEL_OPTIONS, scoringModelFrom } from './modelOptions';
+
+export const SEARCH_USAGE = `code-memory search QUERY [--workspace DIR] [--db PATH] [--limit N] [--threshold X] [--json]
+                   [--file PATH] [--error TEXT] [--accessed PATH]... [model options]`;
+
+/**
+ * Search runs the retrieval pipeline. Unlike the API (whose threshold defaults to 0.7), it lists the best
+ * --limit matches whatever their score, as a search command should; --threshold drops weaker ones.
+ */
+export async function runSearch(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...LOCATION_OPTIONS,
+    ...MODEL_OPTIONS,
+    limit: { type: 'string' },
+    threshold: { type: 'string' },
+    json: { type: 'boolean' },
+    file: { type: 'string' },
+    error: { type: 'string' },
+    accessed: { type: 'string', multiple: true },
+  });
+  const query = positionals.join(' ').trim();
+  if (!query) throw new UsageError('search needs a query');
+  const limit = values.limit === undefined ? 10 : parsePositiveInt(values.limit, '--limit');
+  const threshold = values.threshold === undefined ? 0 : parseFraction(values.threshold, '--threshold');
+  const scoringModel = scoringModelFrom(values);
+  const system = CodeMemorySystem.open(values.workspace ?? '.', {
+    dbPath: values.db, mustExist: true, scoringModel, config: { maxMemories: Math.min(limit, 1000), relevanceThreshold: threshold },
+  });
+  const interrupt = interruptSignal('cancelling…');
+  try {
+    const context: CodeContext = { userQuery: query, currentFile: values.file, errors: values.error, accessedFiles: values.accessed };
+    const result = await system.retrieve(context, { signal: interrupt.signal });
+    // A score of 0 means nothing matched and nothing links it: not a result, even at threshold 0.
+    result.memories = result.memories.filter((m) => m.relevanceScore > 0);
+    if (result.warning) process.stderr.write(`code-memory: warning: ${result.warning}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify(jsonResult(result))}\n` : formatResult(result, query, scoringModel?.name));
+    return 0;
+  } catch (error) {
+    if (interrupt.signal.aborted) return 130;
+    throw error;
+  } finally {
+    interrupt.release();
+    system.close();
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The foundation's keys first, with their meaning unchanged; what the pipeline adds follows. */
+function jsonResult(result: RetrievalResult) {
+  return {
+    results: result.memories.map((m) => ({
+      file: m.file ?? null,
+      start_line: m.startLine ?? null,
+      end_line: m.endLine ?? null,
+      name: m.kind === 'code' ? String(m.metadata.name) : titleOf(m),
+      kind: m.kind === 'code' ? String(m.metadata.entityKind) : m.kind,
+      score: round(m.relevanceScore),
+      id: m.memoryId,
+      qualified_name: m.kind === 'code' ? String(m.metadata.qualifiedName) : null,
+      reasoning: m.reasoning,
+      score_parts: {
+        source: m.scoreParts.source, base: round(m.scoreParts.base),
+        dependency_boost: round(m.scoreParts.dependencyBoost), recency_boost: round(m.scoreParts.recencyBoost),
+      },
+    })),
+    ranked_by: result.source,
+    candidates: result.candidates,
+    model_calls: result.modelCalls,
+    cache_hits: result.cacheHits,
+    ...(result.warning ? { warning: result.warning } : {}),
+  };
+}
+
+function titleOf(memory: ScoredMemory): string {
+  const line = memory.text.split('\n')[0].trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+function formatResult(result: RetrievalResult, query: string, modelName: string | undefined): string {
+  const footer = result.source === 'model'
+    ? `Ranked by ${modelName}: ${result.modelCalls} call${result.modelCalls === 1 ? '' : 's'}, ${result.cacheHits} cached scores, ${result.candidates} candidates.`
+    : `Ranked by matching words${modelName ? '' : ' (no model configured)'}, ${result.candidates} candidates.`;
+  if (!result.memories.length) return `No matches for "${query}".\n${footer}\n`;
+  const lines = result.memories.map((m, i) => {
+    const where = m.file ? `${m.file}${m.startLine ? `:${m.startLine}-${m.endLine}` : ''}  ` : '';
+    const what = m.kind === 'code' ? `${String(m.metadata.entityKind)} ${String(m.metadata.qualifiedName)}` : `[${m.kind}] ${titleOf(m)}`;
+    const { source, base, dependencyBoost, recencyBoost } = m.scoreParts;
+    const parts = `${source === 'model' ? 'model' : 'words'} ${base.toFixed(2)} + dependency ${dependencyBoost.toFixed(2)} + recency ${recencyBoost.toFixed(2)}`;
+    const signature = m.kind === 'code' && m.metadata.signature ? `\n    ${String(m.metadata.signature)}` : '';
+    return `${String(i + 1).padStart(2)}. ${where}${what}  (score ${m.relevanceScore.toFixed(2)} = ${parts})${signature}\n    why: ${m.reasoning}\n`;
+  });
+  return `${lines.join('')}${footer}\n`;
+}
