@@ -11,8 +11,10 @@ import { classifyText } from '../src/core/indexing/fileProcessor';
 import type { LanguageSpec } from '../src/core/indexing/languages';
 import { SourceParser, wasmHeapBytes } from '../src/core/indexing/parser';
 import { walkWorkspace } from '../src/core/indexing/walker';
-import { WorkspaceIndex } from '../src/core/workspaceIndex';
+import type { WorkspaceIndex } from '../src/core/workspaceIndex';
+import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
+import { benchRetrieval, type QualityQuery } from './retrievalBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const REINDEX_SAMPLES = 200;
@@ -102,12 +104,6 @@ function editInMiddle(text: string): string {
   return lines.join('\n');
 }
 
-interface QualityQuery {
-  id: number;
-  query: string;
-  language: string;
-}
-
 function qualityQueries(index: WorkspaceIndex): QualityQuery[] {
   const rows = index.database.prepare(`
     SELECT e.id, e.name, e.doc, f.language FROM entities e JOIN files f ON f.id = e.file_id
@@ -182,7 +178,8 @@ async function main(): Promise<void> {
   const parseTwoMBs = totalBytes / MB / twoSeconds;
 
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-bench-'));
-  const index = WorkspaceIndex.open(corpus, { dbPath: path.join(dbDir, 'index.db') });
+  const system = CodeMemorySystem.open(corpus, { dbPath: path.join(dbDir, 'index.db') });
+  const { index } = system;
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -255,7 +252,8 @@ async function main(): Promise<void> {
   for (const [language, bucket] of [...byLanguage].sort((a, b) => b[1].n - a[1].n)) line(`| ${language} | ${fmt(bucket)} |`);
   line();
 
-  index.close();
+  await benchRetrieval(system, corpus, queries, quality, line);
+  system.close();
   fs.rmSync(dbDir, { recursive: true, force: true });
   recordResults(report.join('\n'));
 }

@@ -11,6 +11,8 @@ export interface ModelRequest {
   prompt: string;
   stream: boolean;
   body: Record<string, unknown>;
+  /** The credential the client sent (Authorization or x-api-key), to check which key went where. */
+  credential: string;
 }
 
 /** What the server does with one request: answer with text, fail with a status, or answer late. */
@@ -19,7 +21,11 @@ export type Reply =
   | { status: number; message?: string; headers?: Record<string, string> }
   | { delayMs: number; text: string }
   /** A body that is not the API's JSON: the SDK must report it, not crash. */
-  | { raw: string };
+  | { raw: string }
+  /** Headers, then nothing: a server that hangs mid-answer. */
+  | { stall: true }
+  /** Part of a streamed answer, then the connection is cut. */
+  | { cutAfter: string };
 
 export class ModelServer {
   readonly requests: ModelRequest[] = [];
@@ -69,7 +75,8 @@ export class ModelServer {
     const body = JSON.parse(data) as Record<string, unknown>;
     const messages = body.messages as { content: string | { text: string }[] }[];
     const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : m.content.map((c) => c.text).join(''))).join('\n');
-    const request: ModelRequest = { api, prompt, stream: body.stream === true, body };
+    const credential = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+    const request: ModelRequest = { api, prompt, stream: body.stream === true, body, credential };
     this.requests.push(request);
     let closed = false;
     res.on('close', () => {
@@ -82,6 +89,18 @@ export class ModelServer {
     if (typeof reply === 'object' && 'status' in reply) return this.fail(res, api, reply.status, reply.message ?? 'scripted failure', reply.headers);
     if (typeof reply === 'object' && 'raw' in reply) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(reply.raw);
+      return;
+    }
+    if (typeof reply === 'object' && 'stall' in reply) {
+      res.writeHead(200, { 'content-type': request.stream ? 'text/event-stream' : 'application/json' });
+      res.write(request.stream ? ': keep-alive\n\n' : '{');
+      return;
+    }
+    if (typeof reply === 'object' && 'cutAfter' in reply) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm',
+        choices: [{ index: 0, delta: { content: reply.cutAfter }, finish_reason: null }] })}\n\n`);
+      setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
     if (typeof reply === 'object' && 'delayMs' in reply) {

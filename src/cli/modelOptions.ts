@@ -9,14 +9,17 @@ export const MODEL_OPTIONS = {
   'base-url': { type: 'string' },
 } as const;
 
-export const MODEL_HELP = `Scoring model (optional; without one, ranking uses matching words, calls and recency):
-  --provider openai|anthropic   default: openai if OPENAI_API_KEY or --base-url is set, else anthropic if
-                                ANTHROPIC_API_KEY is set, else none
+export const MODEL_HELP = `Scoring model (optional; without one, ranking uses matching words, calls and recency, and nothing
+leaves this machine):
+  --provider openai|anthropic   or CODE_MEMORY_PROVIDER; a key in the environment alone does not turn it on
   --model NAME                  default: ${DEFAULT_MODELS.openai} / ${DEFAULT_MODELS.anthropic} (or CODE_MEMORY_MODEL)
-  --base-url URL                an OpenAI-compatible server such as Ollama (http://localhost:11434/v1);
+  --base-url URL                a server that speaks the provider's API, such as Ollama
+                                (http://localhost:11434/v1); implies openai unless --provider says otherwise;
                                 also OPENAI_BASE_URL / ANTHROPIC_BASE_URL
-  --no-model                    rank without a model even when a key is set
-Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY only, never from flags (they would stay in shell history).`;
+  --no-model                    rank without a model even when one is configured
+Keys come from the environment, never from flags (they would stay in shell history): OPENAI_API_KEY or
+ANTHROPIC_API_KEY for the providers' own APIs; CODE_MEMORY_API_KEY for a --base-url server that needs one
+(the providers' keys are never sent to another server).`;
 
 type ModelFlags = { 'no-model'?: boolean; provider?: string; model?: string; 'base-url'?: string };
 
@@ -27,15 +30,16 @@ export function scoringModelFrom(flags: ModelFlags, env: NodeJS.ProcessEnv = pro
   if (asked !== undefined && asked !== 'openai' && asked !== 'anthropic') {
     throw new UsageError(`--provider must be openai or anthropic, got '${asked}'`);
   }
-  const provider: ProviderKind | undefined = asked as ProviderKind | undefined
-    ?? (env.OPENAI_API_KEY || flags['base-url'] || env.OPENAI_BASE_URL ? 'openai' : env.ANTHROPIC_API_KEY || env.ANTHROPIC_BASE_URL ? 'anthropic' : undefined);
+  const givenURL = flags['base-url'];
+  const provider = (asked as ProviderKind | undefined) ?? (givenURL ? 'openai' : undefined);
   if (!provider) return undefined;
-  const baseURL = flags['base-url'] ?? (provider === 'openai' ? env.OPENAI_BASE_URL : env.ANTHROPIC_BASE_URL);
-  if (baseURL !== undefined && !/^https?:\/\/[^\s]+$/.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, got '${baseURL}'`);
+  const baseURL = givenURL ?? (provider === 'openai' ? env.OPENAI_BASE_URL : env.ANTHROPIC_BASE_URL) ?? undefined;
+  if (baseURL !== undefined && !/^https?:\/\/\S+$/.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, got '${baseURL}'`);
+  const officialKey = provider === 'openai' ? env.OPENAI_API_KEY : env.ANTHROPIC_API_KEY;
   try {
     return createProvider({
       provider, baseURL, model: flags.model ?? env.CODE_MEMORY_MODEL,
-      apiKey: provider === 'openai' ? env.OPENAI_API_KEY : env.ANTHROPIC_API_KEY,
+      apiKey: baseURL ? env.CODE_MEMORY_API_KEY : officialKey,
     });
   } catch (error) {
     if (error instanceof ModelError) throw new UsageError(error.message);

@@ -28,7 +28,9 @@ export async function runSearch(args: string[]): Promise<number> {
   const threshold = values.threshold === undefined ? 0 : parseFraction(values.threshold, '--threshold');
   const scoringModel = scoringModelFrom(values);
   const system = CodeMemorySystem.open(values.workspace ?? '.', {
-    dbPath: values.db, mustExist: true, scoringModel, config: { maxMemories: Math.min(limit, 1000), relevanceThreshold: threshold },
+    dbPath: values.db, mustExist: true, scoringModel,
+    // Enough candidates for the asked-for count, within the engine's cap.
+    config: { maxMemories: Math.min(limit, 1000), candidateCount: Math.min(500, Math.max(40, limit)), relevanceThreshold: threshold },
   });
   const interrupt = interruptSignal('cancelling…');
   try {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
+import { abortError } from './models/modelProvider';
 import { withRetries } from './models/retry';
 import type { GitRecency } from './retrieval/gitRecency';
 import { scoreWithModel } from './retrieval/modelScorer';
@@ -131,13 +132,16 @@ export abstract class MemoryBase {
    * back to lexical scores and `warning` says why. Cancellation rejects with an AbortError.
    */
   async retrieve(context: string | CodeContext, options: RetrieveOptions = {}): Promise<RetrievalResult> {
-    const normalized = typeof context === 'string' ? { userQuery: context } : context;
-    if (!normalized?.userQuery?.trim()) throw new InputError('the context needs a question (userQuery)');
+    const given = typeof context === 'string' ? { userQuery: context } : context;
+    if (typeof given?.userQuery !== 'string' || !given.userQuery.trim()) throw new InputError('the context needs a question (userQuery)');
+    const normalized = this.retriever.normalize(given);
     const config = this.settings;
     const recentFiles = config.enableRecencyBoost ? await this.recency?.recentFiles(config.recencyDays) : undefined;
+    if (options.signal?.aborted) throw abortError(options.signal);
     const ranking = this.retriever.rank(normalized, config, recentFiles);
+    let ranked = ranking.ranked;
     const result: RetrievalResult = {
-      memories: ranking.memories, source: 'lexical', candidates: ranking.candidates.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
+      memories: [], source: 'lexical', candidates: ranking.candidates.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
     };
     const model = this.scoringModel;
     if (model && ranking.candidates.length) {
@@ -148,11 +152,11 @@ export abstract class MemoryBase {
         this.modelFailures++;
         result.warning = `${outcome.error}; ranked by matching words instead`;
       } else {
-        result.memories = this.retriever.rescore(ranking, outcome.scores, config);
+        ranked = this.retriever.rescore(ranking, outcome.scores, config);
         result.source = 'model';
       }
     }
-    result.memories = result.memories.filter((m) => m.relevanceScore >= config.relevanceThreshold).slice(0, config.maxMemories);
+    result.memories = this.retriever.memoriesOf(ranked.filter((r) => r.relevanceScore >= config.relevanceThreshold).slice(0, config.maxMemories));
     return result;
   }
 

@@ -202,13 +202,16 @@ test('cli: --file, --error and --accessed fill the context; links and score part
 });
 
 test('cli: a model from the environment scores once; the score cache survives the process', async () => {
-  const server = await ModelServer.start((request) => JSON.stringify([...request.prompt.matchAll(/<memory-[0-9a-f]{8} id="(m\d+)">/g)]
+  const server = await ModelServer.start((request) => JSON.stringify([...request.prompt.matchAll(/<memory-[0-9a-f]+ id="(m\d+)">/g)]
     .map(([, id]) => ({ id, score: 0.8, reasoning: 'looks relevant' }))));
   try {
     const root = workspace();
     const db = path.join(tempDir(), 'idx.db');
     assert.equal(cli(['index', root, '--db', db]).code, 0);
-    const env = { OPENAI_BASE_URL: server.openaiURL };
+    // A key in the environment alone does not send code anywhere; choosing a provider does.
+    const keyOnly = await cliAsync(['search', 'user by id', '--workspace', root, '--db', db], { OPENAI_API_KEY: 'sk-test-official-key-0123456789' });
+    assert.match(keyOnly.stdout, /Ranked by matching words \(no model configured\)/);
+    const env = { CODE_MEMORY_PROVIDER: 'openai', OPENAI_BASE_URL: server.openaiURL, OPENAI_API_KEY: 'sk-test-official-key-0123456789' };
     const args = ['search', 'user by id', '--workspace', root, '--db', db];
     const first = await cliAsync(args, env);
     assert.equal(first.code, 0, first.stderr);
@@ -218,6 +221,7 @@ test('cli: a model from the environment scores once; the score cache survives th
     const parsed = JSON.parse(second.stdout);
     assert.deepEqual([parsed.ranked_by, parsed.model_calls, parsed.cache_hits], ['model', 0, 3]);
     assert.equal(server.requests.length, 1);
+    assert.doesNotMatch(server.requests[0].credential, /official-key/, "OpenAI's key is never sent to another server");
     const lexical = await cliAsync([...args, '--no-model'], env);
     assert.match(lexical.stdout, /Ranked by matching words \(no model configured\)/);
     assert.equal(server.requests.length, 1);

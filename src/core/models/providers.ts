@@ -15,7 +15,7 @@ export interface ProviderSettings {
    * includes `/v1`, Anthropic's does not. A local server needs no key.
    */
   baseURL?: string;
-  /** Per request; a call that takes longer fails as a retryable timeout. */
+  /** Per call, answer included (streamed or not); a call that takes longer fails as a retryable timeout. */
   timeoutMs?: number;
   /** Read the answer as server-sent events instead of one JSON body. */
   stream?: boolean;
@@ -27,6 +27,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TOKENS = 1024;
 /** Sent when a local server needs no key: the SDKs refuse to start without one. */
 const NO_KEY = 'no-key';
+/** Passed explicitly: left unset, the SDKs would read OPENAI_BASE_URL / ANTHROPIC_BASE_URL and send the key there. */
+const OFFICIAL_URLS: Record<ProviderKind, string> = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' };
 
 /**
  * A ModelProvider over an official SDK. The SDK's own retries are off: the caller's retry policy (the seed's
@@ -39,9 +41,12 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
     const variable = settings.provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
     throw new ModelError(`no API key for ${settings.provider}: set ${variable} or give a base URL of a local server`, false);
   }
-  const clientOptions = { apiKey, baseURL: settings.baseURL, maxRetries: 0, timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS };
-  const where = settings.baseURL ?? settings.provider;
-  const name = `${settings.provider}:${model}${settings.baseURL ? `@${settings.baseURL}` : ''}`;
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clientOptions = { apiKey, baseURL: settings.baseURL ?? OFFICIAL_URLS[settings.provider], maxRetries: 0, timeout: timeoutMs };
+  const shown = settings.baseURL ? displayURL(settings.baseURL) : undefined;
+  const where = shown ?? settings.provider;
+  const name = `${settings.provider}:${model}${shown ? `@${shown}` : ''}`;
+  const call = (signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<string>) => callWithin(where, model, timeoutMs, signal, run);
   const base = { name, maxInputTokens: settings.maxInputTokens };
   if (settings.provider === 'openai') {
     const client = new OpenAI(clientOptions);
@@ -55,13 +60,13 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
           model, messages: [{ role: 'user' as const, content: prompt }], temperature: options.temperature,
           [limitKey]: options.maxTokens ?? DEFAULT_MAX_TOKENS,
         };
-        return call(where, model, options.signal, async () => {
+        return call(options.signal, async (signal) => {
           if (!settings.stream) {
-            const answer = await client.chat.completions.create({ ...request, stream: false }, { signal: options.signal });
+            const answer = await client.chat.completions.create({ ...request, stream: false }, { signal });
             return answer.choices[0]?.message?.content ?? '';
           }
           let text = '';
-          const stream = await client.chat.completions.create({ ...request, stream: true }, { signal: options.signal });
+          const stream = await client.chat.completions.create({ ...request, stream: true }, { signal });
           for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
           return text;
         });
@@ -76,13 +81,13 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
         model, max_tokens: options.maxTokens ?? DEFAULT_MAX_TOKENS, temperature: options.temperature,
         messages: [{ role: 'user' as const, content: prompt }],
       };
-      return call(where, model, options.signal, async () => {
+      return call(options.signal, async (signal) => {
         if (!settings.stream) {
-          const answer = await client.messages.create({ ...request, stream: false }, { signal: options.signal });
+          const answer = await client.messages.create({ ...request, stream: false }, { signal });
           return answer.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
         }
         let text = '';
-        const stream = await client.messages.create({ ...request, stream: true }, { signal: options.signal });
+        const stream = await client.messages.create({ ...request, stream: true }, { signal });
         for await (const event of stream) {
           if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
         }
@@ -94,13 +99,40 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
 
 type SdkError = Error & { status?: number; headers?: Headers; error?: unknown };
 
-/** Runs one SDK call and turns its failures into a ModelError with one clear line. */
-async function call(where: string, model: string, signal: AbortSignal | undefined, run: () => Promise<string>): Promise<string> {
+/**
+ * Runs one SDK call under a deadline for the whole answer (the SDKs' own timeout stops counting once headers
+ * arrive, so a stalled stream would hang) and turns failures into a ModelError with one clear line.
+ */
+async function callWithin(where: string, model: string, timeoutMs: number, signal: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<string>): Promise<string> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const stopped = () => {
+    if (signal?.aborted) return abortError(signal);
+    if (deadline.aborted) return new ModelError(`${where} did not answer in time`, true);
+    return undefined;
+  };
+  let text: string;
   try {
-    return await run();
+    text = await run(signal ? AbortSignal.any([signal, deadline]) : deadline);
   } catch (error) {
-    if (signal?.aborted) throw abortError(signal);
-    throw describeFailure(error as SdkError, where, model);
+    throw stopped() ?? describeFailure(error as SdkError, where, model);
+  }
+  // An aborted stream can end quietly, as if the answer were complete.
+  const stop = stopped();
+  if (stop) throw stop;
+  return text;
+}
+
+/** A base URL as shown in names and messages: without credentials or query. */
+function displayURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
   }
 }
 
@@ -111,7 +143,8 @@ function describeFailure(error: SdkError, where: string, model: string): Error {
   if (is('APIConnectionTimeoutError')) return new ModelError(`${where} did not answer in time`, true);
   if (is('APIConnectionError')) return new ModelError(`cannot reach ${where}: ${causeOf(error)}`, true);
   const status = error?.status;
-  if (typeof status !== 'number') return new ModelError(`${where}: ${oneLine(error?.message ?? String(error))}`, false);
+  // No status: the connection broke mid-answer (reset, stream cut): worth another attempt.
+  if (typeof status !== 'number') return new ModelError(`${where}: the connection failed: ${oneLine(error?.message ?? String(error))}`, true);
   const detail = serverMessage(error);
   const retryAfterMs = retryAfter(error.headers);
   if (status === 429) return new ModelError(`${where} is rate limiting requests (429)${detail}`, true, retryAfterMs);

@@ -1,7 +1,7 @@
 import { abortError, isAbortError, ModelError } from './modelProvider';
 
 export interface RetryPolicy {
-  /** Attempts after the first one. */
+  /** Attempts in all, the first one included (the seed: "retry_attempts=5: try up to 5 times"). */
   retryAttempts: number;
   /** Seconds before the first retry; doubled for each further one. */
   retryDelay: number;
@@ -11,8 +11,9 @@ export interface RetryPolicy {
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
- * Runs `attempt` until it succeeds, a non-retryable error occurs, or the policy's attempts are spent. Waits
- * retryDelay·2ⁿ seconds before retry n+1, or longer if the server asked for it. Cancellation ends the wait.
+ * Runs `attempt` until it succeeds, a non-retryable error occurs, or the policy's attempts are spent. As in
+ * the seed, attempt 2 waits retryDelay, attempt 3 twice that, attempt 4 four times — or longer if the server
+ * asked for it. Cancellation ends the wait.
  */
 export async function withRetries<T>(
   attempt: (n: number) => Promise<T>,
@@ -27,7 +28,7 @@ export async function withRetries<T>(
     } catch (error) {
       if (isAbortError(error) || signal?.aborted) throw abortError(signal);
       const retryable = !(error instanceof ModelError) || error.retryable;
-      if (!retryable || n >= policy.retryAttempts) throw error;
+      if (!retryable || n + 1 >= policy.retryAttempts) throw error;
       onRetry?.(error, n);
       const backoffMs = policy.retryDelay * 1000 * 2 ** n;
       const askedMs = error instanceof ModelError && error.retryAfterMs !== undefined

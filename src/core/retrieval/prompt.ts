@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { redactSecrets } from '../text/redact';
 import type { CodeContext, ModelProvider, ScoredMemory } from './types';
 
 /**
@@ -28,8 +29,9 @@ const FENCE_LANGUAGE: Record<string, string> = {
   '.rs': 'rust', '.rb': 'ruby', '.php': 'php', '.cs': 'csharp',
 };
 
-/** One memory as prompt text: a header with its location, then the code fenced as data. */
+/** One memory as prompt text: a header with its location, then the code fenced as data, secrets redacted. */
 export function formatMemory(memory: ScoredMemory, index: number, includeScores: boolean): string {
+  const text = redactSecrets(memory.text);
   const where = memory.file ? `${memory.file}${memory.startLine ? `:${memory.startLine}-${memory.endLine}` : ''}` : '';
   const what = memory.kind === 'code'
     ? `${String(memory.metadata.entityKind ?? 'code')} ${String(memory.metadata.qualifiedName ?? '')}`.trim()
@@ -38,10 +40,10 @@ export function formatMemory(memory: ScoredMemory, index: number, includeScores:
   const header = `### [${index}] ${[where, what].filter(Boolean).join(' · ')}${score}`;
   const why = includeScores ? `\nWhy: ${memory.reasoning}` : '';
   // A fence longer than any run of backticks inside, so the memory cannot close it early.
-  const longest = Math.max(2, ...[...memory.text.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const language = memory.kind === 'code' && memory.file ? FENCE_LANGUAGE[path.extname(memory.file)] ?? '' : '';
-  return `${header}${why}\n${fence}${language}\n${memory.text}\n${fence}`;
+  return `${header}${why}\n${fence}${language}\n${text}\n${fence}`;
 }
 
 /** Formats memories, most relevant first, leaving out those that would exceed the budget. */
@@ -79,7 +81,7 @@ export function describeContext(context: CodeContext): string {
   if (context.errors) lines.push(`Errors:\n${context.errors}`);
   if (context.recentChanges) lines.push(`Recent changes:\n${context.recentChanges}`);
   if (context.additionalContext) lines.push(context.additionalContext);
-  return lines.join('\n');
+  return redactSecrets(lines.join('\n'));
 }
 
 /** Tokens kept free for the model's answer when the prompt is fitted to its input limit. */
@@ -98,7 +100,7 @@ export async function buildPrompt(
   // Replacer functions: a `$&` in code or in the question must stay literal.
   const fill = (memoryText: string) => template
     .replace('{context}', () => describeContext(context))
-    .replace('{query}', () => context.userQuery)
+    .replace('{query}', () => redactSecrets(context.userQuery))
     .replace('{memories}', () => memoryText);
   const fixed = await count(fill(''));
   const budget = (model.maxInputTokens ?? DEFAULT_INPUT_TOKENS) - ANSWER_RESERVE_TOKENS - fixed;

@@ -7,7 +7,7 @@ import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
 import { workspaceRelative } from '../text/modulePath';
 import type { EntityKind } from '../types';
 import type { CachedScore } from '../store/scoreCache';
-import type { ScoringItem } from './modelScorer';
+import { type ScoringItem, scoringItem } from './modelScorer';
 import type { CodeContext, RetrievalConfig, ScoreParts, ScoredMemory } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,9 +34,17 @@ export interface Candidate {
   text?: string;
 }
 
+/** A candidate's final score and reasons; its text is read only if it is returned (`memoriesOf`). */
+export interface Ranked {
+  candidate: Candidate;
+  relevanceScore: number;
+  reasoning: string;
+  scoreParts: ScoreParts;
+}
+
 /** Candidates of one query, best K first, and what their boosts depend on. */
 export interface Ranking {
-  memories: ScoredMemory[];
+  ranked: Ranked[];
   candidates: Candidate[];
   currentFile: string | undefined;
   currentEntities: EntityRow[];
@@ -97,6 +105,8 @@ export class Retriever {
   rank(context: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
     const queryWords = searchWords(context.userQuery);
     const errorWords = context.errors ? searchWords(context.errors).slice(0, ERROR_WORDS) : [];
+    // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
+    const changeWords = context.recentChanges ? searchWords(context.recentChanges).slice(0, ERROR_WORDS) : [];
     const currentFile = context.currentFile ? this.relative(context.currentFile) : undefined;
     const accessed = (context.accessedFiles ?? []).map((f) => this.relative(f)).filter((f) => f !== currentFile)
       .slice(0, ACCESSED_FILES);
@@ -107,6 +117,7 @@ export class Retriever {
     const addHits = (hits: { id: number }[]) => hits.forEach((h) => entityIds.add(h.id));
     addHits(this.lexical.entities.search(queryWords, k));
     addHits(this.lexical.entities.search(errorWords, Math.ceil(k / 2)));
+    addHits(this.lexical.entities.search(changeWords, Math.ceil(k / 4)));
     const fileEntities = (file: string, limit: number) => this.s.entitiesOfFile.all(file, limit) as EntityRow[];
     const currentEntities = currentFile ? fileEntities(currentFile, ENTITIES_PER_FILE) : [];
     addHits(currentEntities);
@@ -135,25 +146,31 @@ export class Retriever {
     ];
 
     this.scoreLexically(candidates, queryWords, errorWords);
-    const ranking: Ranking = { candidates, currentFile, currentEntities, recentFiles, memories: [] };
-    ranking.memories = this.finish(ranking, config, 'lexical').slice(0, k);
-    const kept = new Set(ranking.memories.map((m) => m.memoryId));
-    ranking.candidates = candidates.filter((c) => kept.has(c.memoryId));
+    const ranking: Ranking = { candidates, currentFile, currentEntities, recentFiles, ranked: [] };
+    ranking.ranked = this.finish(ranking, config, 'lexical').slice(0, k);
+    ranking.candidates = ranking.ranked.map((r) => r.candidate);
     return ranking;
   }
 
   /** What the scoring model is shown for each candidate of a ranking. */
   scoringItems(ranking: Ranking): ScoringItem[] {
+    const files = new Map<string, string[] | undefined>();
     return ranking.candidates.map((c) => {
       const label = c.entity
         ? `${c.entity.kind} ${c.entity.qualifiedName} in ${c.entity.file}`
         : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
-      return { memoryId: c.memoryId, label, text: this.text(c) };
+      return scoringItem(c.memoryId, label, this.text(c, files));
     });
   }
 
+  /** The memories themselves, with their text: read here, for the few that are returned. */
+  memoriesOf(ranked: readonly Ranked[]): ScoredMemory[] {
+    const files = new Map<string, string[] | undefined>();
+    return ranked.map((r) => this.toScored(r, files));
+  }
+
   /** The ranking again with the model's scores as base scores; links follow the model's best candidates. */
-  rescore(ranking: Ranking, scores: ReadonlyMap<string, CachedScore>, config: RetrievalConfig): ScoredMemory[] {
+  rescore(ranking: Ranking, scores: ReadonlyMap<string, CachedScore>, config: RetrievalConfig): Ranked[] {
     for (const candidate of ranking.candidates) {
       const scored = scores.get(candidate.memoryId);
       candidate.base = scored?.score ?? 0;
@@ -162,7 +179,7 @@ export class Retriever {
     return this.finish(ranking, config, 'model');
   }
 
-  private finish(ranking: Ranking, config: RetrievalConfig, source: ScoreParts['source']): ScoredMemory[] {
+  private finish(ranking: Ranking, config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
     const ordered = [...ranking.candidates].sort((a, b) => b.base - a.base);
     const links = this.linkSources(ranking.currentFile, ranking.currentEntities, ordered);
     const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], ranking.recentFiles, source));
@@ -195,7 +212,7 @@ export class Retriever {
   }
 
   private boost(candidate: Candidate, config: RetrievalConfig, links: string[], recentFiles: ReadonlySet<string> | undefined,
-    source: ScoreParts['source']): ScoredMemory {
+    source: ScoreParts['source']): Ranked {
     const dependencyBoost = config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0;
     // Code: git's view when the workspace has one (mtimes lie after a clone or checkout); memories: their own time.
     const recent = candidate.entity && recentFiles
@@ -205,7 +222,7 @@ export class Retriever {
     const relevanceScore = Math.min(1, candidate.base + dependencyBoost + recencyBoost);
     const why = candidate.reasoning || (source === 'model' ? 'the model gave no reason' : 'no query words matched');
     const reasons = [why, ...links.slice(0, 3), ...(recencyBoost ? [`changed within ${config.recencyDays} days`] : [])];
-    return this.toScored(candidate, relevanceScore, reasons.join('; '), { source, base: candidate.base, dependencyBoost, recencyBoost });
+    return { candidate, relevanceScore, reasoning: reasons.join('; '), scoreParts: { source, base: candidate.base, dependencyBoost, recencyBoost } };
   }
 
   /**
@@ -242,41 +259,56 @@ export class Retriever {
     return links;
   }
 
-  private toScored(candidate: Candidate, relevanceScore: number, reasoning: string, scoreParts: ScoredMemory['scoreParts']): ScoredMemory {
+  private toScored({ candidate, relevanceScore, reasoning, scoreParts }: Ranked, files: Map<string, string[] | undefined>): ScoredMemory {
     const { entity, memory } = candidate;
     if (entity) {
       return {
-        memoryId: candidate.memoryId, kind: 'code', text: this.text(candidate), file: entity.file,
+        memoryId: candidate.memoryId, kind: 'code', text: this.text(candidate, files), file: entity.file,
         startLine: entity.startLine, endLine: entity.endLine,
         metadata: { name: entity.name, qualifiedName: entity.qualifiedName, entityKind: entity.kind, signature: entity.signature },
         timestamp: new Date(entity.changedAt).toISOString(), relevanceScore, reasoning, scoreParts,
       };
     }
     return {
-      memoryId: candidate.memoryId, kind: memory!.kind, text: this.text(candidate), file: memory!.filePath ?? undefined,
+      memoryId: candidate.memoryId, kind: memory!.kind, text: this.text(candidate, files), file: memory!.filePath ?? undefined,
       metadata: memory!.metadata, timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
     };
   }
 
-  /** Read once per candidate: the lexical ranking, the scoring prompt and the rescored result share it. */
-  private text(candidate: Candidate): string {
-    candidate.text ??= candidate.entity ? this.codeText(candidate.entity) : memoryText(candidate.memory!);
+  /** Read once per candidate, each file once per call: the scoring prompt and the result share it. */
+  private text(candidate: Candidate, files: Map<string, string[] | undefined>): string {
+    candidate.text ??= candidate.entity ? this.codeText(candidate.entity, files) : memoryText(candidate.memory!);
     return candidate.text;
   }
 
   /** The entity's current source lines; its signature and doc when the file cannot be read. */
-  private codeText(entity: EntityRow): string {
-    if (this.root) {
-      try {
-        const lines = fs.readFileSync(path.join(this.root, entity.file), 'utf8').split('\n');
-        const end = Math.min(entity.endLine, entity.startLine + MAX_CODE_LINES - 1);
-        const body = lines.slice(entity.startLine - 1, end).join('\n');
-        return end < entity.endLine ? `${body}\n… (${entity.endLine - end} more lines)` : body;
-      } catch {
-        // The file moved since it was indexed: fall back to what the index knows.
-      }
+  private codeText(entity: EntityRow, files: Map<string, string[] | undefined>): string {
+    if (!files.has(entity.file)) files.set(entity.file, this.readLines(entity.file));
+    const lines = files.get(entity.file);
+    if (lines) {
+      const end = Math.min(entity.endLine, entity.startLine + MAX_CODE_LINES - 1);
+      const body = lines.slice(entity.startLine - 1, end).join('\n');
+      return end < entity.endLine ? `${body}\n… (${entity.endLine - end} more lines)` : body;
     }
     return [entity.doc, entity.signature].filter(Boolean).join('\n');
+  }
+
+  private readLines(file: string): string[] | undefined {
+    if (!this.root) return undefined;
+    try {
+      return fs.readFileSync(path.join(this.root, file), 'utf8').split('\n');
+    } catch {
+      return undefined; // moved since it was indexed: the caller falls back to what the index knows
+    }
+  }
+
+  /** The context with its paths workspace-relative, as the index and the score cache know them. */
+  normalize(context: CodeContext): CodeContext {
+    return {
+      ...context,
+      currentFile: context.currentFile ? this.relative(context.currentFile) : undefined,
+      accessedFiles: context.accessedFiles?.map((f) => this.relative(f)),
+    };
   }
 
   private relative(file: string): string {

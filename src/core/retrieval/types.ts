@@ -55,6 +55,7 @@ export interface RetrievalConfig {
   recencyBoostAmount: number;
   /** A file or memory changed within this many days counts as recent. */
   recencyDays: number;
+  /** Attempts per model call in all, the first included. */
   retryAttempts: number;
   /** Seconds before the first retry; doubles with every further attempt. */
   retryDelay: number;
@@ -94,7 +95,7 @@ const RULES: Record<keyof RetrievalConfig, Rule> = {
   enableRecencyBoost: { kind: 'boolean' },
   recencyBoostAmount: { kind: 'number', min: 0, max: 1 },
   recencyDays: { kind: 'number', min: 0, max: 3650 },
-  retryAttempts: { kind: 'number', min: 0, max: 10, integer: true },
+  retryAttempts: { kind: 'number', min: 1, max: 10, integer: true },
   retryDelay: { kind: 'number', min: 0, max: 60 },
   candidateCount: { kind: 'number', min: 1, max: 500, integer: true },
 };

@@ -42,6 +42,7 @@ class FtsTable<Hit extends { id: number }> {
   private readonly hits: Database.Statement;
   private readonly docCount: Database.Statement;
   private readonly within: Database.Statement;
+  private readonly containing: Database.Statement;
   private readonly total: Database.Statement;
   private readonly frequency = new Map<string, number>();
   private cachedTotal: number | undefined;
@@ -52,6 +53,7 @@ class FtsTable<Hit extends { id: number }> {
                                    ORDER BY rank LIMIT ?)`));
     this.docCount = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`);
     this.within = db.prepare(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))`);
+    this.containing = db.prepare(`SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?`).pluck();
     this.total = db.prepare(`SELECT count(*) AS n FROM ${rowTable}`);
   }
 
@@ -77,7 +79,13 @@ class FtsTable<Hit extends { id: number }> {
   /** Which of these rows contain the word (as the index tokenizes it: stemmed, split identifiers). */
   rowsWith(word: string, ids: readonly number[]): Set<number> {
     if (!ids.length) return new Set();
-    return new Set((this.within.all(quote(word), JSON.stringify(ids)) as { id: number }[]).map((r) => r.id));
+    if (this.isFrequent(word)) {
+      return new Set((this.within.all(quote(word), JSON.stringify(ids)) as { id: number }[]).map((r) => r.id));
+    }
+    // A selective word's whole row list is short: reading it costs a tenth of probing the rows one by one
+    // (measured at 113k rows: 0.1–0.3 ms against about 1 ms).
+    const wanted = new Set(ids);
+    return new Set((this.containing.all(quote(word)) as number[]).filter((id) => wanted.has(id)));
   }
 
   /**

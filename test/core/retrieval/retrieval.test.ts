@@ -209,3 +209,14 @@ test('the general MemorySystem keeps notes without a workspace', async () => {
   assert.equal(system.getStats().totalNonCodeMemories, 3);
   system.close();
 });
+
+test('retrieval: identifiers in recent changes bring their code in as candidates', async () => {
+  const { system } = await workspace({ relevanceThreshold: 0, enableRecencyBoost: false });
+  const without = await system.retrieve({ userQuery: 'how is the token validated' });
+  assert.ok(!without.memories.some((m) => m.metadata.qualifiedName === 'compute_invoice_total'));
+  const withChanges = await system.retrieve({ userQuery: 'how is the token validated', recentChanges: 'edited compute_invoice_total in billing.py' });
+  const invoice = withChanges.memories.find((m) => m.metadata.qualifiedName === 'compute_invoice_total');
+  assert.ok(invoice, 'a candidate now');
+  assert.equal(invoice.scoreParts.base, 0, 'but the change is not a question: it does not score it');
+  system.close();
+});
