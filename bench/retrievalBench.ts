@@ -128,25 +128,29 @@ async function scoreEverything(system: CodeMemorySystem, corpus: string, context
 }
 
 async function benchQuality(system: CodeMemorySystem, quality: QualityQuery[], line: Line): Promise<void> {
-  const variants: [string, () => Promise<(q: QualityQuery) => Promise<number[]>>][] = [
-    ['full-text search alone (bm25, the foundation)', async () => async (q) => system.index.search(q.query, { limit: 10 }).map((h) => h.id)],
-    ['lexical score, no boosts', async () => {
-      system.updateRetrievalConfig({ enableDependencyBoost: false, enableRecencyBoost: false, maxMemories: 10 });
-      return retrieveIds(system);
-    }],
-    ['lexical score + dependency and recency boosts', async () => {
-      system.updateRetrievalConfig({ enableDependencyBoost: true, enableRecencyBoost: true, maxMemories: 10 });
-      return retrieveIds(system);
-    }],
+  const withBoosts = (on: boolean) => system.updateRetrievalConfig({ enableDependencyBoost: on, enableRecencyBoost: on, maxMemories: 10 });
+  // The same questions asked from a file that calls the function: what the dependency boost is for.
+  const callerOf = system.index.database.prepare(`SELECT f.path FROM calls c JOIN entities e ON e.id = c.entity_id
+    JOIN files f ON f.id = e.file_id WHERE c.target_id = ? AND e.file_id != (SELECT file_id FROM entities WHERE id = ?) LIMIT 1`).pluck();
+  const fromCaller = quality.flatMap((q) => {
+    const file = callerOf.get(q.id, q.id) as string | undefined;
+    return file ? [{ ...q, currentFile: file }] : [];
+  });
+  const variants: [string, QualityQuery[], () => void, (q: QualityQuery & { currentFile?: string }) => Promise<number[]>][] = [
+    ['full-text search alone (bm25, the foundation)', quality, () => undefined, async (q) => system.index.search(q.query, { limit: 10 }).map((h) => h.id)],
+    ['lexical score, no boosts', quality, () => withBoosts(false), retrieveIds(system)],
+    ['lexical score + dependency and recency boosts', quality, () => withBoosts(true), retrieveIds(system)],
+    ['asked from a file that calls it: no boosts', fromCaller, () => withBoosts(false), retrieveIds(system)],
+    ['asked from a file that calls it: with boosts', fromCaller, () => withBoosts(true), retrieveIds(system)],
   ];
   line('| Retrieval quality: docstring first sentence (name removed) → its function | queries | Hit@1 | Hit@10 | MRR |');
   line('|---|---|---|---|---|');
-  for (const [label, prepare] of variants) {
-    const rank = await prepare();
+  for (const [label, queries, prepare, rank] of variants) {
+    prepare();
     let hit1 = 0;
     let hit10 = 0;
     let rr = 0;
-    for (const q of quality) {
+    for (const q of queries) {
       const position = (await rank(q)).indexOf(q.id) + 1;
       if (position === 1) hit1++;
       if (position >= 1) {
@@ -154,13 +158,13 @@ async function benchQuality(system: CodeMemorySystem, quality: QualityQuery[], l
         rr += 1 / position;
       }
     }
-    const n = quality.length;
+    const n = queries.length;
     line(`| ${label} | ${n} | ${((hit1 / n) * 100).toFixed(1)}% | ${((hit10 / n) * 100).toFixed(1)}% | ${(rr / n).toFixed(3)} |`);
   }
   line();
 }
 
 function retrieveIds(system: CodeMemorySystem) {
-  return async (q: QualityQuery) => (await system.retrieveRelevantMemories(q.query))
+  return async (q: QualityQuery & { currentFile?: string }) => (await system.retrieveRelevantMemories({ userQuery: q.query, currentFile: q.currentFile }))
     .flatMap((m) => (m.memoryId.startsWith('code:') ? [Number(m.memoryId.slice(5))] : []));
 }

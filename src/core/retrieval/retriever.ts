@@ -91,6 +91,14 @@ export class Retriever {
                          WHERE f.path = ? ORDER BY e.start_line LIMIT ?`),
       neighbours: p(`SELECT target_id AS id FROM calls WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND target_id IS NOT NULL
                      UNION SELECT entity_id AS id FROM calls WHERE target_id IN (SELECT value FROM json_each(@ids)) LIMIT @limit`),
+      // Calls between the whole current file (not only the entities gathered from it) and the candidates.
+      fileEdges: p(`SELECT c.target_id AS id, e.qualified_name AS name, 'called by' AS how FROM calls c
+                      JOIN entities e ON e.id = c.entity_id JOIN files f ON f.id = e.file_id
+                    WHERE c.entity_id != c.target_id AND f.path = @file AND c.target_id IN (SELECT value FROM json_each(@candidates))
+                    UNION ALL
+                    SELECT c.entity_id AS id, t.qualified_name AS name, 'calls' AS how FROM calls c
+                      JOIN entities t ON t.id = c.target_id JOIN files f ON f.id = t.file_id
+                    WHERE c.entity_id != c.target_id AND f.path = @file AND c.entity_id IN (SELECT value FROM json_each(@candidates))`),
       edges: p(`SELECT entity_id AS a, target_id AS b FROM calls WHERE target_id IS NOT NULL
                 AND (entity_id IN (SELECT value FROM json_each(@ids)) OR target_id IN (SELECT value FROM json_each(@ids)))`),
       linkedFiles: p(`SELECT t.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE f.path = @file
@@ -181,9 +189,11 @@ export class Retriever {
 
   private finish(ranking: Ranking, config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
     const ordered = [...ranking.candidates].sort((a, b) => b.base - a.base);
-    const links = this.linkSources(ranking.currentFile, ranking.currentEntities, ordered);
+    const links = this.linkSources(ranking.currentFile, ordered);
     const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], ranking.recentFiles, source));
-    return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || b.scoreParts.base - a.scoreParts.base);
+    // The score is capped at 1, but a boosted memory still goes before an unboosted one of the same capped score.
+    const uncapped = (r: Ranked) => r.scoreParts.base + r.scoreParts.dependencyBoost + r.scoreParts.recencyBoost;
+    return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || uncapped(b) - uncapped(a) || b.scoreParts.base - a.scoreParts.base);
   }
 
   /** Base score: the rarity-weighted share of the query's words (or the error's) that a candidate contains. */
@@ -229,23 +239,27 @@ export class Retriever {
    * Which candidates are linked, and how: call edges to or from the current file's entities or the best
    * candidates, code in files the current file imports or is imported by, memories about those files.
    */
-  private linkSources(currentFile: string | undefined, currentEntities: EntityRow[], ranked: Candidate[]): Map<string, string[]> {
+  private linkSources(currentFile: string | undefined, ranked: Candidate[]): Map<string, string[]> {
     const links = new Map<string, string[]>();
     const note = (memoryId: string, why: string) => {
       const list = links.get(memoryId) ?? [];
       if (!list.includes(why)) list.push(why);
       links.set(memoryId, list);
     };
-    const anchors = new Map<number, string>();
-    for (const e of currentEntities) anchors.set(e.id, `${e.qualifiedName} in the current file`);
-    for (const c of ranked.slice(0, TOP_FOR_LINKS)) {
-      if (c.entity && c.base > 0 && !anchors.has(c.entity.id)) anchors.set(c.entity.id, c.entity.qualifiedName);
-    }
     const candidateIds = new Set(ranked.flatMap((c) => (c.entity ? [c.entity.id] : [])));
+    if (currentFile) {
+      const edges = this.s.fileEdges.all({ file: currentFile, candidates: JSON.stringify([...candidateIds]) }) as { id: number; name: string; how: string }[];
+      for (const { id, name, how } of edges) note(`code:${id}`, `${how} ${name} in the current file`);
+    }
+    const anchors = new Map<number, string>();
+    for (const c of ranked.slice(0, TOP_FOR_LINKS)) {
+      if (c.entity && c.base > 0) anchors.set(c.entity.id, c.entity.qualifiedName);
+    }
     for (const { a, b } of this.s.edges.all({ ids: JSON.stringify([...anchors.keys()]) }) as { a: number; b: number }[]) {
       if (a === b) continue;
-      if (anchors.has(a) && candidateIds.has(b)) note(`code:${b}`, `called by ${anchors.get(a)}`);
-      if (anchors.has(b) && candidateIds.has(a)) note(`code:${a}`, `calls ${anchors.get(b)}`);
+      // A link to the current file already says more than one to a top candidate.
+      if (anchors.has(a) && candidateIds.has(b) && !links.has(`code:${b}`)) note(`code:${b}`, `called by ${anchors.get(a)}`);
+      if (anchors.has(b) && candidateIds.has(a) && !links.has(`code:${a}`)) note(`code:${a}`, `calls ${anchors.get(b)}`);
     }
     if (currentFile) {
       const linkedFiles = new Set((this.s.linkedFiles.all({ file: currentFile }) as { path: string }[]).map((r) => r.path));
