@@ -10,6 +10,7 @@ import type { ModelProvider } from '../src/core/models/modelProvider';
 import { scoringPrompt, type ScoringItem } from '../src/core/retrieval/modelScorer';
 import { approximateTokens } from '../src/core/retrieval/prompt';
 import type { CodeContext, RetrievalConfig } from '../src/core/retrieval/types';
+import { percentile, RankTally } from './measure';
 
 export interface QualityQuery {
   id: number;
@@ -36,11 +37,6 @@ class CountingModel implements ModelProvider {
     this.calls = 0;
     this.promptTokens = 0;
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Realistic contexts: a question, a current file elsewhere in the code base, an error every fourth time. */
@@ -147,19 +143,9 @@ async function benchQuality(system: CodeMemorySystem, quality: QualityQuery[], l
   line('|---|---|---|---|---|');
   for (const [label, queries, prepare, rank] of variants) {
     prepare();
-    let hit1 = 0;
-    let hit10 = 0;
-    let rr = 0;
-    for (const q of queries) {
-      const position = (await rank(q)).indexOf(q.id) + 1;
-      if (position === 1) hit1++;
-      if (position >= 1) {
-        hit10++;
-        rr += 1 / position;
-      }
-    }
-    const n = queries.length;
-    line(`| ${label} | ${n} | ${((hit1 / n) * 100).toFixed(1)}% | ${((hit10 / n) * 100).toFixed(1)}% | ${(rr / n).toFixed(3)} |`);
+    const tally = new RankTally();
+    for (const q of queries) tally.add((await rank(q)).indexOf(q.id) + 1);
+    line(`| ${label} | ${tally.cells()} |`);
   }
   line();
 }

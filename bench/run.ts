@@ -14,6 +14,7 @@ import { walkWorkspace } from '../src/core/indexing/walker';
 import type { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
+import { percentile, RankTally } from './measure';
 import { benchRetrieval, type QualityQuery } from './retrievalBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -35,11 +36,6 @@ const report: string[] = [];
 function line(text = ''): void {
   report.push(text);
   console.log(text);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function seconds(start: number): number {
@@ -121,18 +117,12 @@ function qualityQueries(index: WorkspaceIndex): QualityQuery[] {
 }
 
 function measureQuality(index: WorkspaceIndex, queries: QualityQuery[]) {
-  const byLanguage = new Map<string, { n: number; hit1: number; hit10: number; rr: number }>();
-  const total = { n: 0, hit1: 0, hit10: 0, rr: 0 };
+  const byLanguage = new Map<string, RankTally>();
+  const total = new RankTally();
   for (const q of queries) {
-    const rank = index.search(q.query, { limit: 10 }).findIndex((h) => h.id === q.id) + 1;
-    for (const bucket of [total, byLanguage.get(q.language) ?? byLanguage.set(q.language, { n: 0, hit1: 0, hit10: 0, rr: 0 }).get(q.language)!]) {
-      bucket.n++;
-      if (rank === 1) bucket.hit1++;
-      if (rank >= 1) {
-        bucket.hit10++;
-        bucket.rr += 1 / rank;
-      }
-    }
+    const position = index.search(q.query, { limit: 10 }).findIndex((h) => h.id === q.id) + 1;
+    total.add(position);
+    (byLanguage.get(q.language) ?? byLanguage.set(q.language, new RankTally()).get(q.language)!).add(position);
   }
   return { total, byLanguage };
 }
@@ -244,12 +234,10 @@ async function main(): Promise<void> {
   line();
 
   const { total, byLanguage } = measureQuality(index, quality);
-  const fmt = (b: { n: number; hit1: number; hit10: number; rr: number }) =>
-    `${b.n} | ${((b.hit1 / b.n) * 100).toFixed(1)}% | ${((b.hit10 / b.n) * 100).toFixed(1)}% | ${(b.rr / b.n).toFixed(3)}`;
   line('| Retrieval quality: docstring first sentence (name removed) → its function | queries | Hit@1 | Hit@10 | MRR |');
   line('|---|---|---|---|---|');
-  line(`| **all** | ${fmt(total)} |`);
-  for (const [language, bucket] of [...byLanguage].sort((a, b) => b[1].n - a[1].n)) line(`| ${language} | ${fmt(bucket)} |`);
+  line(`| **all** | ${total.cells()} |`);
+  for (const [language, tally] of [...byLanguage].sort((a, b) => b[1].n - a[1].n)) line(`| ${language} | ${tally.cells()} |`);
   line();
 
   await benchRetrieval(system, corpus, queries, quality, line);

@@ -132,20 +132,21 @@ export abstract class MemoryBase {
    * back to lexical scores and `warning` says why. Cancellation rejects with an AbortError.
    */
   async retrieve(context: string | CodeContext, options: RetrieveOptions = {}): Promise<RetrievalResult> {
-    const given = typeof context === 'string' ? { userQuery: context } : context;
-    if (typeof given?.userQuery !== 'string' || !given.userQuery.trim()) throw new InputError('the context needs a question (userQuery)');
-    const normalized = this.retriever.normalize(given);
+    return (await this.rankAndScore(contextOf(context), options)).result;
+  }
+
+  private async rankAndScore(context: CodeContext, options: RetrieveOptions): Promise<{ result: RetrievalResult; context: CodeContext }> {
     const config = this.settings;
     const recentFiles = config.enableRecencyBoost ? await this.recency?.recentFiles(config.recencyDays) : undefined;
     if (options.signal?.aborted) throw abortError(options.signal);
-    const ranking = this.retriever.rank(normalized, config, recentFiles);
+    const ranking = this.retriever.rank(context, config, recentFiles);
     let ranked = ranking.ranked;
     const result: RetrievalResult = {
-      memories: [], source: 'lexical', candidates: ranking.candidates.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
+      memories: [], source: 'lexical', candidates: ranking.ranked.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
     };
     const model = this.scoringModel;
-    if (model && ranking.candidates.length) {
-      const outcome = await scoreWithModel(normalized, this.retriever.scoringItems(ranking), model, config, this.scoreCache, options.signal);
+    if (model && ranking.ranked.length) {
+      const outcome = await scoreWithModel(ranking.context, this.retriever.scoringItems(ranking), model, config, this.scoreCache, options.signal);
       this.modelCalls += outcome.calls;
       Object.assign(result, { modelCalls: outcome.calls, promptTokens: outcome.promptTokens, cacheHits: outcome.cacheHits });
       if (outcome.error) {
@@ -157,7 +158,7 @@ export abstract class MemoryBase {
       }
     }
     result.memories = this.retriever.memoriesOf(ranked.filter((r) => r.relevanceScore >= config.relevanceThreshold).slice(0, config.maxMemories));
-    return result;
+    return { result, context: ranking.context };
   }
 
   /** Forgets every cached model score (they are also replaced one by one as memories change). */
@@ -172,9 +173,9 @@ export abstract class MemoryBase {
   /** Retrieves memories for the context and asks the primary model, within its input limit. */
   async query(context: string | CodeContext, primaryModel: ModelProvider, promptTemplate?: string,
     options: RetrieveOptions = {}): Promise<string> {
-    const normalized = typeof context === 'string' ? { userQuery: context } : context;
-    const memories = await this.retrieveRelevantMemories(normalized, options);
-    const prompt = await buildPrompt(normalized, memories, primaryModel, promptTemplate);
+    // The primary model sees the context as ranked: workspace-relative paths, no home folder.
+    const { result, context: ranked } = await this.rankAndScore(contextOf(context), options);
+    const prompt = await buildPrompt(ranked, result.memories, primaryModel, promptTemplate);
     return withRetries(() => primaryModel.complete(prompt, { signal: options.signal }), this.settings, options.signal);
   }
 
@@ -218,4 +219,10 @@ export class MemorySystem extends MemoryBase {
       throw error;
     }
   }
+}
+
+function contextOf(context: string | CodeContext): CodeContext {
+  const given = typeof context === 'string' ? { userQuery: context } : context;
+  if (typeof given?.userQuery !== 'string' || !given.userQuery.trim()) throw new InputError('the context needs a question (userQuery)');
+  return given;
 }

@@ -42,7 +42,8 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
     throw new ModelError(`no API key for ${settings.provider}: set ${variable} or give a base URL of a local server`, false);
   }
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const clientOptions = { apiKey, baseURL: settings.baseURL ?? OFFICIAL_URLS[settings.provider], maxRetries: 0, timeout: timeoutMs };
+  // No SDK timeout: ours covers the whole answer (see callWithin).
+  const clientOptions = { apiKey, baseURL: settings.baseURL ?? OFFICIAL_URLS[settings.provider], maxRetries: 0 };
   const shown = settings.baseURL ? displayURL(settings.baseURL) : undefined;
   const where = shown ?? settings.provider;
   const name = `${settings.provider}:${model}${shown ? `@${shown}` : ''}`;
@@ -137,11 +138,10 @@ function displayURL(url: string): string {
 }
 
 function describeFailure(error: SdkError, where: string, model: string): Error {
-  const is = (kind: 'APIUserAbortError' | 'APIConnectionTimeoutError' | 'APIConnectionError') =>
-    error instanceof OpenAI[kind] || error instanceof Anthropic[kind];
-  if (is('APIUserAbortError')) return abortError();
-  if (is('APIConnectionTimeoutError')) return new ModelError(`${where} did not answer in time`, true);
-  if (is('APIConnectionError')) return new ModelError(`cannot reach ${where}: ${causeOf(error)}`, true);
+  // Aborts and timeouts never get here: callWithin reports them from its own signals.
+  if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
+    return new ModelError(`cannot reach ${where}: ${causeOf(error)}`, true);
+  }
   const status = error?.status;
   // No status: the connection broke mid-answer (reset, stream cut): worth another attempt.
   if (typeof status !== 'number') return new ModelError(`${where}: the connection failed: ${oneLine(error?.message ?? String(error))}`, true);

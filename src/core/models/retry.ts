@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { abortError, isAbortError, ModelError } from './modelProvider';
 
 export interface RetryPolicy {
@@ -15,40 +16,21 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * the seed, attempt 2 waits retryDelay, attempt 3 twice that, attempt 4 four times — or longer if the server
  * asked for it. Cancellation ends the wait.
  */
-export async function withRetries<T>(
-  attempt: (n: number) => Promise<T>,
-  policy: RetryPolicy,
-  signal?: AbortSignal,
-  onRetry?: (error: unknown, n: number) => void,
-): Promise<T> {
+export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
   for (let n = 0; ; n++) {
     if (signal?.aborted) throw abortError(signal);
     try {
-      return await attempt(n);
+      return await attempt();
     } catch (error) {
       if (isAbortError(error) || signal?.aborted) throw abortError(signal);
       const retryable = !(error instanceof ModelError) || error.retryable;
       if (!retryable || n + 1 >= policy.retryAttempts) throw error;
-      onRetry?.(error, n);
       const backoffMs = policy.retryDelay * 1000 * 2 ** n;
       const askedMs = error instanceof ModelError && error.retryAfterMs !== undefined
         ? Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
-      await sleep(Math.max(backoffMs, askedMs), signal);
+      await sleep(Math.max(backoffMs, askedMs), undefined, { signal }).catch(() => {
+        throw abortError(signal);
+      });
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

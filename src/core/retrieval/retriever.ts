@@ -26,8 +26,6 @@ export interface Candidate {
   kind: ScoredMemory['kind'];
   entity?: EntityRow;
   memory?: MemoryRecord;
-  /** When the code's file or the memory last changed (ms). */
-  changedAt: number;
   base: number;
   /** Why the base score: the matched words, or the model's reason. */
   reasoning: string;
@@ -44,10 +42,9 @@ export interface Ranked {
 
 /** Candidates of one query, best K first, and what their boosts depend on. */
 export interface Ranking {
+  /** The context as ranked: paths workspace-relative, as the index and the score cache know them. */
+  context: CodeContext;
   ranked: Ranked[];
-  candidates: Candidate[];
-  currentFile: string | undefined;
-  currentEntities: EntityRow[];
   recentFiles: ReadonlySet<string> | undefined;
 }
 
@@ -110,14 +107,14 @@ export class Retriever {
    * The K best candidates by lexical score and boosts, best first, not yet cut by threshold or count; the
    * set can be scored again with a model's scores (`rescore`). `recentFiles`: files git says changed recently.
    */
-  rank(context: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
+  rank(given: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
+    const context = this.normalize(given);
+    const { currentFile } = context;
     const queryWords = searchWords(context.userQuery);
     const errorWords = context.errors ? searchWords(context.errors).slice(0, ERROR_WORDS) : [];
     // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
     const changeWords = context.recentChanges ? searchWords(context.recentChanges).slice(0, ERROR_WORDS) : [];
-    const currentFile = context.currentFile ? this.relative(context.currentFile) : undefined;
-    const accessed = (context.accessedFiles ?? []).map((f) => this.relative(f)).filter((f) => f !== currentFile)
-      .slice(0, ACCESSED_FILES);
+    const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
     const k = config.candidateCount;
 
     // Gather: every source bounded by k, deduplicated by memory id.
@@ -145,25 +142,22 @@ export class Retriever {
       .sort((a, b) => discovered.get(a.id)! - discovered.get(b.id)!);
     const candidates: Candidate[] = [
       ...entities.map((entity): Candidate => ({
-        memoryId: `code:${entity.id}`, kind: 'code', entity, changedAt: entity.changedAt, base: 0, reasoning: '',
+        memoryId: `code:${entity.id}`, kind: 'code', entity, base: 0, reasoning: '',
       })),
       ...[...memoryIds].flatMap((id): Candidate[] => {
         const memory = this.memories.get(id);
-        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, changedAt: memory.updatedAt, base: 0, reasoning: '' }] : [];
+        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, base: 0, reasoning: '' }] : [];
       }),
     ];
 
     this.scoreLexically(candidates, queryWords, errorWords);
-    const ranking: Ranking = { candidates, currentFile, currentEntities, recentFiles, ranked: [] };
-    ranking.ranked = this.finish(ranking, config, 'lexical').slice(0, k);
-    ranking.candidates = ranking.ranked.map((r) => r.candidate);
-    return ranking;
+    return { context, recentFiles, ranked: this.finish(candidates, context, recentFiles, config, 'lexical').slice(0, k) };
   }
 
   /** What the scoring model is shown for each candidate of a ranking. */
   scoringItems(ranking: Ranking): ScoringItem[] {
     const files = new Map<string, string[] | undefined>();
-    return ranking.candidates.map((c) => {
+    return ranking.ranked.map(({ candidate: c }) => {
       const label = c.entity
         ? `${c.entity.kind} ${c.entity.qualifiedName} in ${c.entity.file}`
         : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
@@ -179,18 +173,20 @@ export class Retriever {
 
   /** The ranking again with the model's scores as base scores; links follow the model's best candidates. */
   rescore(ranking: Ranking, scores: ReadonlyMap<string, CachedScore>, config: RetrievalConfig): Ranked[] {
-    for (const candidate of ranking.candidates) {
+    const candidates = ranking.ranked.map(({ candidate }) => {
       const scored = scores.get(candidate.memoryId);
       candidate.base = scored?.score ?? 0;
       candidate.reasoning = scored?.reasoning ?? '';
-    }
-    return this.finish(ranking, config, 'model');
+      return candidate;
+    });
+    return this.finish(candidates, ranking.context, ranking.recentFiles, config, 'model');
   }
 
-  private finish(ranking: Ranking, config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
-    const ordered = [...ranking.candidates].sort((a, b) => b.base - a.base);
-    const links = this.linkSources(ranking.currentFile, ordered);
-    const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], ranking.recentFiles, source));
+  private finish(candidates: Candidate[], context: CodeContext, recentFiles: ReadonlySet<string> | undefined,
+    config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
+    const ordered = [...candidates].sort((a, b) => b.base - a.base);
+    const links = this.linkSources(context.currentFile, ordered);
+    const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], recentFiles, source));
     // The score is capped at 1, but a boosted memory still goes before an unboosted one of the same capped score.
     const uncapped = (r: Ranked) => r.scoreParts.base + r.scoreParts.dependencyBoost + r.scoreParts.recencyBoost;
     return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || uncapped(b) - uncapped(a) || b.scoreParts.base - a.scoreParts.base);
@@ -225,9 +221,10 @@ export class Retriever {
     source: ScoreParts['source']): Ranked {
     const dependencyBoost = config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0;
     // Code: git's view when the workspace has one (mtimes lie after a clone or checkout); memories: their own time.
-    const recent = candidate.entity && recentFiles
-      ? recentFiles.has(candidate.entity.file)
-      : Date.now() - candidate.changedAt <= config.recencyDays * DAY_MS;
+    const { entity, memory } = candidate;
+    const recent = entity && recentFiles
+      ? recentFiles.has(entity.file)
+      : Date.now() - (entity?.changedAt ?? memory!.updatedAt) <= config.recencyDays * DAY_MS;
     const recencyBoost = config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0;
     const relevanceScore = Math.min(1, candidate.base + dependencyBoost + recencyBoost);
     const why = candidate.reasoning || (source === 'model' ? 'the model gave no reason' : 'no query words matched');
@@ -316,8 +313,7 @@ export class Retriever {
     }
   }
 
-  /** The context with its paths workspace-relative, as the index and the score cache know them. */
-  normalize(context: CodeContext): CodeContext {
+  private normalize(context: CodeContext): CodeContext {
     return {
       ...context,
       currentFile: context.currentFile ? this.relative(context.currentFile) : undefined,

@@ -23,7 +23,6 @@ export const MAX_CACHED_SCORES = 100_000;
 export class ScoreCache {
   private readonly s;
   private counters = { hits: 0, misses: 0 };
-  private size: number;
 
   constructor(private readonly db: Database.Database, private readonly maxSize = MAX_CACHED_SCORES) {
     const p = (sql: string) => db.prepare(sql);
@@ -36,7 +35,6 @@ export class ScoreCache {
       evict: p('DELETE FROM score_cache WHERE rowid IN (SELECT rowid FROM score_cache ORDER BY rowid LIMIT ?)'),
       clear: p('DELETE FROM score_cache'),
     };
-    this.size = this.countRows();
   }
 
   /** Cached scores for these memory hashes under one context; counts a hit or a miss for each. */
@@ -56,22 +54,18 @@ export class ScoreCache {
     const now = Date.now();
     this.db.transaction(() => {
       for (const [memoryHash, { score, reasoning }] of scores) this.s.put.run(contextHash, memoryHash, score, reasoning, now);
-      this.size = this.countRows();
-      if (this.size > this.maxSize) {
-        this.s.evict.run(this.size - this.maxSize);
-        this.size = this.maxSize;
-      }
+      const size = this.countRows();
+      if (size > this.maxSize) this.s.evict.run(size - this.maxSize);
     }).immediate();
   }
 
   clear(): void {
     this.s.clear.run();
-    this.size = 0;
     this.counters = { hits: 0, misses: 0 };
   }
 
   stats(): CacheStats {
-    return { size: this.size, ...this.counters };
+    return { size: this.countRows(), ...this.counters };
   }
 
   private countRows(): number {

@@ -1,5 +1,31 @@
-; Calls and imports common to JavaScript, TypeScript and TSX: these node types are the same in all three
-; grammars. Added to each language's own query in languages.ts.
+; Definitions, calls and imports common to JavaScript, TypeScript and TSX: these node types are the same in
+; all three grammars. Added to each language's own query in languages.ts.
+
+; const f = () => {}  and  const f = function () {}   @definition.function = the declarator, @name = f
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+; const Button = forwardRef((props, ref) => ...)  and  React.memo(function List() {...})
+; (React components wrapped by memo/forwardRef)   @definition.function = the declarator, @name = Button
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: [
+      (identifier) @_wrapper
+      (member_expression property: (property_identifier) @_wrapper)
+    ]
+    arguments: (arguments . [(arrow_function) (function_expression)]))
+  (#any-of? @_wrapper "memo" "forwardRef")) @definition.function
+
+; const C = class {}   @definition.class = the declarator, @name = C
+(variable_declarator
+  name: (identifier) @name
+  value: (class)) @definition.class
+
+; m() {}  inside a class or an object literal   @definition.function (a method in a class), @name = its name
+(method_definition
+  name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 
 ; f(x)  and  f<T>(x)   @call.name = f
 (call_expression

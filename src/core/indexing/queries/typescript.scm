@@ -40,42 +40,16 @@
     (function_signature
       name: (identifier) @name) @definition.function))
 
-; const f = () => {}  and  const f = function () {}   @definition.function = the declarator, @name = f
-(variable_declarator
-  name: (identifier) @name
-  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
-
-; const Button = forwardRef((props, ref) => ...)  and  React.memo(function List() {...})
-; (React components wrapped by memo/forwardRef)   @definition.function = the declarator, @name = Button
-(variable_declarator
-  name: (identifier) @name
-  value: (call_expression
-    function: [
-      (identifier) @_wrapper
-      (member_expression property: (property_identifier) @_wrapper)
-    ]
-    arguments: (arguments . [(arrow_function) (function_expression)]))
-  (#any-of? @_wrapper "memo" "forwardRef")) @definition.function
-
 ; class C {}  and  abstract class C {}   @definition.class = the declaration, @name = its type identifier
 (class_declaration
   name: (type_identifier) @name) @definition.class
 (abstract_class_declaration
   name: (type_identifier) @name) @definition.class
 
-; const C = class {}   @definition.class = the declarator, @name = C
-(variable_declarator
-  name: (identifier) @name
-  value: (class)) @definition.class
-
 ; static Inner = class {}  as a class field (a nested class)   @definition.class = the field, @name = Inner
 (public_field_definition
   name: [(property_identifier) (private_property_identifier)] @name
   value: (class)) @definition.class
-
-; m() {}  inside a class or an object literal   @definition.function (a method in a class), @name = its name
-(method_definition
-  name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 
 ; abstract m(): void;   @definition.function (becomes a method), @name
 (abstract_method_signature

@@ -1,0 +1,29 @@
+/** Figures shared by the benchmarks. */
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Hit@1, Hit@10 and MRR over the 1-based positions where the wanted result was found (0: not found). */
+export class RankTally {
+  n = 0;
+  private hit1 = 0;
+  private hit10 = 0;
+  private rr = 0;
+
+  add(position: number): void {
+    this.n++;
+    if (position === 1) this.hit1++;
+    if (position >= 1 && position <= 10) {
+      this.hit10++;
+      this.rr += 1 / position;
+    }
+  }
+
+  /** `queries | Hit@1 | Hit@10 | MRR` cells of a Markdown row. */
+  cells(): string {
+    const share = (k: number) => `${((k / this.n) * 100).toFixed(1)}%`;
+    return `${this.n} | ${share(this.hit1)} | ${share(this.hit10)} | ${(this.rr / this.n).toFixed(3)}`;
+  }
+}
