@@ -46,22 +46,31 @@ async function main() {
     return;
   }
   const dist = path.join(__dirname, 'dist');
-  const entryPoints = { cli: 'src/cli/main.ts', parseWorker: 'src/core/indexing/parseWorker.ts' };
-  // The VS Code front end (dist/extension.js) joins the bundle once src/extension.ts exists.
-  if (fs.existsSync(path.join(__dirname, 'src', 'extension.ts'))) entryPoints.extension = 'src/extension.ts';
-  await esbuild.build({
-    entryPoints,
+  const common = {
     outdir: dist,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    // better-sqlite3 cannot find its native binding from inside a bundle. The two asset lookups are the
-    // unbundled fallbacks of assets.ts: the bundle finds its copies in dist/ first.
-    external: ['vscode', 'better-sqlite3', 'tree-sitter-wasms/package.json', 'web-tree-sitter/tree-sitter.wasm'],
     plugins: [webTreeSitterCommonJs],
     logLevel: 'warning',
+  };
+  // The two asset lookups are the unbundled fallbacks of assets.ts: the bundle finds its copies in dist/ first.
+  const assetFallbacks = ['tree-sitter-wasms/package.json', 'web-tree-sitter/tree-sitter.wasm'];
+  await esbuild.build({
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/core/indexing/parseWorker.ts' },
+    // The CLI runs on the Node that built node_modules: better-sqlite3 finds its addon there, which it
+    // cannot do from inside a bundle.
+    external: ['better-sqlite3', ...assetFallbacks],
+  });
+  // The extension always names its addon (dist/native/, see nativeSqlite.ts), so better-sqlite3's JavaScript
+  // is bundled and the package needs no node_modules.
+  await esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    external: ['vscode', ...assetFallbacks],
   });
   copyRuntimeAssets(dist);
 }

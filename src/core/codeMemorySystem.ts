@@ -8,6 +8,9 @@ import type { ReindexResult, WorkspaceIndexOptions } from './workspaceIndex';
 import { workspaceRelative } from './text/modulePath';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** A diff this long names the changed functions; more would crowd the question out of a scoring prompt. */
+const RECENT_CHANGES_CHARS = 4000;
+
 export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
   config?: Partial<RetrievalConfig>;
   /** The small model that scores candidates; without one, ranking is lexical. */
@@ -19,8 +22,11 @@ export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
  * notes, retrieved together for a CodeContext. Mirrors the seed's CodeMemorySystem in TypeScript idiom.
  */
 export class CodeMemorySystem extends MemoryBase {
-  private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
-    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
+  private readonly git: GitRecency;
+
+  private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions, git = new GitRecency(index.root)) {
+    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, git);
+    this.git = git;
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
@@ -60,6 +66,11 @@ export class CodeMemorySystem extends MemoryBase {
     return this.add('debugging', description, text, this.relative(options.filePath), { ...options.metadata, description, error, solution });
   }
 
+  /** What changed since the last commit, for CodeContext.recentChanges; undefined outside git. */
+  recentChanges(maxChars = RECENT_CHANGES_CHARS): Promise<string | undefined> {
+    return this.git.uncommittedDiff(maxChars);
+  }
+
   /** Code memories (`code:<id>`) read from the index; others as in MemorySystem. */
   override getMemory(id: string): Memory | undefined {
     const match = /^code:(\d+)$/.exec(id);
@@ -73,6 +84,11 @@ export class CodeMemorySystem extends MemoryBase {
       startLine: row.start_line, endLine: row.end_line, timestamp: new Date(row.indexed_at).toISOString(),
       metadata: { name: row.name, qualifiedName: row.qualified_name, entityKind: row.kind, signature: row.signature },
     };
+  }
+
+  /** A cheap subset of getStats() for status displays that refresh often. */
+  summary() {
+    return { ...this.index.counts(), memories: this.memoryCount(), cache: this.cacheStats() };
   }
 
   override getStats() {

@@ -179,10 +179,18 @@ export abstract class MemoryBase {
     return withRetries(() => primaryModel.complete(prompt, { signal: options.signal }), this.settings, options.signal);
   }
 
+  protected memoryCount(): number {
+    return total(this.memories.countByKind());
+  }
+
+  protected cacheStats(): CacheStats {
+    return this.scoreCache.stats();
+  }
+
   getStats() {
     const byKind = this.memories.countByKind();
-    const nonCode = byKind.documentation + byKind.debugging + byKind.note;
-    const cacheStats: CacheStats = this.scoreCache.stats();
+    const nonCode = total(byKind);
+    const cacheStats = this.cacheStats();
     return {
       totalNonCodeMemories: nonCode, memoriesByKind: byKind, config: { ...this.settings }, cacheStats,
       scoringModel: { name: this.scoringModel?.name ?? null, calls: this.modelCalls, failures: this.modelFailures },
@@ -219,6 +227,10 @@ export class MemorySystem extends MemoryBase {
       throw error;
     }
   }
+}
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
 function contextOf(context: string | CodeContext): CodeContext {

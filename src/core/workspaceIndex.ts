@@ -24,6 +24,8 @@ export interface WorkspaceIndexOptions {
   maxFileBytes?: number;
   /** Globs left out of the index, by full runs and single-file updates alike. */
   exclude?: readonly string[];
+  /** See OpenOptions.nativeBinding. */
+  nativeBinding?: string;
 }
 
 export interface ReindexResult {
@@ -90,7 +92,7 @@ export class WorkspaceIndex {
     }
     if (!stat.isDirectory()) throw new InputError(`not a directory: ${workspaceRoot}`);
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
-    const db = openDatabase(dbPath, { mustExist: options.mustExist });
+    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding });
     try {
       claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
     } catch (error) {
@@ -166,6 +168,15 @@ export class WorkspaceIndex {
 
   search(query: string, options?: SearchOptions): EntityHit[] {
     return this.lexical.search(query, options);
+  }
+
+  /** The few numbers a status bar shows, without stats()'s per-kind and call-graph counts. */
+  counts(): { files: number; entities: number; lastIndexedAt: string | undefined } {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      files: one('SELECT count(*) AS n FROM files'), entities: one('SELECT count(*) AS n FROM entities'),
+      lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
+    };
   }
 
   stats(): IndexStats {

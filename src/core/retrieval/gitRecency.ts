@@ -27,6 +27,18 @@ export class GitRecency {
     return files;
   }
 
+  /**
+   * The uncommitted changes under the workspace (`git diff HEAD`), as a CodeContext's recentChanges: at most
+   * maxChars, cut at a line. Undefined outside git or without changes.
+   */
+  async uncommittedDiff(maxChars: number): Promise<string | undefined> {
+    const diff = await git(this.root, ['diff', 'HEAD', '--no-color', '--no-ext-diff', '--unified=1', '--', '.']);
+    if (!diff?.trim()) return undefined;
+    if (diff.length <= maxChars) return diff;
+    const cut = diff.lastIndexOf('\n', maxChars);
+    return `${diff.slice(0, cut > 0 ? cut : maxChars)}\n[diff truncated]`;
+  }
+
   /** Forget the cached answer (after a commit or checkout the caller knows about). */
   invalidate(): void {
     this.cached = undefined;

@@ -48,19 +48,26 @@ export function formatMemory(memory: ScoredMemory, index: number, includeScores:
 
 /** Formats memories, most relevant first, leaving out those that would exceed the budget. */
 export async function formatMemoriesForPrompt(memories: ScoredMemory[], options: FormatOptions = {}): Promise<string> {
+  return (await fitMemories(memories, options)).text;
+}
+
+/** As formatMemoriesForPrompt, also telling which memories made it in (a chat cites exactly those). */
+export async function fitMemories(memories: ScoredMemory[], options: FormatOptions = {}): Promise<{ text: string; included: ScoredMemory[] }> {
   const includeScores = options.includeScores ?? true;
   const count = options.countTokens ?? approximateTokens;
   const ordered = [...memories].sort((a, b) => b.relevanceScore - a.relevanceScore);
   const parts: string[] = [];
+  const included: ScoredMemory[] = [];
   let used = 0;
   for (const memory of ordered) {
     const text = formatMemory(memory, parts.length + 1, includeScores);
     const cost = await count(`${text}\n\n`);
     if (options.tokenBudget !== undefined && used + cost > options.tokenBudget) continue;
     parts.push(text);
+    included.push(memory);
     used += cost;
   }
-  return parts.join('\n\n');
+  return { text: parts.join('\n\n'), included };
 }
 
 export const DEFAULT_PROMPT_TEMPLATE = `You are helping a developer with their code base. Below are memories retrieved for this

@@ -14,6 +14,11 @@ export class DatabaseError extends Error {}
 export interface OpenOptions {
   /** Fail instead of creating the file (for commands that only read). */
   mustExist?: boolean;
+  /**
+   * better-sqlite3's compiled addon to load instead of the one next to its package: a host whose Node differs
+   * from the one that built node_modules (VS Code's extension host) ships its own build.
+   */
+  nativeBinding?: string;
 }
 
 /**
@@ -28,7 +33,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
 
   let db: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: exists });
+    db = new Database(file, { fileMustExist: exists, ...(options.nativeBinding && { nativeBinding: options.nativeBinding }) });
   } catch (error) {
     throw new DatabaseError(`cannot open ${file}: ${(error as Error).message}`);
   }

@@ -66,3 +66,26 @@ test('git recency: the boost follows history in a repository and mtimes outside 
     outside.close();
   }
 });
+
+test('recent changes: the uncommitted diff of the workspace, cut at a line; nothing outside git', async () => {
+  const repo = repository();
+  const system = CodeMemorySystem.open(path.join(repo, 'app'), { dbPath: path.join(tempDir(), 'index.db') });
+  try {
+    const diff = await system.recentChanges();
+    assert.match(diff!, /^diff --git a\/app\/edited\.py b\/app\/edited\.py/);
+    assert.match(diff!, /^\+    return 42$/m);
+    const cut = await system.recentChanges(60);
+    assert.ok(cut!.length < diff!.length && cut!.endsWith('\n[diff truncated]'), cut);
+    assert.ok(diff!.startsWith(cut!.replace('\n[diff truncated]', '')), 'cut at a line boundary');
+  } finally {
+    system.close();
+  }
+  const plain = tempDir();
+  writeTree(plain, { 'a.py': 'def settled():\n    return 1\n' });
+  const outside = CodeMemorySystem.open(plain, { dbPath: path.join(tempDir(), 'index.db') });
+  try {
+    assert.equal(await outside.recentChanges(), undefined);
+  } finally {
+    outside.close();
+  }
+});

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { MemorySystem } from '../../../src/core/memorySystem';
-import { approximateTokens, formatMemoriesForPrompt } from '../../../src/core/retrieval/prompt';
+import { approximateTokens, fitMemories, formatMemoriesForPrompt } from '../../../src/core/retrieval/prompt';
 import { ConfigError, type ModelProvider, type ScoredMemory } from '../../../src/core/retrieval/types';
 import { tempDir, writeTree } from '../../helpers';
 
@@ -174,6 +174,9 @@ test('prompt: most relevant first, within the token budget, fenced so memories c
   const exact = await formatMemoriesForPrompt([small], { includeScores: false, countTokens: (t) => (counted.push(t), 1) });
   assert.equal(counted.length, 1);
   assert.doesNotMatch(exact, /relevance|Why:/);
+  const { text, included } = await fitMemories([big, small, smaller], { tokenBudget: budget });
+  assert.equal(text, fitted);
+  assert.deepEqual(included, [small, smaller], 'exactly the memories in the text, in its order');
 });
 
 test('query: the primary model gets the question, the context and the memories, within its input limit', async () => {
@@ -218,5 +221,18 @@ test('retrieval: identifiers in recent changes bring their code in as candidates
   const invoice = withChanges.memories.find((m) => m.metadata.qualifiedName === 'compute_invoice_total');
   assert.ok(invoice, 'a candidate now');
   assert.equal(invoice.scoreParts.base, 0, 'but the change is not a question: it does not score it');
+  system.close();
+});
+
+test('summary: the status bar\'s counts agree with the full statistics', async () => {
+  const { system } = await workspace();
+  system.addMemory('Billing runs on the first of the month');
+  const summary = system.summary();
+  const stats = system.getStats();
+  assert.deepEqual(summary, {
+    files: stats.index.files, entities: stats.index.entities, lastIndexedAt: stats.index.lastIndexedAt,
+    memories: 1, cache: stats.cacheStats,
+  });
+  assert.ok(summary.entities > 0);
   system.close();
 });

@@ -75,3 +75,13 @@ test('store: a corrupt index never loses the indexed workspace files', () => {
   assert.equal(fs.readFileSync(path.join(root, 'a.py'), 'utf8'), 'def a():\n    pass\n');
   assert.equal(fs.readFileSync(file, 'utf8'), 'garbage');
 });
+
+test('store: an explicit native binding is loaded; a missing one is a clear error', () => {
+  const dir = tempDir();
+  const binding = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  const db = openDatabase(path.join(dir, 'index.db'), { nativeBinding: binding });
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.close();
+  assert.throws(() => openDatabase(path.join(dir, 'other.db'), { nativeBinding: path.join(dir, 'missing.node') }),
+    (error: Error) => error instanceof DatabaseError && /cannot open .*other\.db/.test(error.message));
+});

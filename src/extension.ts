@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { createApi } from './extension/api';
+import { registerChatParticipant } from './extension/chat/participant';
+import { registerEditorState } from './extension/editorState';
+import { registerFileWatching } from './extension/fileWatching';
+import { registerIndexing } from './extension/indexing';
+import { registerLog } from './extension/log';
+import { registerMemoryCommands } from './extension/memoryCommands';
+import { registerModels } from './extension/models';
+import { nativeSqliteBinding } from './extension/nativeSqlite';
+import { registerStatistics } from './extension/statistics';
+import { registerStatusBar } from './extension/statusBar';
+import { Workspaces } from './extension/workspaces';
+
+/** Composes the features; none of them waits for indexing, which runs in the background. */
+export function activate(context: vscode.ExtensionContext) {
+  const log = registerLog(context);
+  const workspaces = new Workspaces(nativeSqliteBinding(context.extensionPath));
+  context.subscriptions.push(workspaces);
+  const editors = registerEditorState(context);
+  registerModels(context, workspaces, log);
+  const statusBar = registerStatusBar(context, workspaces);
+  registerStatistics(context, workspaces);
+  registerMemoryCommands(context, workspaces);
+  const indexer = registerIndexing(context, workspaces, log);
+  registerFileWatching(context, workspaces, indexer);
+  registerChatParticipant(context, workspaces, editors, indexer, log);
+  return createApi(workspaces, indexer, statusBar);
+}
+
+export function deactivate(): void {}

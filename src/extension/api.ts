@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { ScoredMemory } from '../core/retrieval/types';
+import { retrieveAll } from './chat/retrieve';
+import type { Indexer } from './indexing';
+import type { Workspaces } from './workspaces';
+
+/** What other extensions (and the integration tests) can use: `vscode.extensions.getExtension(…).exports`. */
+export interface CodeMemoryApi {
+  /** Runs (or joins) a full incremental index of every folder. */
+  indexAll(): Promise<unknown>;
+  /** The memories @memory would use for a question, best first. */
+  retrieve(question: string): Promise<(ScoredMemory & { folder: string })[]>;
+  /** What the status bar item shows. */
+  statusBarText(): string;
+}
+
+export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem): CodeMemoryApi {
+  return {
+    indexAll: () => indexer.indexAll({ notify: false }),
+    async retrieve(question) {
+      const found = await retrieveAll(workspaces, { userQuery: question }, new vscode.CancellationTokenSource().token);
+      return found.memories.map(({ folder, memory }) => ({ ...memory, folder: folder.name }));
+    },
+    statusBarText: () => statusBar.text,
+  };
+}

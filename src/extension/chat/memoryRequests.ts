@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { fileErrors } from '../editorState';
+import { statisticsMarkdown } from '../statistics';
+import type { Workspaces } from '../workspaces';
+import type { Found } from './retrieve';
+
+/** Candidates `/forget <words>` offers to forget. */
+const FORGET_CHOICES = 5;
+/** A label starts the text or follows a space, so `TypeError:` inside an error is not one. */
+const DEBUG_LABELS = /(?<=^|\s)(problem|error|solution|fix)\s*:/gi;
+
+const HELP = {
+  remember: 'Tell me what to remember, for example: `@memory /remember invoices are rounded to cents only when sent`.',
+  debug: 'Describe the session with labels, for example: `@memory /debug problem: checkout hangs error: TimeoutError solution: raise the pool size`. Without an `error:`, the active file\'s errors are used.',
+  doc: 'Give a title on the first line and the documentation below it, for example: `@memory /doc Invoice states` then the text.',
+  forget: 'Give the id of a memory (`@memory /forget mem:12`), or words to find the notes to forget.',
+} as const;
+
+/** `/remember`, `/debug`, `/doc`, `/forget` and `/stats`: they change or show the memory, without a model. */
+export async function handleMemoryRequest(command: string, request: vscode.ChatRequest, stream: vscode.ChatResponseStream,
+  workspaces: Workspaces, findToForget: (words: string) => Promise<Found>): Promise<void> {
+  if (command === 'stats') {
+    stream.markdown(statisticsMarkdown(workspaces));
+    return;
+  }
+  const folder = workspaces.primaryFolder();
+  if (!folder) {
+    stream.markdown('Open a folder first: memories belong to a workspace.');
+    return;
+  }
+  const system = workspaces.system(folder);
+  const text = request.prompt.trim();
+  const activeFile = (() => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri && workspaces.folderOf(uri) ? uri : undefined;
+  })();
+  let id: string | undefined;
+  if (command === 'remember') {
+    if (!text) return void stream.markdown(HELP.remember);
+    id = system.addMemory(text, { source: 'chat' });
+  } else if (command === 'debug') {
+    const session = parseDebugSession(text);
+    const error = session.error ?? (activeFile && fileErrors(activeFile)) ?? '';
+    if (!session.problem || !session.solution) return void stream.markdown(HELP.debug);
+    id = system.addDebuggingSession(session.problem, error, session.solution, { filePath: activeFile?.fsPath, metadata: { source: 'chat' } });
+  } else if (command === 'doc') {
+    const [title, ...body] = text.split('\n');
+    if (!title.trim()) return void stream.markdown(HELP.doc);
+    const content = body.join('\n').trim() || title.trim();
+    id = system.addDocumentationMemory(title.trim(), content, { filePath: activeFile?.fsPath, metadata: { source: 'chat' } });
+  } else if (command === 'forget') {
+    await forget(text, stream, workspaces, findToForget);
+    return;
+  }
+  if (id) {
+    workspaces.notify();
+    stream.markdown(`Remembered as \`${id}\`${folder && workspaces.folders().length > 1 ? ` in ${folder.name}` : ''}. Later questions will find it.`);
+    stream.button({ command: 'codeMemory.forgetMemory', arguments: [id, folder.uri.toString()], title: `Forget ${id}` });
+  }
+}
+
+/** `problem: … error: … solution: …` in any order; text before the first label is the problem. */
+export function parseDebugSession(text: string): { problem?: string; error?: string; solution?: string } {
+  const labels = [...text.matchAll(DEBUG_LABELS)];
+  const parts: Record<string, string> = {};
+  const lead = text.slice(0, labels[0]?.index ?? text.length).trim();
+  if (lead) parts.problem = lead;
+  labels.forEach((label, i) => {
+    const key = label[1].toLowerCase() === 'fix' ? 'solution' : label[1].toLowerCase();
+    const value = text.slice(label.index! + label[0].length, labels[i + 1]?.index ?? text.length).trim();
+    if (value) parts[key] = parts[key] ? `${parts[key]}\n${value}` : value;
+  });
+  return parts;
+}
+
+async function forget(text: string, stream: vscode.ChatResponseStream, workspaces: Workspaces, find: (words: string) => Promise<Found>) {
+  const ids = text.match(/\bmem:\d+\b/g);
+  if (ids) {
+    const folder = workspaces.primaryFolder()!;
+    for (const id of ids) {
+      const gone = workspaces.system(folder).deleteMemory(id);
+      stream.markdown(gone ? `Forgot \`${id}\`.\n\n` : `There is no memory \`${id}\`.\n\n`);
+    }
+    workspaces.notify();
+    return;
+  }
+  if (!text) return void stream.markdown(HELP.forget);
+  const candidates = (await find(text)).memories.filter((m) => m.memory.kind !== 'code').slice(0, FORGET_CHOICES);
+  if (!candidates.length) return void stream.markdown('No note, documentation or debugging session matches. Code memories follow the code: delete or change the code instead.');
+  stream.markdown('These memories match; choose the ones to forget:\n\n');
+  for (const { memory, folder } of candidates) {
+    const preview = memory.text.replace(/\s+/g, ' ').slice(0, 100);
+    stream.markdown(`- \`${memory.memoryId}\` ${preview.replace(/[\\`*_[\]<>]/g, '\\$&')}\n`);
+    stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.memoryId, folder.uri.toString()], title: `Forget ${memory.memoryId}` });
+  }
+}

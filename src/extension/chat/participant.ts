@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import type { EditorState } from '../editorState';
+import type { Indexer } from '../indexing';
+import { describeError } from '../log';
+import { apiProvider } from '../models';
+import { modelSettings } from '../settings';
+import type { Workspaces } from '../workspaces';
+import { type AnswerModel, type ChatMessage, chatModelAnswerer, providerAnswerer } from './answerModel';
+import { buildChatPrompt } from './chatPrompt';
+import { chatQuestion } from './codeContext';
+import { handleMemoryRequest } from './memoryRequests';
+import { citeAll, renderMemories, renderWarnings } from './render';
+import { type Found, retrieveAll } from './retrieve';
+
+export const PARTICIPANT_ID = 'code-memory.memory';
+const MEMORY_COMMANDS = new Set(['remember', 'debug', 'doc', 'forget', 'stats']);
+/** Errors of a model that is not there or not allowed: the ranked memories are still worth showing. */
+const UNAVAILABLE_CODES = new Set([vscode.LanguageModelError.NotFound().code, vscode.LanguageModelError.NoPermissions().code]);
+
+const CONFIGURE_HINT = 'To get answers, pick a model in the chat view (GitHub Copilot or another model provider), or set ' +
+  '`codeMemory.chatModel.provider` to OpenAI, Anthropic or an OpenAI-compatible server and run **Code Memory: Set API Key**.';
+
+interface ChatMetadata {
+  command: string;
+  question?: string;
+  /** The memories referenced, as `path:start-end` relative to their folder. */
+  cited?: string[];
+}
+
+/**
+ * `@memory`: retrieves the memories that matter for the question and where the user is, and answers with
+ * them in the prompt, within the model's budget. Memory commands store notes without a model.
+ */
+export function registerChatParticipant(context: vscode.ExtensionContext, workspaces: Workspaces, editors: EditorState,
+  indexer: Indexer, log: vscode.LogOutputChannel): void {
+  const handler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
+    const command = request.command ?? 'answer';
+    try {
+      if (!workspaces.trusted) {
+        stream.markdown('This workspace is not trusted, so Code Memory has not indexed it and calls no model. Trust the workspace to use `@memory`.');
+        stream.button({ command: 'workbench.trust.manage', title: 'Manage Workspace Trust' });
+        return { metadata: { command } };
+      }
+      if (!workspaces.folders().length) {
+        stream.markdown('Open a folder first: Code Memory remembers a workspace.');
+        return { metadata: { command } };
+      }
+      if (MEMORY_COMMANDS.has(command)) {
+        await handleMemoryRequest(command, request, stream, workspaces, (words) => retrieveAll(workspaces, { userQuery: words }, token));
+        return { metadata: { command } };
+      }
+      if (!request.prompt.trim()) {
+        stream.markdown('Ask a question about this code base, for example `@memory where are invoices totalled?`');
+        return { metadata: { command } };
+      }
+      if (!workspaces.folders().some((folder) => workspaces.hasIndex(folder))) {
+        void indexer.indexAll({ notify: true });
+        stream.markdown('Code Memory is indexing this workspace for the first time. Ask again when the status bar shows the entity count.');
+        return { metadata: { command } };
+      }
+
+      stream.progress('Searching memories…');
+      const { context: codeContext, attachments } = await chatQuestion(request, workspaces, editors);
+      const found = await retrieveAll(workspaces, codeContext, token);
+      log.info(`@memory ${command}: ${found.memories.length} memories of ${found.candidates} candidates, ${found.modelCalls} scoring calls, ${found.cacheHits} cached`);
+      renderWarnings(stream, found);
+      const metadata: ChatMetadata = { command, question: codeContext.userQuery };
+      if (command === 'search') {
+        renderMemories(stream, found, workspaces.scoringModelName);
+        metadata.cited = citeAll(stream, found.memories);
+        return { metadata };
+      }
+
+      const answerer = await chooseAnswerer(request, context.secrets, workspaces);
+      if ('unavailable' in answerer) {
+        metadata.cited = showWithoutAnswer(stream, found, workspaces, answerer.unavailable);
+        return { metadata };
+      }
+      stream.progress(`Answering with ${answerer.name}…`);
+      const prompt = await buildChatPrompt(answerer, codeContext, found.memories, attachments, historyOf(chatContext), workspaces.folders().length > 1);
+      log.debug(`@memory prompt: ${prompt.included.length} of ${found.memories.length} memories fitted; history kept ${prompt.historyTurns.kept}, ` +
+        `summarised ${prompt.historyTurns.summarised}, dropped ${prompt.historyTurns.dropped}`);
+      metadata.cited = citeAll(stream, prompt.included);
+      try {
+        for await (const fragment of answerer.send(prompt.messages, token)) stream.markdown(fragment);
+      } catch (error) {
+        if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;
+        metadata.cited = showWithoutAnswer(stream, found, workspaces, describeError(error));
+      }
+      return { metadata };
+    } catch (error) {
+      if (token.isCancellationRequested) return { metadata: { command } };
+      log.error(`@memory ${command} failed: ${describeError(error)}`);
+      return { errorDetails: { message: describeError(error) }, metadata: { command } };
+    }
+  };
+
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, handler);
+  participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+  participant.followupProvider = {
+    provideFollowups(result) {
+      const metadata = result.metadata as ChatMetadata | undefined;
+      if (!metadata?.question) return [];
+      if (metadata.command === 'search') return [{ prompt: metadata.question, label: 'Answer with these memories' }];
+      return [{ prompt: metadata.question, command: 'search', label: 'Show the ranked memories' }];
+    },
+  };
+  context.subscriptions.push(participant);
+}
+
+async function chooseAnswerer(request: vscode.ChatRequest, secrets: vscode.SecretStorage, workspaces: Workspaces): Promise<AnswerModel | { unavailable: string }> {
+  const settings = modelSettings('chatModel');
+  if (settings.provider === 'none') return { unavailable: 'answers are off (`codeMemory.chatModel.provider` is `none`)' };
+  if (settings.provider === 'languageModel') return chatModelAnswerer(request.model);
+  try {
+    const folder = workspaces.primaryFolder();
+    return providerAnswerer(await apiProvider(settings, secrets), folder ? workspaces.system(folder).config : { retryAttempts: 1, retryDelay: 0 });
+  } catch (error) {
+    return { unavailable: describeError(error) };
+  }
+}
+
+function showWithoutAnswer(stream: vscode.ChatResponseStream, found: Found, workspaces: Workspaces, why: string): string[] {
+  stream.markdown(`No model answered (${why}). Here are the memories Code Memory found.\n\n`);
+  renderMemories(stream, found, workspaces.scoringModelName);
+  stream.markdown(`\n${CONFIGURE_HINT}`);
+  stream.button({ command: 'workbench.action.openSettings', arguments: ['codeMemory.chatModel'], title: 'Open Settings' });
+  return citeAll(stream, found.memories);
+}
+
+/** The conversation so far as turns of messages, oldest first (only this participant's turns are given). */
+function historyOf(chatContext: vscode.ChatContext): ChatMessage[][] {
+  const turns: ChatMessage[][] = [];
+  for (const turn of chatContext.history) {
+    if (turn instanceof vscode.ChatRequestTurn) {
+      turns.push([{ role: 'user', text: `${turn.command ? `/${turn.command} ` : ''}${turn.prompt}` }]);
+    } else if (turn instanceof vscode.ChatResponseTurn && turns.length) {
+      const text = turn.response.map((part) => (part instanceof vscode.ChatResponseMarkdownPart ? part.value.value : '')).join('');
+      if (text.trim()) turns[turns.length - 1].push({ role: 'assistant', text });
+    }
+  }
+  return turns;
+}

@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RetrievalResult } from '../../core/memorySystem';
+import type { CodeContext, ScoredMemory } from '../../core/retrieval/types';
+import type { Workspaces } from '../workspaces';
+
+/** A retrieved memory and the folder whose index holds it (its file path is relative to that folder). */
+export interface FoundMemory {
+  folder: vscode.WorkspaceFolder;
+  memory: ScoredMemory;
+}
+
+export interface Found {
+  memories: FoundMemory[];
+  source: RetrievalResult['source'];
+  candidates: number;
+  modelCalls: number;
+  cacheHits: number;
+  warnings: string[];
+}
+
+/**
+ * Retrieves from every indexed folder and keeps the best overall. Each folder sees the current file and
+ * accessed files only when they are its own, so a folder's boosts come from its own graph.
+ */
+export async function retrieveAll(workspaces: Workspaces, context: CodeContext, token: vscode.CancellationToken): Promise<Found> {
+  const controller = new AbortController();
+  const cancel = token.onCancellationRequested(() => controller.abort());
+  try {
+    const folders = workspaces.folders().filter((folder) => workspaces.hasIndex(folder));
+    const results = await Promise.all(folders.map(async (folder) => {
+      const own = (file: string) => workspaces.folderOf(vscode.Uri.file(file))?.uri.toString() === folder.uri.toString();
+      const mine: CodeContext = {
+        ...context,
+        currentFile: context.currentFile && own(context.currentFile) ? context.currentFile : undefined,
+        accessedFiles: context.accessedFiles?.filter(own),
+      };
+      return { folder, result: await workspaces.system(folder).retrieve(mine, { signal: controller.signal }) };
+    }));
+    const maxMemories = folders.length ? workspaces.system(folders[0]).config.maxMemories : 0;
+    const memories = results
+      .flatMap(({ folder, result }) => result.memories
+        .filter((memory) => result.source !== 'model' || memory.relevanceScore >= workspaces.modelThreshold)
+        .map((memory) => ({ folder, memory })))
+      .sort((a, b) => b.memory.relevanceScore - a.memory.relevanceScore)
+      .slice(0, maxMemories);
+    workspaces.notify(); // the cache's hit rate changed
+    return {
+      memories,
+      source: results.some(({ result }) => result.source === 'model') ? 'model' : 'lexical',
+      candidates: sum(results.map(({ result }) => result.candidates)),
+      modelCalls: sum(results.map(({ result }) => result.modelCalls)),
+      cacheHits: sum(results.map(({ result }) => result.cacheHits)),
+      warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
+    };
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/** Where a memory lives, for links and references; undefined for memories not tied to a file. */
+export function memoryLocation(found: FoundMemory): vscode.Location | vscode.Uri | undefined {
+  const { memory, folder } = found;
+  if (!memory.file) return undefined;
+  const uri = vscode.Uri.file(path.join(folder.uri.fsPath, memory.file));
+  if (!memory.startLine) return uri;
+  return new vscode.Location(uri, new vscode.Range(memory.startLine - 1, 0, (memory.endLine ?? memory.startLine) - 1, 0));
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, n) => total + n, 0);
+}

@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import { fileErrors } from './editorState';
+import { describeError } from './log';
+import type { Workspaces } from './workspaces';
+
+/**
+ * Commands that store or drop memories, or forget cached scores. Each asks for what it needs; arguments skip
+ * the questions (keybindings, other extensions, tests). They resolve to the new memory's id, or undefined.
+ */
+export function registerMemoryCommands(context: vscode.ExtensionContext, workspaces: Workspaces): void {
+  const run = async <T>(what: string, task: () => Promise<T> | T): Promise<T | undefined> => {
+    try {
+      return await task();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Code Memory could not ${what}: ${describeError(error)}`);
+      return undefined;
+    }
+  };
+  const folder = () => {
+    const primary = workspaces.primaryFolder();
+    if (!primary) throw new Error('open a folder first');
+    return primary;
+  };
+  const activeFile = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri && workspaces.folderOf(uri) ? uri : undefined;
+  };
+  const selection = () => {
+    const editor = vscode.window.activeTextEditor;
+    return editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+  };
+  const ask = (title: string, prompt: string, value?: string) =>
+    vscode.window.showInputBox({ title: `Code Memory: ${title}`, prompt, value, ignoreFocusOut: true });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('codeMemory.addDocumentation', (title?: string, content?: string) => run('add the documentation', async () => {
+      const target = folder();
+      title ??= await ask('Add Documentation Memory', 'Title (what the documentation is about)');
+      if (!title?.trim()) return undefined;
+      content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
+      if (!content?.trim()) return undefined;
+      const id = workspaces.system(target).addDocumentationMemory(title, content, { filePath: activeFile()?.fsPath });
+      return stored(id, workspaces);
+    })),
+    vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
+      run('record the debugging session', async () => {
+        const target = folder();
+        const file = activeFile();
+        problem ??= await ask('Record Debugging Session', 'The problem: what went wrong?');
+        if (!problem?.trim()) return undefined;
+        error ??= await ask('Record Debugging Session', 'The error message (from the active file\'s problems if it has any)', file && fileErrors(file));
+        if (error === undefined) return undefined;
+        solution ??= await ask('Record Debugging Session', 'The solution: what fixed it?');
+        if (!solution?.trim()) return undefined;
+        const id = workspaces.system(target).addDebuggingSession(problem, error, solution, { filePath: file?.fsPath });
+        return stored(id, workspaces);
+      })),
+    vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string) => run('forget the memory', async () => {
+      id ??= await ask('Forget Memory', 'The memory id, for example mem:12');
+      if (!id?.trim()) return false;
+      const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
+      const forgotten = workspaces.system(owner).deleteMemory(id.trim());
+      void vscode.window.showInformationMessage(forgotten ? `Code Memory forgot ${id}.` : `Code Memory has no memory ${id}.`);
+      workspaces.notify();
+      return forgotten;
+    })),
+    vscode.commands.registerCommand('codeMemory.clearScoreCache', () => run('clear the score cache', () => {
+      for (const { system } of workspaces.opened()) system.clearCache();
+      workspaces.notify();
+      void vscode.window.showInformationMessage('Code Memory: cached scores cleared.');
+    })),
+  );
+}
+
+function stored(id: string, workspaces: Workspaces): string {
+  workspaces.notify();
+  void vscode.window.showInformationMessage(`Code Memory remembered this as ${id}.`);
+  return id;
+}

@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { describeError } from './log';
+import { hitRate, summary } from './statistics';
+import type { Workspaces } from './workspaces';
+
+/** Progress ticks arrive per parsed file; counting rows that often would cost more than the display is worth. */
+const REFRESH_INTERVAL_MS = 500;
+
+/**
+ * One status bar item: entities and score-cache hit rate, a spinner with progress while indexing, details in
+ * the tooltip; a click shows the statistics.
+ */
+export function registerStatusBar(context: vscode.ExtensionContext, workspaces: Workspaces): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('codeMemory.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Code Memory';
+  item.command = 'codeMemory.showStatistics';
+  let timer: NodeJS.Timeout | undefined;
+  let last = 0;
+
+  const render = () => {
+    timer = undefined;
+    last = Date.now();
+    item.backgroundColor = undefined;
+    if (!workspaces.trusted) {
+      item.text = '$(shield) Code Memory';
+      item.tooltip = 'Code Memory is off in this untrusted workspace: trust it to index the code and use models.';
+    } else if (workspaces.indexing) {
+      const { folder, phase, percent } = workspaces.indexing;
+      item.text = `$(sync~spin) Indexing ${percent}%`;
+      item.tooltip = `Code Memory: ${phase} in ${folder}`;
+    } else if (workspaces.lastError) {
+      item.text = '$(warning) Code Memory';
+      item.tooltip = `Code Memory: ${workspaces.lastError}`;
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else {
+      try {
+        const totals = summary(workspaces);
+        const rate = hitRate(totals.cache);
+        item.text = `$(database) ${totals.entities.toLocaleString('en-US')} entities${rate === undefined ? '' : ` · ${Math.round(rate * 100)}% cached`}`;
+        const tooltip = new vscode.MarkdownString(undefined, true);
+        tooltip.appendMarkdown('**Code Memory**\n\n');
+        tooltip.appendMarkdown([
+          `$(file-code) ${totals.files.toLocaleString('en-US')} files · ${totals.entities.toLocaleString('en-US')} entities`,
+          `$(note) ${totals.memories} memories`,
+          `$(history) Score cache: ${totals.cache.size} scores · ${totals.cache.hits} hits · ${totals.cache.misses} misses`,
+          `$(clock) Last indexed: ${totals.lastIndexedAt ? new Date(totals.lastIndexedAt).toLocaleString() : 'never'}`,
+        ].join('\n\n'));
+        tooltip.appendMarkdown('\n\nClick for statistics');
+        item.tooltip = tooltip;
+      } catch (error) {
+        item.text = '$(warning) Code Memory';
+        item.tooltip = `Code Memory: ${describeError(error)}`;
+      }
+    }
+    item.show();
+  };
+  const refresh = () => {
+    if (timer) return;
+    timer = setTimeout(render, Math.max(0, REFRESH_INTERVAL_MS - (Date.now() - last)));
+  };
+
+  context.subscriptions.push(
+    item,
+    workspaces.onDidChange(refresh),
+    vscode.workspace.onDidGrantWorkspaceTrust(refresh),
+    { dispose: () => timer && clearTimeout(timer) },
+  );
+  render();
+  return item;
+}

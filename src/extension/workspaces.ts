@@ -1,0 +1,134 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { CodeMemorySystem } from '../core/codeMemorySystem';
+import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
+import { CODE_DEFAULTS } from '../core/retrieval/types';
+import { defaultDatabasePath } from '../core/store/location';
+import { indexSettings, type RetrievalSettings } from './settings';
+
+/** A workspace the user has not trusted: nothing is indexed and no model is called until they do. */
+export class UntrustedError extends Error {
+  constructor() {
+    super('This workspace is not trusted: Code Memory neither indexes it nor calls models until you trust it.');
+  }
+}
+
+interface FolderMemory {
+  system: CodeMemorySystem;
+  /** Writes to one folder's index run one after another (a save during a full run waits for it). */
+  queue: Promise<unknown>;
+}
+
+/** What the status bar and statistics show while a full run is under way. */
+export interface IndexingState {
+  folder: string;
+  phase: string;
+  percent: number;
+}
+
+/**
+ * The memory of every folder of the workspace: one CodeMemorySystem each, on the same per-workspace database
+ * the CLI uses (outside the repository), opened on first use and only in a trusted workspace.
+ */
+export class Workspaces implements vscode.Disposable {
+  private readonly byFolder = new Map<string, FolderMemory>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after anything the status bar shows has changed. */
+  readonly onDidChange = this.changed.event;
+  indexing: IndexingState | undefined;
+  lastError: string | undefined;
+  private scoringModel: ModelProvider | undefined;
+  private retrieval: RetrievalConfig | undefined;
+  /** Scores from the small model below this are left out (see RetrievalSettings). */
+  modelThreshold = CODE_DEFAULTS.relevanceThreshold;
+
+  constructor(private readonly nativeBinding: string | undefined) {}
+
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  /** Folders on disk: the engine reads files, so virtual file systems are left out. */
+  folders(): vscode.WorkspaceFolder[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  }
+
+  folderOf(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
+    const folder = uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    return folder?.uri.scheme === 'file' ? folder : undefined;
+  }
+
+  /** The folder of the active editor, else the first one: where new notes go. */
+  primaryFolder(): vscode.WorkspaceFolder | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    return (active && this.folderOf(active)) ?? this.folders()[0];
+  }
+
+  /** True once the folder has an index on disk (from this window, another one, or the CLI). */
+  hasIndex(folder: vscode.WorkspaceFolder): boolean {
+    return this.byFolder.has(folder.uri.toString()) || fs.existsSync(defaultDatabasePath(folder.uri.fsPath));
+  }
+
+  system(folder: vscode.WorkspaceFolder): CodeMemorySystem {
+    return this.entry(folder).system;
+  }
+
+  /** Runs a write against one folder's index after the writes queued before it. */
+  exclusive<T>(folder: vscode.WorkspaceFolder, task: (system: CodeMemorySystem) => Promise<T>): Promise<T> {
+    const entry = this.entry(folder);
+    const result = entry.queue.then(() => task(entry.system));
+    entry.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Systems opened so far, with their folders (statistics show only what exists). */
+  opened(): { folder: vscode.WorkspaceFolder; system: CodeMemorySystem }[] {
+    return this.folders().filter((f) => this.byFolder.has(f.uri.toString())).map((folder) => ({ folder, system: this.system(folder) }));
+  }
+
+  get scoringModelName(): string | undefined {
+    return this.scoringModel?.name;
+  }
+
+  setScoringModel(model: ModelProvider | undefined): void {
+    this.scoringModel = model;
+    for (const { system } of this.byFolder.values()) system.setScoringModel(model);
+  }
+
+  setRetrievalSettings(settings: RetrievalSettings): void {
+    this.retrieval = settings.config;
+    this.modelThreshold = settings.modelThreshold;
+    for (const { system } of this.byFolder.values()) system.updateRetrievalConfig(settings.config);
+  }
+
+  /** Closes every folder's index once its queued writes are done; the next use reopens it with new settings. */
+  async reopen(): Promise<void> {
+    const entries = [...this.byFolder.values()];
+    this.byFolder.clear();
+    await Promise.all(entries.map((entry) => entry.queue.then(() => entry.system.close())));
+  }
+
+  notify(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const { system } of this.byFolder.values()) system.close();
+    this.byFolder.clear();
+    this.changed.dispose();
+  }
+
+  private entry(folder: vscode.WorkspaceFolder): FolderMemory {
+    if (!this.trusted) throw new UntrustedError();
+    const key = folder.uri.toString();
+    let entry = this.byFolder.get(key);
+    if (!entry) {
+      const system = CodeMemorySystem.open(folder.uri.fsPath, {
+        ...indexSettings(folder), nativeBinding: this.nativeBinding, config: this.retrieval, scoringModel: this.scoringModel,
+      });
+      entry = { system, queue: Promise.resolve() };
+      this.byFolder.set(key, entry);
+    }
+    return entry;
+  }
+}

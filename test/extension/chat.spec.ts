@@ -1,0 +1,113 @@
+/// <reference types="mocha" />
+// @memory through the real chat view: what the answering model is sent, the references in the result, the
+// memory commands, history within the budget, and answers without a model.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { chat, codeMemory, fakeLm, type FakeLmApi, fileUri, setSetting, workspaceRoot } from './support';
+
+describe('@memory chat participant', () => {
+  let fake: FakeLmApi;
+
+  before(async () => {
+    fake = await fakeLm();
+    await (await codeMemory()).indexAll();
+  });
+
+  beforeEach(() => fake.clear());
+
+  afterEach(async () => {
+    await setSetting('codeMemory.chatModel.provider', undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('answers with the right memories in the model input, and references them', async () => {
+    const result = await chat('@memory where are invoices totalled?');
+    assert.equal(result.errorDetails, undefined, result.errorDetails?.message);
+    const sent = fake.requests.filter((r) => r.text.includes('## Memories'));
+    assert.equal(sent.length, 1, 'one answering request');
+    const [request] = sent;
+    assert.match(request.text, /src\/invoices\.ts:\d+-\d+ · function totalInvoice/);
+    assert.match(request.text, /subtotalCents - discountCents \+ taxCents/, 'the function body is in the prompt');
+    assert.match(request.lastUserText, /Question: where are invoices totalled\?/);
+    assert.ok(result.metadata?.cited?.some((c) => /^src\/invoices\.ts:\d+-\d+$/.test(c)), `cited: ${result.metadata?.cited}`);
+    const firstCited = result.metadata!.cited![0];
+    assert.ok(request.text.indexOf(firstCited) >= 0, 'what is cited is what the model saw');
+  });
+
+  it('sends the active file and its selection as context', async () => {
+    const document = await vscode.workspace.openTextDocument(fileUri('src/orders.ts'));
+    const editor = await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('class OrderService'));
+    editor.selection = new vscode.Selection(line, 0, line + 1, 0);
+    await chat('@memory what does this class do?');
+    const request = fake.requests.find((r) => r.text.includes('## Memories'));
+    assert.ok(request);
+    assert.match(request.lastUserText, /^Current file: src\/orders\.ts$/m);
+    assert.doesNotMatch(request.text, new RegExp(workspaceRoot().fsPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no absolute paths');
+    assert.match(request.lastUserText, /Selected in src\/orders\.ts \(lines \d+-\d+\):\nexport class OrderService/);
+  });
+
+  it('/search shows ranked memories without calling a model', async () => {
+    const result = await chat('@memory /search tax for region');
+    assert.equal(fake.requests.length, 0);
+    assert.ok(result.metadata?.cited?.some((c) => c.startsWith('src/pricing.ts:')), `cited: ${result.metadata?.cited}`);
+  });
+
+  it('/remember, /debug and /doc store memories that later questions find', async () => {
+    await chat('@memory /remember Invoice numbers restart at INV-1000 after every deploy, which confuses accounting');
+    await chat('@memory /debug problem: invoice totals off by one cent error: AssertionError expected 1999 got 2000 solution: round tax per invoice with Math.round, not per line');
+    await chat('@memory /doc Discount codes\nSPRING10 gives ten percent off; codes are case sensitive and checked in discountFor.');
+    const api = await codeMemory();
+    const found = await api.retrieve('AssertionError expected 1999 got 2000');
+    assert.equal(found[0]?.kind, 'debugging', `first: ${found[0]?.memoryId}`);
+    assert.match(found[0].text, /Solution: round tax per invoice with Math\.round/);
+    fake.clear();
+    await chat('@memory why do invoice numbers restart after deploy?');
+    const request = fake.requests.find((r) => r.text.includes('## Memories'));
+    assert.ok(request?.text.includes('Invoice numbers restart at INV-1000'), 'the note reaches the model');
+    fake.clear();
+    await chat('@memory which discount codes are case sensitive?');
+    assert.ok(fake.requests.find((r) => r.text.includes('SPRING10 gives ten percent off')), 'the documentation reaches the model');
+  });
+
+  it('/forget removes a memory by id', async () => {
+    await chat('@memory /remember The staging database is reset every Sunday night');
+    const [note] = (await (await codeMemory()).retrieve('staging database reset sunday')).filter((m) => m.kind === 'note');
+    assert.ok(note, 'the note is stored');
+    await chat(`@memory /forget ${note.memoryId}`);
+    const after = await (await codeMemory()).retrieve('staging database reset sunday');
+    assert.ok(!after.some((m) => m.memoryId === note.memoryId));
+  });
+
+  it('keeps earlier turns of the conversation in the prompt', async () => {
+    await chat('@memory how is a line item priced?');
+    await chat('@memory and how is the discount applied?', { newSession: false });
+    const last = fake.requests.filter((r) => r.text.includes('## Memories')).at(-1)!;
+    const roles = last.messages.map((m) => m.role);
+    assert.deepEqual(roles, ['user', 'user', 'assistant', 'user'], `roles: ${roles.join(', ')}`);
+    assert.match(last.messages[1].text, /how is a line item priced\?/);
+    assert.match(last.messages[2].text, /^FAKE ANSWER/);
+  });
+
+  it('without a model it lists the memories and says how to configure one', async () => {
+    await setSetting('codeMemory.chatModel.provider', 'none');
+    const result = await chat('@memory where are invoices totalled?');
+    assert.equal(fake.requests.length, 0);
+    assert.equal(result.errorDetails, undefined);
+    assert.ok(result.metadata?.cited?.some((c) => c.startsWith('src/invoices.ts:')));
+  });
+
+  it('a failing model gives a readable error, not a stack', async () => {
+    fake.setResponder(() => { throw new Error('model overloaded, try later'); });
+    const result = await chat('@memory where are invoices totalled?');
+    assert.ok(result.errorDetails, 'the error is reported');
+    assert.match(result.errorDetails.message, /model overloaded/);
+    assert.doesNotMatch(result.errorDetails.message, /\n\s+at /);
+  });
+
+  it('/stats reports the index', async () => {
+    const result = await chat('@memory /stats');
+    assert.equal(result.errorDetails, undefined);
+    assert.equal(result.metadata?.command, 'stats');
+  });
+});

@@ -1,0 +1,40 @@
+// Mocha entry for the extension host (extensionTestsPath = out/test/extension/index.js). Loads the compiled specs
+// next to this file: CODE_MEMORY_TEST_SUITE=untrusted runs only *.untrusted.spec.js (Restricted Mode launch),
+// anything else (default: trusted) runs every other *.spec.js. CODE_MEMORY_TEST_GREP narrows by test title.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { SUITE_FINISHED, SUITE_STARTED } from './runner/protocol';
+
+export function specFiles(suite: string, dir: string = __dirname): string[] {
+  const untrusted = suite === 'untrusted';
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.spec.js'))
+    .filter((file) => file.endsWith('.untrusted.spec.js') === untrusted)
+    .sort()
+    .map((file) => path.join(dir, file));
+}
+
+export function run(): Promise<void> {
+  const suite = process.env.CODE_MEMORY_TEST_SUITE || 'trusted';
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  if (process.env.CODE_MEMORY_TEST_GREP) mocha.grep(process.env.CODE_MEMORY_TEST_GREP);
+  const files = specFiles(suite);
+  console.log(`${SUITE_STARTED} "${suite}": ${files.map((file) => path.basename(file)).join(', ') || 'no spec files'}`);
+  if (files.length === 0) return Promise.reject(new Error(`no spec files for suite "${suite}" in ${__dirname}`));
+  for (const file of files) mocha.addFile(file);
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        // The harness passes a launch only after this line (see runner/protocol.ts).
+        console.log(`${SUITE_FINISHED} ${failures} failing`);
+        if (failures > 0) reject(new Error(`${failures} test(s) failed`));
+        else resolve();
+      });
+    } catch (error) {
+      console.error(error);
+      reject(error);
+    }
+  });
+}

@@ -1,0 +1,116 @@
+/// <reference types="mocha" />
+// Activation, the first index, the index commands, the status bar and keeping the index fresh, in a real
+// VS Code extension host over the fixture workspace (test/fixtures/vscode-workspace, a git repository).
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { codeMemory, fileUri, retrievedNames, setSetting, waitFor, workspaceRoot } from './support';
+
+interface Summary { files: number; entities: number; memories: number }
+
+const statistics = () => vscode.commands.executeCommand<Summary>('codeMemory.showStatistics');
+
+describe('indexing', () => {
+  before(async () => {
+    await (await codeMemory()).indexAll();
+  });
+
+  it('activates with the workspace and indexes it into the cache folder, not into the repository', async () => {
+    const extension = vscode.extensions.getExtension('code-memory.code-memory')!;
+    assert.equal(extension.isActive, true);
+    const summary = await statistics();
+    assert.ok(summary.files >= 8, `files indexed: ${summary.files}`);
+    assert.ok(summary.entities >= 20, `entities indexed: ${summary.entities}`);
+    const databases = fs.readdirSync(process.env.CODE_MEMORY_CACHE_DIR!, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('index.db'));
+    assert.equal(databases.length, 1, `one database in the cache folder: ${databases.join(', ')}`);
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: workspaceRoot().fsPath, encoding: 'utf8' });
+    assert.equal(status, '', 'nothing written into the workspace');
+  });
+
+  it('finds functions by what they do, in TypeScript and Python', async () => {
+    assert.equal((await retrievedNames('where are invoices totalled'))[0], 'totalInvoice');
+    assert.ok((await retrievedNames('revenue by customer')).includes('revenue_by_customer'));
+  });
+
+  it('shows the entity count in the status bar', async () => {
+    const { entities } = await statistics();
+    const api = await codeMemory();
+    const text = await waitFor('the status bar to show the count', () => {
+      const shown = api.statusBarText();
+      return shown.includes(`${entities.toLocaleString('en-US')} entities`) ? shown : undefined;
+    });
+    assert.match(text, /^\$\(database\) \d+ entities/);
+  });
+
+  it('Index Workspace runs again without reparsing unchanged files', async () => {
+    const [summary] = await vscode.commands.executeCommand<{ files: number; indexed: number; unchanged: number }[]>('codeMemory.indexWorkspace');
+    assert.ok(summary.files >= 8);
+    assert.equal(summary.indexed, 0);
+    assert.equal(summary.unchanged, summary.files);
+  });
+
+  it('Reindex Current File picks up a change made on disk', async () => {
+    const file = fileUri('src/pricing.ts');
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const original = document.getText();
+    try {
+      // Written behind the editor's back (no save event), then reindexed by command.
+      await setSetting('codeMemory.autoIndex', false);
+      fs.appendFileSync(file.fsPath, '\nexport function shippingSurchargeForIslands(cents: number): number {\n  return cents + 990;\n}\n');
+      assert.ok(!(await retrievedNames('shipping surcharge islands')).includes('shippingSurchargeForIslands'));
+      await vscode.commands.executeCommand('codeMemory.reindexCurrentFile');
+      assert.ok((await retrievedNames('shipping surcharge islands')).includes('shippingSurchargeForIslands'));
+    } finally {
+      fs.writeFileSync(file.fsPath, original);
+      await vscode.commands.executeCommand('codeMemory.reindexCurrentFile');
+      await setSetting('codeMemory.autoIndex', undefined);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('saving an edited file makes a new function findable', async () => {
+    const document = await vscode.workspace.openTextDocument(fileUri('src/orders.ts'));
+    const editor = await vscode.window.showTextDocument(document);
+    const end = document.lineAt(document.lineCount - 1).range.end;
+    await editor.edit((edit) => edit.insert(end, '\n\nexport function refundCancelledOrder(orderId: string): string {\n  return `refund:${orderId}`;\n}\n'));
+    assert.ok(await document.save());
+    await waitFor('the saved function to be indexed', async () => (await retrievedNames('refund cancelled order')).includes('refundCancelledOrder'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a file created outside the editor is indexed, and a deleted one disappears', async () => {
+    const created = path.join(workspaceRoot().fsPath, 'src', 'loyalty.ts');
+    fs.writeFileSync(created, 'export function loyaltyPointsForPurchase(cents: number): number {\n  return Math.floor(cents / 100);\n}\n');
+    await waitFor('the created file to be indexed', async () => (await retrievedNames('loyalty points purchase')).includes('loyaltyPointsForPurchase'));
+    fs.unlinkSync(created);
+    await waitFor('the deleted file to leave the index', async () => !(await retrievedNames('loyalty points purchase')).includes('loyaltyPointsForPurchase'));
+  });
+
+  it('deleting a file through VS Code removes its entities', async () => {
+    const target = fileUri('reports/export.py');
+    const before = await retrievedNames('export summary csv');
+    assert.ok(before.includes('export_summary'), `before: ${before.join(', ')}`);
+    const content = await vscode.workspace.fs.readFile(target);
+    await vscode.workspace.fs.delete(target);
+    try {
+      await waitFor('export_summary to leave the index', async () => !(await retrievedNames('export summary csv')).includes('export_summary'));
+    } finally {
+      await vscode.workspace.fs.writeFile(target, content);
+      await waitFor('export_summary to come back', async () => (await retrievedNames('export summary csv')).includes('export_summary'));
+    }
+  });
+
+  it('an exclude setting re-walks the workspace', async () => {
+    await setSetting('codeMemory.exclude', ['reports/**']);
+    try {
+      await waitFor('reports/ to leave the index', async () => !(await retrievedNames('revenue by customer')).includes('revenue_by_customer'));
+    } finally {
+      await setSetting('codeMemory.exclude', undefined);
+    }
+    await waitFor('reports/ to come back', async () => (await retrievedNames('revenue by customer')).includes('revenue_by_customer'));
+  });
+});

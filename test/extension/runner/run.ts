@@ -1,0 +1,151 @@
+// `npm run test:vscode`: the extension's mocha suite inside a real VS Code (code-server 4.139.1 = VS Code 1.139.1,
+// Node 24 extension host, headless Chromium), three launches:
+//   trusted    --disable-workspace-trust, CODE_MEMORY_TEST_SUITE=trusted: every *.spec.js but *.untrusted.spec.js
+//   untrusted  Restricted Mode (startup prompt off), CODE_MEMORY_TEST_SUITE=untrusted: *.untrusted.spec.js
+//   ui         Playwright: index from the command palette, status bar count, @memory in chat (ui.ts)
+// Options: --only trusted,untrusted,ui   --dev-path DIR (extension under development; default: this repository)
+// Environment: CODE_MEMORY_VSCODE_TIMEOUT (seconds per launch, default 600), CODE_MEMORY_KEEP_TEMP=1 (keep the
+// temporary folders), CODE_MEMORY_CHROMIUM (default /usr/bin/chromium), CODE_MEMORY_TEST_GREP (mocha --grep).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { installVsix, killAllSync, launch, type LaunchOptions, type LaunchResult } from './codeServer';
+import { ensureInstalled, prepareWorkspace, REPO_ROOT } from './setup';
+import { driveUi } from './ui';
+import { SETTINGS } from './protocol';
+
+const PHASES = ['trusted', 'untrusted', 'ui'] as const;
+type Phase = (typeof PHASES)[number];
+
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'extension', 'index.js');
+
+
+/** Removed on every exit path (signal handlers skip `finally`). */
+let tempRoot: string | undefined;
+
+function removeTempRoot(): void {
+  if (!tempRoot) return;
+  if (process.env.CODE_MEMORY_KEEP_TEMP === '1') log(`kept ${tempRoot}`);
+  else fs.rmSync(tempRoot, { recursive: true, force: true });
+  tempRoot = undefined;
+}
+
+const log = (message: string) => console.log(`[test:vscode] ${message}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function parseArgs(argv: string[]): { phases: Phase[]; devPath: string } {
+  let phases: Phase[] = [...PHASES];
+  let devPath = REPO_ROOT;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--only') {
+      const names = (value() ?? '').split(',').filter(Boolean);
+      const unknown = names.filter((name) => !PHASES.includes(name as Phase));
+      if (names.length === 0 || unknown.length) throw new Error(`--only takes ${PHASES.join(',')}`);
+      phases = PHASES.filter((phase) => names.includes(phase));
+    } else if (flag === '--dev-path') {
+      devPath = path.resolve(value() ?? '');
+    } else {
+      throw new Error(`unknown argument ${argv[i]} (options: --only ${PHASES.join(',')}, --dev-path DIR)`);
+    }
+  }
+  return { phases, devPath };
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const { phases, devPath } = parseArgs(process.argv.slice(2));
+  const timeoutMs = Number(process.env.CODE_MEMORY_VSCODE_TIMEOUT || 600) * 1000;
+
+  const installStart = Date.now();
+  const install = await ensureInstalled(log);
+  log(`install: ${seconds(Date.now() - installStart)}`);
+  if (phases.some((phase) => phase !== 'ui') && !fs.existsSync(TESTS_ENTRY)) {
+    throw new Error(`${path.relative(REPO_ROOT, TESTS_ENTRY)} is missing: run npm run compile-tests`);
+  }
+  if (!fs.existsSync(path.join(devPath, 'package.json'))) throw new Error(`no package.json in ${devPath}`);
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-vscode-'));
+  tempRoot = root;
+  const results: { phase: Phase; result: LaunchResult }[] = [];
+  try {
+    const vsixStart = Date.now();
+    const extensionsDir = path.join(root, 'extensions');
+    installVsix(install, install.fakeLmVsix, extensionsDir, path.join(root, 'install'));
+    log(`fake-lm VSIX installed: ${seconds(Date.now() - vsixStart)}`);
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+
+    for (const phase of phases) {
+      const dir = path.join(root, phase);
+      fs.mkdirSync(dir, { recursive: true });
+      const workspace = prepareWorkspace(dir);
+      const options: LaunchOptions = {
+        install,
+        name: phase,
+        dir,
+        extensionsDir,
+        workspace,
+        extensionDevelopmentPath: devPath,
+        disableWorkspaceTrust: phase !== 'untrusted',
+        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache') },
+        settings: SETTINGS,
+        timeoutMs,
+        logDir: path.join(RESULTS_DIR, 'logs'),
+        log,
+      };
+      if (phase === 'ui') {
+        options.drive = (page, context) => driveUi(page, context, RESULTS_DIR);
+      } else {
+        options.extensionTestsPath = TESTS_ENTRY;
+        options.env.CODE_MEMORY_TEST_SUITE = phase;
+        if (process.env.CODE_MEMORY_TEST_GREP) options.env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;
+      }
+      log(`${phase}: starting`);
+      const result = await launch(options);
+      results.push({ phase, result });
+      const parts = Object.entries(result.timings).map(([name, ms]) => `${name} ${seconds(ms)}`);
+      log(`${phase}: ${result.exitCode === 0 ? 'passed' : `FAILED (${result.reason})`} — ${parts.join(', ')}`);
+    }
+  } finally {
+    removeTempRoot();
+  }
+
+  const failed = results.filter(({ result }) => result.exitCode !== 0);
+  log(`total ${seconds(Date.now() - started)}`);
+  if (failed.length) {
+    console.error(`test:vscode FAILED: ${failed.map(({ phase, result }) => `${phase}: ${result.reason}`).join('; ')}`);
+    return 1;
+  }
+  log(`passed: ${phases.join(', ')}`);
+  return 0;
+}
+
+let interrupted = false;
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`test:vscode FAILED: interrupted by ${signal}`);
+  killAllSync(); // code-server process groups; Playwright kills Chromium when this process exits
+  try {
+    removeTempRoot();
+  } catch {
+    // best effort: processes may still be writing
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+process.on('exit', killAllSync);
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`test:vscode FAILED: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+    process.exitCode = 1;
+  },
+);

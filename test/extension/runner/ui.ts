@@ -1,0 +1,204 @@
+// The Playwright UI test (VS Code 1.139 web workbench, selectors checked against code-server 4.139.1):
+// index the workspace from the command palette, wait for the entity count in the status bar, then ask the
+// @memory chat participant a question and wait for an answer that lists its references.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import type { DriveContext } from './codeServer';
+
+export const SELECTORS = {
+  workbench: '.monaco-workbench',
+  statusBar: '#workbench\\.parts\\.statusbar',
+  statusBarItem: '#workbench\\.parts\\.statusbar .statusbar-item',
+  quickInput: '.quick-input-widget',
+  quickInputBox: '.quick-input-widget input.input',
+  quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
+  quickInputRowLabel: '.label-name',
+  chatInput: '.interactive-input-part .monaco-editor',
+  chatRequest: '.interactive-request',
+  chatResponse: '.interactive-response',
+  /** The response row while it streams. */
+  chatResponseLoading: '.chat-response-loading',
+  /** Collapsible parts of a response (references, thinking, tools) share these; the label tells them apart. */
+  chatCollapsibleLabel: '.chat-used-context-label',
+  /**
+   * Once a response completes, 1.139 folds its progress and reference parts into one disclosure
+   * ("Completed 4 steps"); the "Used N references" part stays in the DOM inside it, hidden until it is opened.
+   */
+  chatCompletedSteps: 'details.completed-response-disclosure > summary.completed-response-summary',
+  /** The reference list, rendered when the references part is expanded. */
+  chatReferenceList: '.chat-used-context-list',
+  /** The answer's markdown. */
+  chatMarkdown: '.chat-markdown-part.rendered-markdown',
+  suggestWidget: '.suggest-widget.visible',
+} as const;
+
+/** "Used 3 references" / "Used 1 reference" (ChatCollapsibleListContentPart's title). */
+export const REFERENCES_LABEL = /Used \d+ references?/;
+/** The extension's status bar text after indexing: "$(database) 42 entities · 0% cached". */
+export const ENTITY_COUNT = /\d[\d,]* entit/;
+
+const INDEX_COMMAND = 'Code Memory: Index Workspace';
+const OPEN_CHAT_COMMANDS = ['Chat: Open Chat', 'View: Toggle Chat', 'Chat: Focus on Chat View'];
+const QUESTION = '@memory where are invoices totalled?';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+class UiFailure extends Error {}
+
+async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new UiFailure(`UI test: ${name}: ${message}`);
+  }
+}
+
+async function closeQuickInput(page: Page): Promise<void> {
+  if (await page.locator(SELECTORS.quickInputBox).isVisible()) await page.keyboard.press('Escape');
+}
+
+/** Runs a command palette entry by its exact label; retries while the extension's contributions load. */
+export async function runCommand(page: Page, label: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    const box = page.locator(SELECTORS.quickInputBox);
+    await box.waitFor({ state: 'visible', timeout: 10_000 });
+    await box.fill(`>${label}`);
+    const row = page
+      .locator(SELECTORS.quickInputRow)
+      .filter({ has: page.locator(SELECTORS.quickInputRowLabel, { hasText: exact }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        const offered = await page.locator(SELECTORS.quickInputRow).allInnerTexts();
+        await closeQuickInput(page);
+        throw new Error(
+          `no command "${label}" in the palette (offered: ${offered.map((text) => text.replace(/\s+/g, ' ')).join(' | ') || 'nothing'})`,
+        );
+      }
+    }
+  }
+}
+
+async function screenshot(page: Page, file: string, log: (message: string) => void): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  log(`screenshot ${file}`);
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** The whole UI test; throws a UiFailure with a one-line reason (and leaves ui-failure.png). */
+export async function driveUi(page: Page, context: DriveContext, resultsDir: string): Promise<void> {
+  try {
+    await steps(page, context, resultsDir);
+  } catch (error) {
+    await screenshot(page, path.join(resultsDir, 'ui-failure.png'), context.log).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function steps(page: Page, context: DriveContext, resultsDir: string): Promise<void> {
+  const { log } = context;
+  await step('workbench', async () => {
+    await page.locator(SELECTORS.workbench).waitFor({ state: 'visible', timeout: 90_000 });
+    await page.locator(SELECTORS.statusBar).waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
+  await step(`command "${INDEX_COMMAND}"`, () => runCommand(page, INDEX_COMMAND));
+  const status = await step('status bar entity count', async () => {
+    const item = page.locator(SELECTORS.statusBarItem).filter({ hasText: ENTITY_COUNT }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 180_000 });
+    } catch {
+      const items = await page.locator(SELECTORS.statusBarItem).allInnerTexts();
+      throw new Error(`no status bar item matching ${ENTITY_COUNT} (items: ${items.map((t) => t.trim()).filter(Boolean).join(' | ')})`);
+    }
+    return textOf(item);
+  });
+  log(`status bar: "${status}"`);
+  await page.locator(SELECTORS.quickInput).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await screenshot(page, path.join(resultsDir, 'statusbar.png'), log);
+
+  await step('open chat', async () => {
+    const input = page.locator(SELECTORS.chatInput).first();
+    for (const command of OPEN_CHAT_COMMANDS) {
+      if (await input.isVisible()) break;
+      try {
+        await runCommand(page, command, 10_000);
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+      } catch (error) {
+        log(`"${command}" did not open the chat input: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+Alt+KeyI');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+    }
+  });
+
+  await step('ask @memory', async () => {
+    const input = page.locator(SELECTORS.chatInput).first();
+    await input.click();
+    await page.keyboard.type(QUESTION, { delay: 10 });
+    if (await page.locator(SELECTORS.suggestWidget).isVisible()) await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.locator(SELECTORS.chatRequest).first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  const answer = await step('chat answer with references', async () => {
+    const response = page.locator(SELECTORS.chatResponse).last();
+    await response.waitFor({ state: 'visible', timeout: 60_000 });
+    const deadline = Date.now() + 180_000;
+    const isLoading = () =>
+      response.evaluate((element, loadingClass) => element.classList.contains(loadingClass), SELECTORS.chatResponseLoading.slice(1));
+    while (await isLoading()) {
+      if (Date.now() > deadline) throw new Error(`no complete answer within 180 s: "${(await textOf(response)).slice(0, 200)}"`);
+      await page.waitForTimeout(250);
+    }
+    const markdown = (await response.locator(SELECTORS.chatMarkdown).allInnerTexts()).join(' ').replace(/\s+/g, ' ').trim();
+    const references = response.locator(SELECTORS.chatCollapsibleLabel, { hasText: REFERENCES_LABEL }).first();
+    try {
+      await references.waitFor({ state: 'attached', timeout: 5_000 });
+    } catch {
+      throw new Error(`the answer has no "Used N references" part: "${(await textOf(response)).slice(0, 200)}"`);
+    }
+    if (!markdown) throw new Error(`the answer has no text: "${(await textOf(response)).slice(0, 200)}"`);
+    if (/Language model unavailable/i.test(markdown)) throw new Error(`"${markdown.slice(0, 200)}"`);
+    // Open the "Completed N steps" disclosure (it replaces the visible parts a moment after the response
+    // completes), then the references part, for the screenshot. Retried: the DOM is re-rendered meanwhile.
+    const steps = response.locator(SELECTORS.chatCompletedSteps).first();
+    const list = response.locator(`${SELECTORS.chatReferenceList} .monaco-list-row`).first();
+    await steps.waitFor({ state: 'attached', timeout: 3_000 }).catch(() => undefined);
+    const until = Date.now() + 30_000;
+    while (!(await list.isVisible())) {
+      if (Date.now() > until) throw new Error('cannot open the "Used N references" part');
+      const open = await steps
+        .evaluate((summary) => (summary.parentElement as { open?: boolean } | null)?.open === true, undefined, {
+          timeout: 1_000,
+        })
+        .catch(() => undefined);
+      if (open === false) await steps.click({ timeout: 3_000 }).catch(() => undefined);
+      await references.click({ timeout: 3_000 }).catch(() => undefined);
+      await list.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+    }
+    await page.waitForTimeout(800); // the expand animation
+    const referencesLabel = (await references.innerText()).trim();
+    return { text: markdown, references: referencesLabel };
+  });
+  log(`chat answer (${answer.references}): "${answer.text.slice(0, 160)}"`);
+  await screenshot(page, path.join(resultsDir, 'chat.png'), log);
+}

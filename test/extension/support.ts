@@ -1,0 +1,81 @@
+// Shared by the extension-host specs: the extension under test, the fake language models, chat requests and
+// polling for effects that happen in the background (indexing after a save, file watcher events).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CodeMemoryApi } from '../../src/extension/api';
+
+export const EXTENSION_ID = 'code-memory.code-memory';
+
+export interface FakeRequest {
+  model: string;
+  text: string;
+  lastUserText: string;
+  messages: { role: string; text: string }[];
+}
+
+export interface FakeLmApi {
+  requests: FakeRequest[];
+  clear(): void;
+  setResponder(fn?: (request: FakeRequest) => string | string[] | Promise<string>): void;
+}
+
+export async function codeMemory(): Promise<CodeMemoryApi> {
+  const extension = vscode.extensions.getExtension<CodeMemoryApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is loaded as the extension under development`);
+  return extension.activate();
+}
+
+export async function fakeLm(): Promise<FakeLmApi> {
+  const extension = vscode.extensions.getExtension<FakeLmApi>('code-memory-tests.fake-lm');
+  assert.ok(extension, 'the fake-lm extension is installed');
+  return extension.activate();
+}
+
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a folder is open');
+  return folder.uri;
+}
+
+export function fileUri(relative: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...relative.split('/'));
+}
+
+/** Polls until `check` returns a truthy value (background work has no event to wait for). */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export interface ChatOutcome {
+  metadata?: { command?: string; question?: string; cited?: string[] };
+  errorDetails?: { message: string };
+}
+
+/** Sends a message through the real chat view, as typed, and waits for the participant's result. */
+export async function chat(message: string, options: { newSession?: boolean } = {}): Promise<ChatOutcome> {
+  if (options.newSession ?? true) await vscode.commands.executeCommand('workbench.action.chat.newChat');
+  const result = await vscode.commands.executeCommand<ChatOutcome>('workbench.action.chat.open', { query: message, blockOnResponse: true });
+  assert.ok(result, `the chat returned a result for "${message}"`);
+  return result;
+}
+
+/** Names of the memories @memory would use for a question. */
+export async function retrievedNames(question: string): Promise<string[]> {
+  const memories = await (await codeMemory()).retrieve(question);
+  return memories.map((m) => String(m.metadata.name ?? m.memoryId));
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+}
