@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 
 /** Files the user moved through, newest first: the chat's "accessed files". */
 const RECENT_EDITORS = 10;
-/** Diagnostics past this many add noise, not signal, to a question. */
+/** Diagnostics past this many, or this long, add noise, not signal, to a question. */
 const MAX_ERRORS = 20;
+const ERROR_CHARS = 300;
 
 export interface EditorState {
   /** Files recently shown in an editor, newest first, the active one included. */
@@ -31,6 +32,9 @@ export function fileErrors(uri: vscode.Uri): string | undefined {
   const errors = vscode.languages.getDiagnostics(uri)
     .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
     .slice(0, MAX_ERRORS)
-    .map((d) => `${vscode.workspace.asRelativePath(uri)}:${d.range.start.line + 1}: ${d.message}${d.source ? ` (${d.source})` : ''}`);
+    .map((d) => {
+      const message = d.message.length > ERROR_CHARS ? `${d.message.slice(0, ERROR_CHARS)}…` : d.message;
+      return `${vscode.workspace.asRelativePath(uri)}:${d.range.start.line + 1}: ${message}${d.source ? ` (${d.source})` : ''}`;
+    });
   return errors.length ? errors.join('\n') : undefined;
 }

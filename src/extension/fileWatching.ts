@@ -7,6 +7,8 @@ import type { Workspaces } from './workspaces';
 
 /** A save, a formatter's rewrite and the watcher's echo of both arrive within this window: one update. */
 const DEBOUNCE_MS = 400;
+/** A tool rewriting files without pause must not postpone updates forever. */
+const MAX_WAIT_MS = 2000;
 /** More changed files than this at once (a checkout, a pull) are cheaper as one incremental full run. */
 const FULL_RUN_THRESHOLD_FILES = 50;
 
@@ -20,10 +22,12 @@ const SOURCE_GLOB = `**/*.{${[...SOURCE_EXTENSIONS].map((ext) => ext.slice(1)).j
 export function registerFileWatching(context: vscode.ExtensionContext, workspaces: Workspaces, indexer: Indexer): void {
   const pending = new Map<string, vscode.Uri>();
   let timer: NodeJS.Timeout | undefined;
+  let firstPendingAt = 0;
   let fullRun = false;
 
   const flush = async () => {
     timer = undefined;
+    firstPendingAt = 0;
     const uris = [...pending.values()];
     pending.clear();
     if (fullRun || uris.length > FULL_RUN_THRESHOLD_FILES) {
@@ -35,12 +39,20 @@ export function registerFileWatching(context: vscode.ExtensionContext, workspace
   };
   const schedule = () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void flush(), DEBOUNCE_MS);
+    firstPendingAt ||= Date.now();
+    const wait = Math.min(DEBOUNCE_MS, Math.max(0, firstPendingAt + MAX_WAIT_MS - Date.now()));
+    timer = setTimeout(() => void flush(), wait);
   };
+  const isSource = (uri: vscode.Uri) => SOURCE_EXTENSIONS.has(path.extname(uri.fsPath).toLowerCase());
   const changed = (uri: vscode.Uri) => {
     if (!enabled() || !workspaces.folderOf(uri)) return;
-    if (SOURCE_EXTENSIONS.has(path.extname(uri.fsPath).toLowerCase())) pending.set(uri.toString(), uri);
-    else fullRun = true; // a folder deleted or renamed away: its files get no events of their own
+    pending.set(uri.toString(), uri);
+    schedule();
+  };
+  /** A folder deleted or renamed away: its files get no events of their own, so the workspace is walked again. */
+  const folderGone = (uri: vscode.Uri) => {
+    if (!enabled() || !workspaces.folderOf(uri)) return;
+    fullRun = true;
     schedule();
   };
   const enabled = () => workspaces.trusted && vscode.workspace.getConfiguration(SECTION).get('autoIndex', true);
@@ -51,8 +63,8 @@ export function registerFileWatching(context: vscode.ExtensionContext, workspace
   context.subscriptions.push(
     sources, everything,
     sources.onDidCreate(changed), sources.onDidChange(changed), sources.onDidDelete(changed),
-    everything.onDidDelete((uri) => { if (looksLikeFolder(uri)) changed(uri); }),
-    vscode.workspace.onDidSaveTextDocument((document) => changed(document.uri)),
+    everything.onDidDelete((uri) => { if (looksLikeFolder(uri)) folderGone(uri); }),
+    vscode.workspace.onDidSaveTextDocument((document) => { if (isSource(document.uri)) changed(document.uri); }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!INDEX_SETTINGS.some((key) => event.affectsConfiguration(key))) return;
       await workspaces.reopen();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
+import type { ReindexResult } from '../core/workspaceIndex';
 import { describeError } from './log';
 import { SECTION } from './settings';
 import type { Workspaces } from './workspaces';
@@ -7,11 +8,20 @@ import type { Workspaces } from './workspaces';
 export interface Indexer {
   /** Indexes every folder; only changed files are parsed. `notify` shows a cancellable notification. */
   indexAll(options: { notify: boolean }): Promise<IndexRunSummary[]>;
-  /** Brings one file up to date (saved, created, deleted or renamed). */
-  reindex(uri: vscode.Uri): Promise<void>;
+  /** Brings one file up to date (saved, created, deleted or renamed); a string says why it could not. */
+  reindex(uri: vscode.Uri): Promise<ReindexResult | string | undefined>;
 }
 
 const PHASES: Record<IndexProgress['phase'], string> = { walking: 'Finding files', parsing: 'Parsing', linking: 'Linking calls' };
+const STATUS_MESSAGE_MS = 4000;
+
+function describeReindex(result: ReindexResult): string {
+  switch (result.status) {
+    case 'indexed': return `reindexed: ${result.entityIds.length} entities`;
+    case 'unchanged': return `is up to date: ${result.entityIds.length} entities`;
+    default: return `${result.status}${result.reason ? ` (${result.reason})` : ''}`;
+  }
+}
 
 /**
  * Full runs (on first activation, by command, after exclude changes) and single-file updates. Activation
@@ -19,25 +29,41 @@ const PHASES: Record<IndexProgress['phase'], string> = { walking: 'Finding files
  */
 export function registerIndexing(context: vscode.ExtensionContext, workspaces: Workspaces, log: vscode.LogOutputChannel): Indexer {
   let running: Promise<IndexRunSummary[]> | undefined;
+  /** A run asked for while one was under way: that one may have walked past the change, so one more follows. */
+  let next: Promise<IndexRunSummary[]> | undefined;
+  let nextNotifies = false;
 
   const indexAll = (options: { notify: boolean }): Promise<IndexRunSummary[]> => {
     if (!workspaces.trusted) {
       void vscode.window.showWarningMessage('Code Memory does not index an untrusted workspace. Trust it to build the index.');
       return Promise.resolve([]);
     }
-    running ??= runAll(workspaces, log, options.notify).finally(() => { running = undefined; });
-    return running;
+    const start = (notify: boolean) => {
+      running = runAll(workspaces, log, notify).finally(() => { running = undefined; });
+      return running;
+    };
+    if (!running) return start(options.notify);
+    nextNotifies ||= options.notify;
+    next ??= running.catch(() => undefined).then(() => {
+      next = undefined;
+      const notify = nextNotifies;
+      nextNotifies = false;
+      return start(notify);
+    });
+    return next;
   };
 
-  const reindex = async (uri: vscode.Uri): Promise<void> => {
+  const reindex = async (uri: vscode.Uri): Promise<ReindexResult | string | undefined> => {
     const folder = workspaces.folderOf(uri);
     if (!folder || !workspaces.trusted) return;
     try {
       const result = await workspaces.exclusive(folder, (system) => system.reindexFile(uri.fsPath));
       log.debug(`${result.path}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
       workspaces.notify();
+      return result;
     } catch (error) {
       log.warn(`Could not update ${uri.fsPath}: ${describeError(error)}`);
+      return describeError(error);
     }
   };
 
@@ -47,18 +73,29 @@ export function registerIndexing(context: vscode.ExtensionContext, workspaces: W
       const uri = vscode.window.activeTextEditor?.document.uri;
       if (!uri || !workspaces.folderOf(uri)) {
         void vscode.window.showInformationMessage('Open a file of this workspace to reindex it.');
-        return;
+        return undefined;
       }
-      await reindex(uri);
+      if (!workspaces.trusted) return indexAll({ notify: true }); // explains why nothing happens
+      const result = await reindex(uri);
+      if (typeof result === 'string') void vscode.window.showWarningMessage(`Code Memory could not reindex this file: ${result}`);
+      else if (result) vscode.window.setStatusBarMessage(`$(check) Code Memory: ${result.path} ${describeReindex(result)}`, STATUS_MESSAGE_MS);
+      return result;
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void indexAll({ notify: true })),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => autoIndex()),
+    vscode.workspace.onDidChangeWorkspaceFolders(async (event) => {
+      await workspaces.forget(event.removed);
+      if (event.added.length) autoIndex();
+      workspaces.notify();
+    }),
   );
 
-  if (workspaces.trusted && vscode.workspace.getConfiguration(SECTION).get('autoIndex', true)) {
-    // A folder never indexed gets the notification; reopening an indexed one only catches up, quietly.
+  /** On opening, on trust and for added folders: a folder never indexed gets the notification, others catch up quietly. */
+  const autoIndex = () => {
+    if (!workspaces.trusted || !vscode.workspace.getConfiguration(SECTION).get('autoIndex', true)) return;
     const firstTime = workspaces.folders().some((folder) => !workspaces.hasIndex(folder));
     void indexAll({ notify: firstTime });
-  }
+  };
+  autoIndex();
   return { indexAll, reindex };
 }
 
@@ -84,6 +121,8 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
   const summaries: IndexRunSummary[] = [];
   const controller = new AbortController();
   const cancel = token?.onCancellationRequested(() => controller.abort());
+  const stop = workspaces.onDispose(() => controller.abort());
+  workspaces.lastError = undefined;
   try {
     for (const [i, folder] of folders.entries()) {
       if (controller.signal.aborted) break;
@@ -100,16 +139,18 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
         summaries.push(summary);
         log.info(`${folder.name}: ${summary.files} files, ${summary.indexed} parsed, ${summary.removed} removed, ` +
           `${summary.skipped.length} skipped in ${summary.seconds.toFixed(1)} s${summary.cancelled ? ' (cancelled)' : ''}`);
-        workspaces.lastError = undefined;
       } catch (error) {
+        if (workspaces.disposed) break;
         workspaces.lastError = describeError(error);
         log.error(`Indexing ${folder.name} failed: ${workspaces.lastError}`);
-        void vscode.window.showErrorMessage(`Code Memory could not index ${folder.name}: ${workspaces.lastError}`, 'Open Log')
+        // Quiet runs (catching up, file events) leave it to the status bar's warning: no popup on every change.
+        if (report) void vscode.window.showErrorMessage(`Code Memory could not index ${folder.name}: ${workspaces.lastError}`, 'Open Log')
           .then((choice) => choice && vscode.commands.executeCommand('codeMemory.openLog'));
       }
     }
   } finally {
     cancel?.dispose();
+    stop.dispose();
     workspaces.indexing = undefined;
     workspaces.notify();
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { fileErrors } from './editorState';
 import { describeError } from './log';
-import type { Workspaces } from './workspaces';
+import { UntrustedError, type Workspaces } from './workspaces';
 
 /**
  * Commands that store or drop memories, or forget cached scores. Each asks for what it needs; arguments skip
@@ -17,6 +17,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
     }
   };
   const folder = () => {
+    if (!workspaces.trusted) throw new UntrustedError();
     const primary = workspaces.primaryFolder();
     if (!primary) throw new Error('open a folder first');
     return primary;
@@ -34,7 +35,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
 
   context.subscriptions.push(
     vscode.commands.registerCommand('codeMemory.addDocumentation', (title?: string, content?: string) => run('add the documentation', async () => {
-      const target = folder();
+      const target = folder(); // before any question: an untrusted workspace must not cost the user their typing
       title ??= await ask('Add Documentation Memory', 'Title (what the documentation is about)');
       if (!title?.trim()) return undefined;
       content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
@@ -65,7 +66,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       return forgotten;
     })),
     vscode.commands.registerCommand('codeMemory.clearScoreCache', () => run('clear the score cache', () => {
-      for (const { system } of workspaces.opened()) system.clearCache();
+      for (const { system } of workspaces.indexed()) system.clearCache();
       workspaces.notify();
       void vscode.window.showInformationMessage('Code Memory: cached scores cleared.');
     })),

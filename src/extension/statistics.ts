@@ -16,7 +16,7 @@ export interface Summary {
 
 export function summary(workspaces: Workspaces): Summary {
   const total: Summary = { files: 0, entities: 0, memories: 0, cache: { size: 0, hits: 0, misses: 0 }, lastIndexedAt: undefined };
-  for (const { system } of workspaces.opened()) {
+  for (const { system } of workspaces.indexed()) {
     const one = system.summary();
     total.files += one.files;
     total.entities += one.entities;

@@ -21,6 +21,10 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
     timer = undefined;
     last = Date.now();
     item.backgroundColor = undefined;
+    if (!workspaces.folders().length) {
+      item.hide();
+      return;
+    }
     if (!workspaces.trusted) {
       item.text = '$(shield) Code Memory';
       item.tooltip = 'Code Memory is off in this untrusted workspace: trust it to index the code and use models.';
@@ -32,6 +36,9 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
       item.text = '$(warning) Code Memory';
       item.tooltip = `Code Memory: ${workspaces.lastError}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (!workspaces.folders().some((folder) => workspaces.hasIndex(folder))) {
+      item.text = '$(database) Code Memory: not indexed';
+      item.tooltip = 'Code Memory has not indexed this workspace yet: click for statistics, or run "Code Memory: Index Workspace".';
     } else {
       try {
         const totals = summary(workspaces);
@@ -63,6 +70,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
     item,
     workspaces.onDidChange(refresh),
     vscode.workspace.onDidGrantWorkspaceTrust(refresh),
+    vscode.workspace.onDidChangeWorkspaceFolders(refresh),
     { dispose: () => timer && clearTimeout(timer) },
   );
   render();

@@ -33,6 +33,10 @@ export interface IndexingState {
 export class Workspaces implements vscode.Disposable {
   private readonly byFolder = new Map<string, FolderMemory>();
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposing = new vscode.EventEmitter<void>();
+  /** Fires when the extension shuts down: long runs stop before their databases close. */
+  readonly onDispose = this.disposing.event;
+  disposed = false;
   /** Fires after anything the status bar shows has changed. */
   readonly onDidChange = this.changed.event;
   indexing: IndexingState | undefined;
@@ -81,9 +85,10 @@ export class Workspaces implements vscode.Disposable {
     return result;
   }
 
-  /** Systems opened so far, with their folders (statistics show only what exists). */
-  opened(): { folder: vscode.WorkspaceFolder; system: CodeMemorySystem }[] {
-    return this.folders().filter((f) => this.byFolder.has(f.uri.toString())).map((folder) => ({ folder, system: this.system(folder) }));
+  /** Folders with an index (from this window, another one or the CLI), opened: statistics show only what exists. */
+  indexed(): { folder: vscode.WorkspaceFolder; system: CodeMemorySystem }[] {
+    if (!this.trusted) return [];
+    return this.folders().filter((folder) => this.hasIndex(folder)).map((folder) => ({ folder, system: this.system(folder) }));
   }
 
   get scoringModelName(): string | undefined {
@@ -108,14 +113,27 @@ export class Workspaces implements vscode.Disposable {
     await Promise.all(entries.map((entry) => entry.queue.then(() => entry.system.close())));
   }
 
+  /** Closes the indexes of folders removed from the workspace, after their queued writes. */
+  async forget(folders: readonly vscode.WorkspaceFolder[]): Promise<void> {
+    await Promise.all(folders.map((folder) => {
+      const entry = this.byFolder.get(folder.uri.toString());
+      this.byFolder.delete(folder.uri.toString());
+      return entry?.queue.then(() => entry.system.close());
+    }));
+  }
+
   notify(): void {
-    this.changed.fire();
+    if (!this.disposed) this.changed.fire();
   }
 
   dispose(): void {
-    for (const { system } of this.byFolder.values()) system.close();
+    this.disposed = true;
+    this.disposing.fire();
+    // Runs stop at their next file; each database closes once its queue has settled.
+    for (const { system, queue } of this.byFolder.values()) void queue.then(() => system.close());
     this.byFolder.clear();
     this.changed.dispose();
+    this.disposing.dispose();
   }
 
   private entry(folder: vscode.WorkspaceFolder): FolderMemory {

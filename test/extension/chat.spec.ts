@@ -105,6 +105,18 @@ describe('@memory chat participant', () => {
     assert.doesNotMatch(result.errorDetails.message, /\n\s+at /);
   });
 
+  it('keeps the request within the model\'s input limit, however long the question', async () => {
+    const question = `where are invoices totalled? ${'Please consider every detail of the billing flow. '.repeat(1200)}`;
+    const result = await chat(`@memory ${question}`);
+    assert.equal(result.errorDetails, undefined);
+    const request = fake.requests.find((r) => r.text.includes('## Memories'));
+    assert.ok(request);
+    const tokens = request.messages.reduce((sum, m) => sum + Math.ceil(m.text.length / 4), 0);
+    assert.ok(question.length / 4 > 12_000, 'the question alone is over the limit');
+    assert.ok(tokens <= 12_000 - 1024, `${tokens} tokens sent to a 12,000-token model, with room for the answer`);
+    assert.match(request.lastUserText, /\[cut to fit\]/);
+  });
+
   it('/stats reports the index', async () => {
     const result = await chat('@memory /stats');
     assert.equal(result.errorDetails, undefined);

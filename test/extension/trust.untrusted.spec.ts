@@ -24,6 +24,12 @@ describe('untrusted workspace', () => {
     assert.match((await codeMemory()).statusBarText(), /\$\(shield\) Code Memory/);
   });
 
+  it('memory commands refuse before asking anything', async () => {
+    // Without arguments the command would open input boxes; untrusted, it must stop first (nothing to answer here).
+    assert.equal(await vscode.commands.executeCommand('codeMemory.addDocumentation'), undefined);
+    assert.equal(await vscode.commands.executeCommand('codeMemory.recordDebuggingSession'), undefined);
+  });
+
   it('calls no model', async () => {
     const fake = await fakeLm();
     fake.clear();

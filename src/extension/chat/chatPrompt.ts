@@ -6,6 +6,8 @@ import type { AnswerModel, ChatMessage } from './answerModel';
 import type { Attachment } from './codeContext';
 import type { FoundMemory } from './retrieve';
 
+/** Most of the budget the question and where the user is may take (errors, diff, selection). */
+const QUESTION_SHARE = 0.4;
 /** Shares of what is left after the instructions and the question: attachments first, then history. */
 const ATTACHMENT_SHARE = 0.3;
 const HISTORY_SHARE = 0.3;
@@ -38,9 +40,15 @@ export async function buildChatPrompt(model: AnswerModel, context: CodeContext, 
     currentFile: context.currentFile && vscode.workspace.asRelativePath(context.currentFile),
     accessedFiles: context.accessedFiles?.map((file) => vscode.workspace.asRelativePath(file)),
   };
-  const question = [describeContext(shownContext), `Question: ${redactSecrets(context.userQuery)}`].filter(Boolean).join('\n\n');
   const reserve = Math.min(ANSWER_RESERVE_TOKENS, Math.floor(model.maxInputTokens / 4));
-  let left = model.maxInputTokens - reserve - (await count(INSTRUCTIONS)) - (await count(question));
+  const available = model.maxInputTokens - reserve - (await count(INSTRUCTIONS));
+  // Errors, the diff and a long question are the user's, but not without limit: past their share they are cut,
+  // so the request always fits the model.
+  const cap = Math.max(0, Math.floor(available * QUESTION_SHARE));
+  const asked = await cutToTokens(`Question: ${redactSecrets(context.userQuery)}`, cap, count);
+  const where = await cutToTokens(describeContext(shownContext), cap - (await count(asked)), count);
+  const question = [where, asked].filter(Boolean).join('\n\n');
+  let left = available - (await count(question));
 
   const attached = await fitAttachments(attachments, Math.max(0, Math.floor(left * ATTACHMENT_SHARE)), count);
   left -= attached.tokens;
@@ -54,13 +62,23 @@ export async function buildChatPrompt(model: AnswerModel, context: CodeContext, 
   const fitted = await fitMemories(shown, { tokenBudget: Math.max(0, left), countTokens: count });
   const included = fitted.included.map((memory) => memories[shown.indexOf(memory)]);
 
-  const first = [INSTRUCTIONS, fitted.text ? `## Memories\n\n${fitted.text}` : '## Memories\n\n(none matched)', attached.text, past.summary]
+  const none = memories.length ? '(the memories found did not fit the model\'s input limit)' : '(none matched)';
+  const first = [INSTRUCTIONS, `## Memories\n\n${fitted.text || none}`, attached.text, past.summary]
     .filter(Boolean).join('\n\n');
   return {
     messages: [{ role: 'user', text: first }, ...past.messages, { role: 'user', text: question }],
     included,
     historyTurns: past.turns,
   };
+}
+
+/** The text, or as much of its start as fits `budget` tokens (by this text's own ratio of characters to tokens). */
+async function cutToTokens(text: string, budget: number, count: (text: string) => Promise<number>): Promise<string> {
+  const cost = await count(text);
+  if (cost <= budget) return text;
+  const marker = '\n[cut to fit]';
+  const room = Math.floor((text.length * Math.max(0, budget)) / cost) - marker.length;
+  return room > 0 ? `${text.slice(0, room)}${marker}` : '';
 }
 
 async function fitAttachments(attachments: Attachment[], budget: number, count: (text: string) => Promise<number>) {

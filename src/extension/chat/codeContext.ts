@@ -39,9 +39,10 @@ export async function chatQuestion(request: vscode.ChatRequest, workspaces: Work
     .filter((uri) => workspaces.folderOf(uri) && uri.fsPath !== context.currentFile)
     .map((uri) => uri.fsPath);
   if (accessed.length) context.accessedFiles = [...new Set(accessed)];
+  // The prompt shows the diff of the folder being worked in; retrieval takes each folder's own (retrieveAll).
   const folder = workspaces.primaryFolder();
   if (folder && workspaces.trusted && workspaces.hasIndex(folder)) {
-    context.recentChanges = await workspaces.system(folder).recentChanges();
+    context.recentChanges = (await workspaces.system(folder).recentChanges()) ?? '';
   }
   return { context, attachments };
 }

@@ -76,10 +76,20 @@ export function parseDebugSession(text: string): { problem?: string; error?: str
 async function forget(text: string, stream: vscode.ChatResponseStream, workspaces: Workspaces, find: (words: string) => Promise<Found>) {
   const ids = text.match(/\bmem:\d+\b/g);
   if (ids) {
-    const folder = workspaces.primaryFolder()!;
+    // Each folder numbers its own memories: an id held by several folders is offered, not guessed.
     for (const id of ids) {
-      const gone = workspaces.system(folder).deleteMemory(id);
-      stream.markdown(gone ? `Forgot \`${id}\`.\n\n` : `There is no memory \`${id}\`.\n\n`);
+      const holders = workspaces.indexed().filter(({ system }) => system.getMemory(id));
+      if (holders.length === 1) {
+        holders[0].system.deleteMemory(id);
+        stream.markdown(`Forgot \`${id}\`.\n\n`);
+      } else if (!holders.length) {
+        stream.markdown(`There is no memory \`${id}\`.\n\n`);
+      } else {
+        stream.markdown(`\`${id}\` exists in ${holders.length} folders; choose which to forget:\n\n`);
+        for (const { folder } of holders) {
+          stream.button({ command: 'codeMemory.forgetMemory', arguments: [id, folder.uri.toString()], title: `Forget ${id} in ${folder.name}` });
+        }
+      }
     }
     workspaces.notify();
     return;

@@ -21,7 +21,8 @@ export interface Found {
 
 /**
  * Retrieves from every indexed folder and keeps the best overall. Each folder sees the current file and
- * accessed files only when they are its own, so a folder's boosts come from its own graph.
+ * accessed files only when they are its own, and its own uncommitted changes (when the context has any), so a
+ * folder's boosts and candidates come from its own graph.
  */
 export async function retrieveAll(workspaces: Workspaces, context: CodeContext, token: vscode.CancellationToken): Promise<Found> {
   const controller = new AbortController();
@@ -30,12 +31,14 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     const folders = workspaces.folders().filter((folder) => workspaces.hasIndex(folder));
     const results = await Promise.all(folders.map(async (folder) => {
       const own = (file: string) => workspaces.folderOf(vscode.Uri.file(file))?.uri.toString() === folder.uri.toString();
+      const system = workspaces.system(folder);
       const mine: CodeContext = {
         ...context,
         currentFile: context.currentFile && own(context.currentFile) ? context.currentFile : undefined,
         accessedFiles: context.accessedFiles?.filter(own),
+        recentChanges: context.recentChanges !== undefined && folders.length > 1 ? await system.recentChanges() : context.recentChanges,
       };
-      return { folder, result: await workspaces.system(folder).retrieve(mine, { signal: controller.signal }) };
+      return { folder, result: await system.retrieve(mine, { signal: controller.signal }) };
     }));
     const maxMemories = folders.length ? workspaces.system(folders[0]).config.maxMemories : 0;
     const memories = results

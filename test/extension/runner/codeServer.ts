@@ -52,9 +52,10 @@ export interface LaunchOptions {
   dir: string;
   /** Shared extensions folder (the fake-lm VSIX is installed there). */
   extensionsDir: string;
-  /** Workspace folder to open. */
+  /** Workspace folder, or .code-workspace file, to open. */
   workspace: string;
-  extensionDevelopmentPath: string;
+  /** The extension under development; without it, the extensions installed in extensionsDir are used as they are. */
+  extensionDevelopmentPath?: string;
   /** Mocha entry (a module exporting run()). Without it, `drive` runs against the page instead. */
   extensionTestsPath?: string;
   /** UI test: resolves when it passed, throws with a reason when it failed. */
@@ -314,11 +315,12 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 
     // 3. Workbench: the suite, or the UI driver.
     const remote = (file: string) => `vscode-remote://127.0.0.1:${port}${encodePath(file)}`;
-    const payload: [string, string][] = [['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]];
+    const payload: [string, string][] = [];
+    if (options.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
     if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
     payload.push(['skipWelcome', 'true'], ['skipReleaseNotes', 'true']);
     const url =
-      `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}` +
+      `http://127.0.0.1:${port}/?${options.workspace.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(options.workspace)}` +
       `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const runStart = Date.now();
     const timeout = new Promise<never>((_, reject) => {

@@ -1,20 +1,23 @@
 // `npm run test:vscode`: the extension's mocha suite inside a real VS Code (code-server 4.139.1 = VS Code 1.139.1,
 // Node 24 extension host, headless Chromium), three launches:
-//   trusted    --disable-workspace-trust, CODE_MEMORY_TEST_SUITE=trusted: every *.spec.js but *.untrusted.spec.js
+//   trusted    --disable-workspace-trust, CODE_MEMORY_TEST_SUITE=trusted: every *.spec.js without a suite suffix
 //   untrusted  Restricted Mode (startup prompt off), CODE_MEMORY_TEST_SUITE=untrusted: *.untrusted.spec.js
-//   ui         Playwright: index from the command palette, status bar count, @memory in chat (ui.ts)
+//   multiroot  a .code-workspace of the fixture and a second folder: *.multiroot.spec.js
+//   ui         Playwright against the packaged VSIX (installed, not the development folder): index from the
+//              command palette, status bar count, @memory in chat (ui.ts)
 // Options: --only trusted,untrusted,ui   --dev-path DIR (extension under development; default: this repository)
 // Environment: CODE_MEMORY_VSCODE_TIMEOUT (seconds per launch, default 600), CODE_MEMORY_KEEP_TEMP=1 (keep the
 // temporary folders), CODE_MEMORY_CHROMIUM (default /usr/bin/chromium), CODE_MEMORY_TEST_GREP (mocha --grep).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createVSIX } from '@vscode/vsce';
 import { installVsix, killAllSync, launch, type LaunchOptions, type LaunchResult } from './codeServer';
-import { ensureInstalled, prepareWorkspace, REPO_ROOT } from './setup';
-import { driveUi } from './ui';
+import { ensureInstalled, prepareMultiRootWorkspace, prepareWorkspace, REPO_ROOT } from './setup';
 import { SETTINGS } from './protocol';
+import { driveUi } from './ui';
 
-const PHASES = ['trusted', 'untrusted', 'ui'] as const;
+const PHASES = ['trusted', 'untrusted', 'multiroot', 'ui'] as const;
 type Phase = (typeof PHASES)[number];
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -54,6 +57,13 @@ function parseArgs(argv: string[]): { phases: Phase[]; devPath: string } {
   return { phases, devPath };
 }
 
+/** The package as `npm run package` makes it (vsce runs the prepublish build), without node_modules. */
+async function packageExtension(extensionPath: string, dir: string): Promise<string> {
+  const vsix = path.join(dir, 'code-memory.vsix');
+  await createVSIX({ cwd: extensionPath, packagePath: vsix, dependencies: false });
+  return vsix;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const { phases, devPath } = parseArgs(process.argv.slice(2));
@@ -75,19 +85,28 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(root, 'extensions');
     installVsix(install, install.fakeLmVsix, extensionsDir, path.join(root, 'install'));
     log(`fake-lm VSIX installed: ${seconds(Date.now() - vsixStart)}`);
+    // The UI test drives the package a user installs, not the development folder.
+    const packageExtensionsDir = path.join(root, 'package-extensions');
+    if (phases.includes('ui')) {
+      const packStart = Date.now();
+      const vsix = await packageExtension(devPath, root);
+      fs.cpSync(extensionsDir, packageExtensionsDir, { recursive: true });
+      installVsix(install, vsix, packageExtensionsDir, path.join(root, 'install-package'));
+      log(`Code Memory packaged (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB) and installed: ${seconds(Date.now() - packStart)}`);
+    }
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
     for (const phase of phases) {
       const dir = path.join(root, phase);
       fs.mkdirSync(dir, { recursive: true });
-      const workspace = prepareWorkspace(dir);
+      const workspace = phase === 'multiroot' ? prepareMultiRootWorkspace(dir) : prepareWorkspace(dir);
       const options: LaunchOptions = {
         install,
         name: phase,
         dir,
-        extensionsDir,
+        extensionsDir: phase === 'ui' ? packageExtensionsDir : extensionsDir,
         workspace,
-        extensionDevelopmentPath: devPath,
+        extensionDevelopmentPath: phase === 'ui' ? undefined : devPath,
         disableWorkspaceTrust: phase !== 'untrusted',
         env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache') },
         settings: SETTINGS,

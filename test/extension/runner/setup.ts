@@ -16,6 +16,8 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const CACHE_DIR = path.join(REPO_ROOT, '.vscode-test');
 export const FAKE_LM_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'fake-lm');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'vscode-workspace');
+/** The second folder of the multi-root launch (not a git repository). */
+export const FIXTURE_SECOND_FOLDER = path.join(REPO_ROOT, 'test', 'fixtures', 'vscode-workspace-ledger');
 export const FAKE_LM_ID = 'code-memory-tests.fake-lm';
 
 export interface Installation {
@@ -264,6 +266,15 @@ export function prepareWorkspace(parent: string): string {
   git('add', '-A');
   git('commit', '--quiet', '--no-gpg-sign', '-m', 'Tiny orders app');
   return dir;
+}
+
+/** A .code-workspace with the fixture workspace and a second folder; returns the workspace file. */
+export function prepareMultiRootWorkspace(parent: string): string {
+  prepareWorkspace(parent);
+  fs.cpSync(FIXTURE_SECOND_FOLDER, path.join(parent, 'ledger-tools'), { recursive: true });
+  const file = path.join(parent, 'multi-root.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'tiny-orders' }, { path: 'ledger-tools' }] }, null, 2));
+  return file;
 }
 
 if (require.main === module) {
