@@ -95,6 +95,7 @@ describe('@memory chat participant', () => {
     assert.equal(fake.requests.length, 0);
     assert.equal(result.errorDetails, undefined);
     assert.ok(result.metadata?.cited?.some((c) => c.startsWith('src/invoices.ts:')));
+    assert.equal((result.metadata as { unanswered?: boolean }).unanswered, true, 'no followup repeats the list');
   });
 
   it('a failing model gives a readable error, not a stack', async () => {

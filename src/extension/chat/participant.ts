@@ -25,6 +25,8 @@ interface ChatMetadata {
   question?: string;
   /** The memories referenced, as `path:start-end` relative to their folder. */
   cited?: string[];
+  /** No model answered: the ranked list was shown instead. */
+  unanswered?: boolean;
 }
 
 /**
@@ -74,6 +76,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       const answerer = await chooseAnswerer(request, context.secrets, workspaces);
       if ('unavailable' in answerer) {
         metadata.cited = showWithoutAnswer(stream, found, workspaces, answerer.unavailable);
+        metadata.unanswered = true;
         return { metadata };
       }
       stream.progress(`Answering with ${answerer.name}…`);
@@ -86,6 +89,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;
         metadata.cited = showWithoutAnswer(stream, found, workspaces, describeError(error));
+        metadata.unanswered = true;
       }
       return { metadata };
     } catch (error) {
@@ -100,7 +104,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
   participant.followupProvider = {
     provideFollowups(result) {
       const metadata = result.metadata as ChatMetadata | undefined;
-      if (!metadata?.question) return [];
+      if (!metadata?.question || metadata.unanswered) return [];
       if (metadata.command === 'search') return [{ prompt: metadata.question, label: 'Answer with these memories' }];
       return [{ prompt: metadata.question, command: 'search', label: 'Show the ranked memories' }];
     },
