@@ -22,11 +22,8 @@ export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
  * notes, retrieved together for a CodeContext. Mirrors the seed's CodeMemorySystem in TypeScript idiom.
  */
 export class CodeMemorySystem extends MemoryBase {
-  private readonly git: GitRecency;
-
-  private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions, git = new GitRecency(index.root)) {
-    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, git);
-    this.git = git;
+  private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
+    super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
@@ -67,8 +64,8 @@ export class CodeMemorySystem extends MemoryBase {
   }
 
   /** What changed since the last commit, for CodeContext.recentChanges; undefined outside git. */
-  recentChanges(maxChars = RECENT_CHANGES_CHARS): Promise<string | undefined> {
-    return this.git.uncommittedDiff(maxChars);
+  async recentChanges(maxChars = RECENT_CHANGES_CHARS): Promise<string | undefined> {
+    return this.recency?.uncommittedDiff(maxChars);
   }
 
   /** Code memories (`code:<id>`) read from the index; others as in MemorySystem. */

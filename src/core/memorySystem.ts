@@ -74,7 +74,7 @@ export abstract class MemoryBase {
     defaults: RetrievalConfig,
     config: Partial<RetrievalConfig> = {},
     private scoringModel: ModelProvider | undefined = undefined,
-    private readonly recency: GitRecency | undefined = undefined,
+    protected readonly recency: GitRecency | undefined = undefined,
   ) {
     this.settings = mergeConfig(defaults, config);
     this.memories = new MemoryStore(db);

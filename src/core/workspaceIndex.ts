@@ -172,15 +172,14 @@ export class WorkspaceIndex {
 
   /** The few numbers a status bar shows, without stats()'s per-kind and call-graph counts. */
   counts(): { files: number; entities: number; lastIndexedAt: string | undefined } {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
     return {
-      files: one('SELECT count(*) AS n FROM files'), entities: one('SELECT count(*) AS n FROM entities'),
+      files: this.count('SELECT count(*) AS n FROM files'), entities: this.count('SELECT count(*) AS n FROM entities'),
       lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
     };
   }
 
   stats(): IndexStats {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const { files, entities, lastIndexedAt } = this.counts();
     const grouped = (sql: string) => Object.fromEntries(
       (this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
     let databaseBytes = 0;
@@ -194,17 +193,21 @@ export class WorkspaceIndex {
     return {
       workspace: this.root,
       database: this.dbPath,
-      files: one('SELECT count(*) AS n FROM files'),
-      entities: one('SELECT count(*) AS n FROM entities'),
+      files,
+      entities,
       entitiesByKind: grouped('SELECT kind AS k, count(*) AS n FROM entities GROUP BY kind ORDER BY n DESC'),
       filesByLanguage: grouped('SELECT language AS k, count(*) AS n FROM files GROUP BY language ORDER BY n DESC'),
-      calls: one('SELECT count(*) AS n FROM calls'),
-      resolvedCalls: one('SELECT count(*) AS n FROM calls WHERE target_id IS NOT NULL'),
-      imports: one('SELECT count(*) AS n FROM imports'),
-      resolvedImports: one('SELECT count(*) AS n FROM imports WHERE target_file_id IS NOT NULL'),
+      calls: this.count('SELECT count(*) AS n FROM calls'),
+      resolvedCalls: this.count('SELECT count(*) AS n FROM calls WHERE target_id IS NOT NULL'),
+      imports: this.count('SELECT count(*) AS n FROM imports'),
+      resolvedImports: this.count('SELECT count(*) AS n FROM imports WHERE target_file_id IS NOT NULL'),
       databaseBytes,
-      lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
+      lastIndexedAt,
     };
+  }
+
+  private count(sql: string): number {
+    return (this.db.prepare(sql).get() as { n: number }).n;
   }
 
   private entityIds(relative: string): number[] {

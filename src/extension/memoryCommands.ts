@@ -22,10 +22,6 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
     if (!primary) throw new Error('open a folder first');
     return primary;
   };
-  const activeFile = () => {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    return uri && workspaces.folderOf(uri) ? uri : undefined;
-  };
   const selection = () => {
     const editor = vscode.window.activeTextEditor;
     return editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
@@ -40,13 +36,13 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       if (!title?.trim()) return undefined;
       content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
       if (!content?.trim()) return undefined;
-      const id = workspaces.system(target).addDocumentationMemory(title, content, { filePath: activeFile()?.fsPath });
+      const id = workspaces.system(target).addDocumentationMemory(title, content, { filePath: workspaces.activeFile()?.fsPath });
       return stored(id, workspaces);
     })),
     vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
       run('record the debugging session', async () => {
         const target = folder();
-        const file = activeFile();
+        const file = workspaces.activeFile();
         problem ??= await ask('Record Debugging Session', 'The problem: what went wrong?');
         if (!problem?.trim()) return undefined;
         error ??= await ask('Record Debugging Session', 'The error message (from the active file\'s problems if it has any)', file && fileErrors(file));

@@ -58,8 +58,9 @@ export interface RetrievalSettings {
  */
 export function retrievalSettings(warn: (message: string) => void): RetrievalSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const threshold = config.get<number | null>('relevanceThreshold', null);
   const wanted: Partial<RetrievalConfig> = {
-    relevanceThreshold: config.get<number | null>('relevanceThreshold', null) ?? 0,
+    relevanceThreshold: threshold ?? 0,
     maxMemories: config.get('maxMemories'),
     candidateCount: config.get('candidateCount'),
     batchSize: config.get('batchSize'),
@@ -81,6 +82,5 @@ export function retrievalSettings(warn: (message: string) => void): RetrievalSet
       warn(`Setting ignored: ${(error as Error).message}`);
     }
   }
-  const explicit = config.get<number | null>('relevanceThreshold', null) !== null;
-  return { config: settings, modelThreshold: explicit ? settings.relevanceThreshold : CODE_DEFAULTS.relevanceThreshold };
+  return { config: settings, modelThreshold: threshold === null ? CODE_DEFAULTS.relevanceThreshold : settings.relevanceThreshold };
 }

@@ -62,9 +62,15 @@ export class Workspaces implements vscode.Disposable {
     return folder?.uri.scheme === 'file' ? folder : undefined;
   }
 
+  /** The active editor's file when it belongs to a folder on disk. */
+  activeFile(): vscode.Uri | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    return active && this.folderOf(active) ? active : undefined;
+  }
+
   /** The folder of the active editor, else the first one: where new notes go. */
   primaryFolder(): vscode.WorkspaceFolder | undefined {
-    const active = vscode.window.activeTextEditor?.document.uri;
+    const active = this.activeFile();
     return (active && this.folderOf(active)) ?? this.folders()[0];
   }
 
@@ -107,19 +113,13 @@ export class Workspaces implements vscode.Disposable {
   }
 
   /** Closes every folder's index once its queued writes are done; the next use reopens it with new settings. */
-  async reopen(): Promise<void> {
-    const entries = [...this.byFolder.values()];
-    this.byFolder.clear();
-    await Promise.all(entries.map((entry) => entry.queue.then(() => entry.system.close())));
+  reopen(): Promise<void> {
+    return this.close([...this.byFolder.keys()]);
   }
 
   /** Closes the indexes of folders removed from the workspace, after their queued writes. */
-  async forget(folders: readonly vscode.WorkspaceFolder[]): Promise<void> {
-    await Promise.all(folders.map((folder) => {
-      const entry = this.byFolder.get(folder.uri.toString());
-      this.byFolder.delete(folder.uri.toString());
-      return entry?.queue.then(() => entry.system.close());
-    }));
+  forget(folders: readonly vscode.WorkspaceFolder[]): Promise<void> {
+    return this.close(folders.map((folder) => folder.uri.toString()));
   }
 
   notify(): void {
@@ -130,10 +130,15 @@ export class Workspaces implements vscode.Disposable {
     this.disposed = true;
     this.disposing.fire();
     // Runs stop at their next file; each database closes once its queue has settled.
-    for (const { system, queue } of this.byFolder.values()) void queue.then(() => system.close());
-    this.byFolder.clear();
+    void this.close([...this.byFolder.keys()]);
     this.changed.dispose();
     this.disposing.dispose();
+  }
+
+  private async close(keys: string[]): Promise<void> {
+    const entries = keys.flatMap((key) => this.byFolder.get(key) ?? []);
+    for (const key of keys) this.byFolder.delete(key);
+    await Promise.all(entries.map((entry) => entry.queue.then(() => entry.system.close())));
   }
 
   private entry(folder: vscode.WorkspaceFolder): FolderMemory {

@@ -2,6 +2,7 @@
 // @memory through the real chat view: what the answering model is sent, the references in the result, the
 // memory commands, history within the budget, and answers without a model.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { chat, codeMemory, fakeLm, type FakeLmApi, fileUri, setSetting, workspaceRoot } from './support';
 
@@ -45,6 +46,19 @@ describe('@memory chat participant', () => {
     assert.match(request.lastUserText, /^Current file: src\/orders\.ts$/m);
     assert.doesNotMatch(request.text, new RegExp(workspaceRoot().fsPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no absolute paths');
     assert.match(request.lastUserText, /Selected in src\/orders\.ts \(lines \d+-\d+\):\nexport class OrderService/);
+  });
+
+  it('shows the answering model the uncommitted diff', async () => {
+    const file = fileUri('src/pricing.ts').fsPath;
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, `${original}\n// Shipping is free above 100 euros since the spring sale.\n`);
+    try {
+      await chat('@memory what changed in pricing?');
+      const request = fake.requests.find((r) => r.text.includes('## Memories'));
+      assert.match(request!.lastUserText, /Recent changes:\ndiff --git a\/src\/pricing\.ts[\s\S]*\+\/\/ Shipping is free above 100 euros/);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 
   it('/search shows ranked memories without calling a model', async () => {

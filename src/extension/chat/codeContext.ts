@@ -15,7 +15,7 @@ export interface Attachment {
 }
 
 export interface ChatQuestion {
-  /** Where the user is: the question plus the active file, its errors and selection, recent changes and files. */
+  /** Where the user is: the question plus the active file, its errors and selection, and recent files. */
   context: CodeContext;
   attachments: Attachment[];
 }
@@ -39,11 +39,7 @@ export async function chatQuestion(request: vscode.ChatRequest, workspaces: Work
     .filter((uri) => workspaces.folderOf(uri) && uri.fsPath !== context.currentFile)
     .map((uri) => uri.fsPath);
   if (accessed.length) context.accessedFiles = [...new Set(accessed)];
-  // The prompt shows the diff of the folder being worked in; retrieval takes each folder's own (retrieveAll).
-  const folder = workspaces.primaryFolder();
-  if (folder && workspaces.trusted && workspaces.hasIndex(folder)) {
-    context.recentChanges = (await workspaces.system(folder).recentChanges()) ?? '';
-  }
+  // Recent changes are each folder's own uncommitted diff: retrieveAll reads them (withRecentChanges).
   return { context, attachments };
 }
 

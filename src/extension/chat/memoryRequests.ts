@@ -30,10 +30,7 @@ export async function handleMemoryRequest(command: string, request: vscode.ChatR
   }
   const system = workspaces.system(folder);
   const text = request.prompt.trim();
-  const activeFile = (() => {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    return uri && workspaces.folderOf(uri) ? uri : undefined;
-  })();
+  const activeFile = workspaces.activeFile();
   let id: string | undefined;
   if (command === 'remember') {
     if (!text) return void stream.markdown(HELP.remember);

@@ -63,7 +63,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
 
       stream.progress('Searching memories…');
       const { context: codeContext, attachments } = await chatQuestion(request, workspaces, editors);
-      const found = await retrieveAll(workspaces, codeContext, token);
+      const found = await retrieveAll(workspaces, codeContext, token, { withRecentChanges: true });
       log.info(`@memory ${command}: ${found.memories.length} memories of ${found.candidates} candidates, ${found.modelCalls} scoring calls, ${found.cacheHits} cached`);
       renderWarnings(stream, found);
       const metadata: ChatMetadata = { command, question: codeContext.userQuery };
@@ -80,7 +80,8 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
         return { metadata };
       }
       stream.progress(`Answering with ${answerer.name}…`);
-      const prompt = await buildChatPrompt(answerer, codeContext, found.memories, attachments, historyOf(chatContext), workspaces.folders().length > 1);
+      const prompt = await buildChatPrompt(answerer, { ...codeContext, recentChanges: found.recentChanges }, found.memories, attachments,
+        historyOf(chatContext), workspaces.folders().length > 1);
       log.debug(`@memory prompt: ${prompt.included.length} of ${found.memories.length} memories fitted; history kept ${prompt.historyTurns.kept}, ` +
         `summarised ${prompt.historyTurns.summarised}, dropped ${prompt.historyTurns.dropped}`);
       metadata.cited = citeAll(stream, prompt.included);

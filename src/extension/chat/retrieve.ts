@@ -17,14 +17,17 @@ export interface Found {
   modelCalls: number;
   cacheHits: number;
   warnings: string[];
+  /** The uncommitted diff of the folder being worked in (see withRecentChanges), for the answering model. */
+  recentChanges?: string;
 }
 
 /**
  * Retrieves from every indexed folder and keeps the best overall. Each folder sees the current file and
- * accessed files only when they are its own, and its own uncommitted changes (when the context has any), so a
- * folder's boosts and candidates come from its own graph.
+ * accessed files only when they are its own, and, withRecentChanges, its own uncommitted diff, so a folder's
+ * boosts and candidates come from its own graph.
  */
-export async function retrieveAll(workspaces: Workspaces, context: CodeContext, token: vscode.CancellationToken): Promise<Found> {
+export async function retrieveAll(workspaces: Workspaces, context: CodeContext, token: vscode.CancellationToken,
+  options: { withRecentChanges?: boolean } = {}): Promise<Found> {
   const controller = new AbortController();
   const cancel = token.onCancellationRequested(() => controller.abort());
   try {
@@ -36,9 +39,9 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
         ...context,
         currentFile: context.currentFile && own(context.currentFile) ? context.currentFile : undefined,
         accessedFiles: context.accessedFiles?.filter(own),
-        recentChanges: context.recentChanges !== undefined && folders.length > 1 ? await system.recentChanges() : context.recentChanges,
+        recentChanges: options.withRecentChanges ? await system.recentChanges() : context.recentChanges,
       };
-      return { folder, result: await system.retrieve(mine, { signal: controller.signal }) };
+      return { folder, result: await system.retrieve(mine, { signal: controller.signal }), recentChanges: mine.recentChanges };
     }));
     const maxMemories = folders.length ? workspaces.system(folders[0]).config.maxMemories : 0;
     const memories = results
@@ -55,6 +58,7 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
       modelCalls: sum(results.map(({ result }) => result.modelCalls)),
       cacheHits: sum(results.map(({ result }) => result.cacheHits)),
       warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
+      recentChanges: results.find(({ folder }) => folder.uri.toString() === workspaces.primaryFolder()?.uri.toString())?.recentChanges,
     };
   } finally {
     cancel.dispose();

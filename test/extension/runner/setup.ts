@@ -18,7 +18,6 @@ export const FAKE_LM_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'fake-lm');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'vscode-workspace');
 /** The second folder of the multi-root launch (not a git repository). */
 export const FIXTURE_SECOND_FOLDER = path.join(REPO_ROOT, 'test', 'fixtures', 'vscode-workspace-ledger');
-export const FAKE_LM_ID = 'code-memory-tests.fake-lm';
 
 export interface Installation {
   /** Node 24 binary that runs code-server (and, through it, the extension host). */
