@@ -1,4 +1,16 @@
 /** Figures shared by the benchmarks. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const RESULTS = path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md');
+
+/** Adds a run's Markdown report to bench/RESULTS.md, newest first. */
+export function recordResults(markdown: string): void {
+  const marker = '<!-- runs: newest first -->';
+  const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : `# Benchmark results\n\n${marker}\n`;
+  const [head, rest = ''] = existing.split(marker);
+  fs.writeFileSync(RESULTS, `${head}${marker}\n\n${markdown}\n${rest.replace(/^\n+/, '\n')}`);
+}
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -14,7 +14,7 @@ import { walkWorkspace } from '../src/core/indexing/walker';
 import type { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
-import { percentile, RankTally } from './measure';
+import { percentile, RankTally, recordResults } from './measure';
 import { benchRetrieval, type QualityQuery } from './retrievalBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -134,14 +134,6 @@ function searchQueries(index: WorkspaceIndex, quality: QualityQuery[]): string[]
   const identifierQueries = names.filter((_, i) => i % step === 0).slice(0, SEARCH_QUERIES / 2)
     .map((r) => r.name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase());
   return [...identifierQueries, ...quality.slice(0, SEARCH_QUERIES - identifierQueries.length).map((q) => q.query)];
-}
-
-function recordResults(markdown: string): void {
-  const file = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
-  const marker = '<!-- runs: newest first -->';
-  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmark results\n\n${marker}\n`;
-  const [head, rest = ''] = existing.split(marker);
-  fs.writeFileSync(file, `${head}${marker}\n\n${markdown}\n${rest.replace(/^\n+/, '\n')}`);
 }
 
 async function main(): Promise<void> {

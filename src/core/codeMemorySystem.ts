@@ -68,18 +68,14 @@ export class CodeMemorySystem extends MemoryBase {
     return this.recency?.uncommittedDiff(maxChars);
   }
 
-  /** Code memories (`code:<id>`) read from the index; others as in MemorySystem. */
+  /** Code memories (`code:<unit id>`) read from the index and the file; others as in MemorySystem. */
   override getMemory(id: string): Memory | undefined {
     const match = /^code:(\d+)$/.exec(id);
     if (!match) return super.getMemory(id);
-    const row = this.index.database.prepare(`SELECT e.name, e.qualified_name, e.kind, e.signature, e.doc, e.start_line,
-        e.end_line, f.path, f.indexed_at FROM entities e JOIN files f ON f.id = e.file_id WHERE e.id = ?`).get(Number(match[1])) as
-      { name: string; qualified_name: string; kind: string; signature: string; doc: string; start_line: number;
-        end_line: number; path: string; indexed_at: number } | undefined;
-    return row && {
-      id, kind: 'code', text: [row.doc, row.signature].filter(Boolean).join('\n'), file: row.path,
-      startLine: row.start_line, endLine: row.end_line, timestamp: new Date(row.indexed_at).toISOString(),
-      metadata: { name: row.name, qualifiedName: row.qualified_name, entityKind: row.kind, signature: row.signature },
+    const [memory] = this.retriever.memoriesOf(this.retriever.unitsAsRanked([Number(match[1])]));
+    return memory && {
+      id, kind: 'code', text: memory.text, file: memory.file, startLine: memory.startLine, endLine: memory.endLine,
+      timestamp: memory.timestamp, metadata: memory.metadata,
     };
   }
 

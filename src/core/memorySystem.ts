@@ -5,6 +5,7 @@ import { withRetries } from './models/retry';
 import type { GitRecency } from './retrieval/gitRecency';
 import { scoreWithModel } from './retrieval/modelScorer';
 import { buildPrompt, formatMemoriesForPrompt, type FormatOptions } from './retrieval/prompt';
+import { keep } from './retrieval/relevance';
 import { memoryText, Retriever } from './retrieval/retriever';
 import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from './retrieval/types';
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
@@ -51,6 +52,8 @@ export interface RetrievalResult {
   cacheHits: number;
   /** Why a configured model's scores were not used (the ranking is lexical then), in one line. */
   warning?: string;
+  /** Words of the question that no code and no memory contains (a question about something else, or a typo). */
+  missingWords: string[];
 }
 
 const MEMORY_ID = /^mem:(\d+)$/;
@@ -122,7 +125,10 @@ export abstract class MemoryBase {
     return deleted;
   }
 
-  /** The memories that matter for a context, best first, above the threshold and at most maxMemories. */
+  /**
+   * The memories that matter for a context, best first, at most maxMemories: the scoring model's above the
+   * threshold, or without a model those whose share of the question is clearly above noise (relevance.ts).
+   */
   async retrieveRelevantMemories(context: string | CodeContext, options: RetrieveOptions = {}): Promise<ScoredMemory[]> {
     return (await this.retrieve(context, options)).memories;
   }
@@ -143,6 +149,7 @@ export abstract class MemoryBase {
     let ranked = ranking.ranked;
     const result: RetrievalResult = {
       memories: [], source: 'lexical', candidates: ranking.ranked.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
+      missingWords: ranking.missingWords,
     };
     const model = this.scoringModel;
     if (model && ranking.ranked.length) {
@@ -157,7 +164,7 @@ export abstract class MemoryBase {
         result.source = 'model';
       }
     }
-    result.memories = this.retriever.memoriesOf(ranked.filter((r) => r.relevanceScore >= config.relevanceThreshold).slice(0, config.maxMemories));
+    result.memories = this.retriever.memoriesOf(keep(ranked, result.source, config.relevanceThreshold).slice(0, config.maxMemories));
     return { result, context: ranking.context };
   }
 

@@ -35,26 +35,33 @@ export interface ExtractedEntity {
   contentHash: string;
 }
 
+/**
+ * How a unit relates to the entities: an entity that fits whole, a part of one too big to keep whole, or code
+ * outside every entity (imports, constants, top-level statements).
+ */
+export type UnitKind = 'entity' | 'part' | 'module';
+
+/**
+ * A retrievable piece of a file. A file's units cover each of its lines exactly once and are at most the
+ * index's unit size long. Lines are 1-based and inclusive.
+ */
+export interface ExtractedUnit {
+  kind: UnitKind;
+  startLine: number;
+  endLine: number;
+  /** Index in the file's entity list of the entity this unit is (`entity`) or is a part of (`part`); -1 for `module`. */
+  entity: number;
+  /** Hash of the unit's lines: an unchanged unit keeps its row when an edit above moves it. */
+  contentHash: string;
+}
+
 /** What one source file contributes to the index. */
 export interface FileExtraction {
   entities: ExtractedEntity[];
+  /** Every line of the file, in units, in line order. */
+  units: ExtractedUnit[];
   /** Module specifiers or paths the file imports, as written. */
   imports: string[];
   /** True when the parser had to recover from syntax errors (entities may be partial). */
   hasErrors: boolean;
-}
-
-/** A search hit over code entities. Lines are 1-based and inclusive; paths relative to the workspace. */
-export interface EntityHit {
-  id: number;
-  file: string;
-  startLine: number;
-  endLine: number;
-  name: string;
-  qualifiedName: string;
-  kind: EntityKind;
-  signature: string;
-  language: LanguageId;
-  /** Higher is better (negated bm25). */
-  score: number;
 }

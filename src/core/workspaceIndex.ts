@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { processFile } from './indexing/fileProcessor';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
-import { indexWorkspace, LAST_INDEXED_AT } from './indexing/indexer';
+import { indexWorkspace, LAST_INDEXED_AT, MAX_UNIT_LINES } from './indexing/indexer';
+import { DEFAULT_MAX_UNIT_LINES, MAX_UNIT_LINES as MAX_UNIT_LINES_LIMIT, MIN_UNIT_LINES } from './indexing/units';
 import { languageForPath } from './indexing/languages';
 import { SourceParser } from './indexing/parser';
 import { resolveGraph } from './indexing/resolver';
@@ -13,8 +14,7 @@ import { CodeStore, emptyEffects } from './store/codeStore';
 import { DatabaseError, openDatabase } from './store/database';
 import { workspaceRelative } from './text/modulePath';
 import { defaultDatabasePath } from './store/location';
-import { LexicalSearch, type SearchOptions } from './search/lexicalSearch';
-import type { EntityHit } from './types';
+import { LexicalSearch, type SearchOptions, type UnitHit } from './search/lexicalSearch';
 
 export interface WorkspaceIndexOptions {
   /** Database file; default: the per-user cache location for this workspace. */
@@ -22,6 +22,11 @@ export interface WorkspaceIndexOptions {
   /** Only open an index that exists (for read-only commands). */
   mustExist?: boolean;
   maxFileBytes?: number;
+  /**
+   * Longest unit in lines (20–1000). Default: what the index was built with, else 150. Changing it makes the
+   * next full run re-extract every file.
+   */
+  maxUnitLines?: number;
   /** Globs left out of the index, by full runs and single-file updates alike. */
   exclude?: readonly string[];
   /** See OpenOptions.nativeBinding. */
@@ -66,6 +71,7 @@ export class WorkspaceIndex {
   private readonly store: CodeStore;
   private readonly lexical: LexicalSearch;
   private readonly maxFileBytes: number;
+  readonly maxUnitLines: number;
   private readonly exclude: readonly string[];
   /** The walk's rules, compiled once: reindexFile runs on every save. */
   private readonly rules: WorkspaceRules;
@@ -78,6 +84,7 @@ export class WorkspaceIndex {
     this.store = new CodeStore(db);
     this.lexical = new LexicalSearch(db);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.maxUnitLines = options.maxUnitLines ?? (Number(this.store.meta(MAX_UNIT_LINES)) || DEFAULT_MAX_UNIT_LINES);
     this.exclude = options.exclude ?? [];
     this.rules = new WorkspaceRules(root, { exclude: this.exclude });
   }
@@ -91,6 +98,10 @@ export class WorkspaceIndex {
       throw new InputError(`no such directory: ${workspaceRoot}`);
     }
     if (!stat.isDirectory()) throw new InputError(`not a directory: ${workspaceRoot}`);
+    const { maxUnitLines } = options;
+    if (maxUnitLines !== undefined && !(Number.isInteger(maxUnitLines) && maxUnitLines >= MIN_UNIT_LINES && maxUnitLines <= MAX_UNIT_LINES_LIMIT)) {
+      throw new InputError(`the unit size must be a whole number of lines from ${MIN_UNIT_LINES} to ${MAX_UNIT_LINES_LIMIT}, got ${maxUnitLines}`);
+    }
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
     const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding });
     try {
@@ -105,7 +116,7 @@ export class WorkspaceIndex {
   /** Indexes the whole workspace; only files whose content changed are parsed. */
   async indexRepository(options: IndexOptions = {}): Promise<IndexRunSummary> {
     const summary = await indexWorkspace(this.store, this.root, {
-      maxFileBytes: this.maxFileBytes, exclude: this.exclude, ...options,
+      maxFileBytes: this.maxFileBytes, maxUnitLines: this.maxUnitLines, exclude: this.exclude, ...options,
     });
     if (summary.rowsWritten) this.lexical.invalidate();
     return summary;
@@ -144,7 +155,7 @@ export class WorkspaceIndex {
     }
     if (!this.rules.isIncluded(relative)) return remove('skipped', 'excluded');
     this.parser ??= SourceParser.create();
-    const outcome = await processFile(await this.parser, absolute, spec, this.maxFileBytes, existing?.hash);
+    const outcome = await processFile(await this.parser, absolute, spec, this.maxFileBytes, this.maxUnitLines, existing?.hash);
     const mtimeMs = Math.trunc(stat.mtimeMs);
     if (outcome.status === 'skipped') return remove('skipped', outcome.reason);
     if (outcome.status === 'failed') {
@@ -166,7 +177,8 @@ export class WorkspaceIndex {
     return { path: relative, status: 'indexed', entityIds: this.entityIds(relative) };
   }
 
-  search(query: string, options?: SearchOptions): EntityHit[] {
+  /** The best units for a question, by the words they and their files contain (no boosts, no model). */
+  search(query: string, options?: SearchOptions): UnitHit[] {
     return this.lexical.search(query, options);
   }
 

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import { hash } from 'node:crypto';
 import type { FileExtraction } from '../types';
-import { entitySearchText, type EntitySearchText } from '../search/searchText';
+import { unitSearchTexts, type UnitSearchText } from '../search/searchText';
 import type { LanguageSpec } from './languages';
-import type { SourceParser } from './parser';
+import { type SourceParser, sourceLines } from './parser';
 import type { FailReason, SkipReason } from './walker';
 
 /** Git's test for binary content: a NUL byte in the first 8000 bytes. */
@@ -22,20 +22,21 @@ const GENERATED_MARKER = /@generated\b|\bdo not edit\b|\bauto-?generated\b|^\W*c
  * (stored rows stay, the next run tries again).
  */
 export type FileOutcome =
-  | { status: 'parsed'; hash: string; size: number; extraction: FileExtraction; searchTexts: EntitySearchText[] }
+  | { status: 'parsed'; hash: string; size: number; extraction: FileExtraction; searchTexts: UnitSearchText[] }
   | { status: 'unchanged'; hash: string; size: number }
   | { status: 'skipped'; reason: SkipReason; detail?: string }
   | { status: 'failed'; reason: FailReason; detail?: string };
 
 /**
- * Reads, classifies, hashes and extracts one file. `knownHash` is the stored hash: equal content is not
- * parsed again. Never throws: bad content becomes a skip, trouble reading or parsing a failure.
+ * Reads, classifies, hashes and extracts one file into entities and units of at most `maxUnitLines`.
+ * `knownHash` is the stored hash: equal content is not parsed again. Never throws: bad content becomes a skip, trouble reading or parsing a failure.
  */
 export async function processFile(
   parser: SourceParser,
   absolutePath: string,
   spec: LanguageSpec,
   maxFileBytes: number,
+  maxUnitLines: number,
   knownHash?: string,
 ): Promise<FileOutcome> {
   let bytes: Buffer;
@@ -56,8 +57,8 @@ export async function processFile(
   const shape = classifyText(source);
   if (shape) return { status: 'skipped', reason: shape };
   try {
-    const extraction = await parser.extract(source, spec);
-    const searchTexts = extraction.entities.map(entitySearchText);
+    const extraction = await parser.extract(source, spec, maxUnitLines);
+    const searchTexts = unitSearchTexts(extraction.units, extraction.entities, sourceLines(source));
     return { status: 'parsed', hash: contentHash, size: bytes.length, extraction, searchTexts };
   } catch (error) {
     return { status: 'failed', reason: 'parse-failed', detail: (error as Error).message };

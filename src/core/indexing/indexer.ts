@@ -5,14 +5,22 @@ import { extractorVersion } from './parser';
 import { resolveGraph } from './resolver';
 import type { SkippedFile, WalkedFile, WalkOptions } from './walker';
 import { DEFAULT_MAX_FILE_BYTES, walkWorkspace } from './walker';
+import { DEFAULT_MAX_UNIT_LINES } from './units';
 import { ParsePool } from './workerPool';
 
 /** Parsed files written per transaction: short enough that workers never wait on the writer. */
 const FLUSH_FILES = 128;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
-/** The extractor that produced the stored entities (see extractorVersion). */
+/** The extractor and unit size that produced the stored entities and units (see extractionKey). */
 const EXTRACTOR_VERSION = 'extractor_version';
+/** The unit size of the stored units, so every front end goes on with the size the index was built with. */
+export const MAX_UNIT_LINES = 'max_unit_lines';
+
+/** What stored rows depend on besides file content: a change re-extracts every file. */
+export function extractionKey(maxUnitLines: number): string {
+  return `${extractorVersion()}:${maxUnitLines}`;
+}
 export const LAST_INDEXED_AT = 'last_indexed_at';
 
 export interface IndexProgress {
@@ -22,6 +30,8 @@ export interface IndexProgress {
 }
 
 export interface IndexOptions extends WalkOptions {
+  /** Longest unit, in lines (default 150). Changing it re-extracts every file. */
+  maxUnitLines?: number;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
   /** Parse workers (default: one per core). */
@@ -55,10 +65,14 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const stored = new Map(store.files().map((f) => [f.path, f]));
   const coldStart = stored.size === 0;
-  const version = extractorVersion();
+  const maxUnitLines = options.maxUnitLines ?? DEFAULT_MAX_UNIT_LINES;
+  const version = extractionKey(maxUnitLines);
   // Everything an empty index will hold comes from this extractor, even if this run is cut short.
   if (coldStart && store.meta(EXTRACTOR_VERSION) !== version) {
-    store.transaction(() => store.setMeta(EXTRACTOR_VERSION, version));
+    store.transaction(() => {
+      store.setMeta(EXTRACTOR_VERSION, version);
+      store.setMeta(MAX_UNIT_LINES, String(maxUnitLines));
+    });
   }
   const sameExtractor = store.meta(EXTRACTOR_VERSION) === version;
   const summary: IndexRunSummary = {
@@ -107,7 +121,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
       applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt);
     const changesLinks = (file: WalkedFile, outcome: FileOutcome) =>
       outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path));
-    summary.cancelled = await parseAll(toParse, stored, sameExtractor, maxFileBytes, options, summary, (batch) =>
+    summary.cancelled = await parseAll(toParse, stored, sameExtractor, { maxFileBytes, maxUnitLines }, options, summary, (batch) =>
       write(() => {
         for (const { file, outcome } of batch) apply(file, outcome);
       }, batch.some(({ file, outcome }) => changesLinks(file, outcome))));
@@ -119,6 +133,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
       if (pending) resolveGraph(store.db, effects, coldStart || pendingAtStart);
       store.setMeta(GRAPH_PENDING, undefined);
       store.setMeta(EXTRACTOR_VERSION, version);
+      store.setMeta(MAX_UNIT_LINES, String(maxUnitLines));
       store.setMeta(LAST_INDEXED_AT, new Date().toISOString());
     });
     options.onProgress?.({ phase: 'linking', done: 1, total: 1 });
@@ -138,7 +153,7 @@ async function parseAll(
   files: WalkedFile[],
   stored: Map<string, FileRow>,
   sameExtractor: boolean,
-  maxFileBytes: number,
+  limits: { maxFileBytes: number; maxUnitLines: number },
   options: IndexOptions,
   summary: IndexRunSummary,
   flush: (batch: Batch) => void,
@@ -158,7 +173,7 @@ async function parseAll(
           const file = files[next++];
           active++;
           void pool.parse({
-            absolutePath: file.absolutePath, language: file.language.id, maxFileBytes,
+            absolutePath: file.absolutePath, language: file.language.id, ...limits,
             // A new extractor must re-extract even unchanged content.
             knownHash: sameExtractor ? stored.get(file.path)?.hash : undefined,
           }).then((outcome) => {

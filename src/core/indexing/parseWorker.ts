@@ -16,7 +16,7 @@ parentPort!.on('message', async (request: ParseRequest) => {
   try {
     const parser = await parserReady;
     const outcome = await processFile(parser, request.absolutePath, languageById(request.language),
-      request.maxFileBytes, request.knownHash);
+      request.maxFileBytes, request.maxUnitLines, request.knownHash);
     response = { id: request.id, outcome, wasmHeapBytes: wasmHeapBytes() };
   } catch (error) {
     response = {

@@ -8,12 +8,13 @@ import { grammarPath, queryPath, runtimeWasmPath } from './assets';
 import { cleanComment, cleanDocstring } from './docs';
 import type { LanguageSpec } from './languages';
 import { LANGUAGES } from './languages';
+import { DEFAULT_MAX_UNIT_LINES, splitUnits, type UnitSource } from './units';
 
 /**
  * Bump when what the extractor or the search text produces changes (parser.ts, docs.ts, searchText.ts): stored
  * files are then parsed again even though their content did not change. Query files count by themselves.
  */
-const EXTRACTOR_FORMAT = 1;
+const EXTRACTOR_FORMAT = 2;
 
 /** A parse that runs longer than this is abandoned (pathological input must not hang indexing). */
 const PARSE_TIMEOUT_MS = 10_000;
@@ -110,8 +111,9 @@ export class SourceParser {
     return entry;
   }
 
-  async extract(source: string, spec: LanguageSpec): Promise<FileExtraction> {
-    return this.extractLoaded(source, spec, await this.load(spec));
+  /** Entities, imports and units (at most `maxUnitLines` long) of one file. */
+  async extract(source: string, spec: LanguageSpec, maxUnitLines = DEFAULT_MAX_UNIT_LINES): Promise<FileExtraction> {
+    return this.extractLoaded(source, spec, await this.load(spec), maxUnitLines);
   }
 
   /** Only the bare parse: the baseline the benchmark compares indexing against. */
@@ -121,7 +123,7 @@ export class SourceParser {
     this.parser.parse(source)?.delete();
   }
 
-  private extractLoaded(source: string, spec: LanguageSpec, lang: LoadedLanguage): FileExtraction {
+  private extractLoaded(source: string, spec: LanguageSpec, lang: LoadedLanguage, maxUnitLines: number): FileExtraction {
     this.parser.setLanguage(lang.language);
     const deadline = Date.now() + PARSE_TIMEOUT_MS;
     const tree = this.parser.parse(source, null, {
@@ -132,8 +134,10 @@ export class SourceParser {
     try {
       const matches = lang.query.matches(tree.rootNode, { timeoutMicros: QUERY_TIMEOUT_MICROS });
       const { definitions, calls, imports } = collect(matches);
+      const sources = buildEntities(source, spec, definitions, calls);
       return {
-        entities: buildEntities(source, spec, definitions, calls),
+        entities: sources.map((s) => s.entity),
+        units: splitUnits(tree.rootNode, sourceLines(source), sources, maxUnitLines),
         imports,
         hasErrors: tree.rootNode.hasError,
       };
@@ -189,9 +193,20 @@ function collect(matches: QueryMatch[]): { definitions: Definition[]; calls: Cal
   return { definitions, calls, imports: [...new Set(imports)] };
 }
 
-/** Nests definitions by range (a stack sweep), attributes each call to its innermost definition. */
-function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], calls: CallSite[]): ExtractedEntity[] {
+/** The file's lines; a final newline does not start another line. */
+export function sourceLines(source: string): string[] {
+  const lines = source.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/**
+ * Nests definitions by range (a stack sweep), attributes each call to its innermost definition. Each entity
+ * comes with what the unit splitter needs: its node and where its doc comment starts.
+ */
+function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], calls: CallSite[]): UnitSource[] {
   const entities: ExtractedEntity[] = [];
+  const sources: UnitSource[] = [];
   const callSets: Set<string>[] = [];
   const stack: number[] = [];
   let c = 0;
@@ -212,8 +227,8 @@ function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], c
     // An explicit scope nests inside the enclosing entity: `namespace geo { … Box<T>::area … }` → geo::Box::area.
     const scope = def.scope?.split('\u0000').join(spec.separator);
     const prefix = [parentEntity?.qualifiedName, scope].filter(Boolean).join(spec.separator);
-    const { startRow, doc } = leadingParts(def.node, spec);
-    entities.push({
+    const { startRow, docRow, doc } = leadingParts(def.node, spec);
+    const entity: ExtractedEntity = {
       kind,
       name: def.name,
       qualifiedName: prefix ? `${prefix}${spec.separator}${def.name}` : def.name,
@@ -224,20 +239,22 @@ function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], c
       parent,
       calls: [],
       contentHash: hash('sha1', source.slice(def.start, def.end)).slice(0, 16),
-    });
+    };
+    entities.push(entity);
+    sources.push({ entity, startLine: docRow + 1, node: def.node });
     callSets.push(new Set());
     stack.push(i);
   }
   flushCallsBefore(Infinity);
   for (let i = 0; i < entities.length; i++) entities[i].calls = [...callSets[i]];
-  return entities;
+  return sources;
 }
 
 /**
  * The entity's first line includes decorators and attributes written before it; its documentation is the
  * block of comments directly above those.
  */
-function leadingParts(node: Node, spec: LanguageSpec): { startRow: number; doc: string } {
+function leadingParts(node: Node, spec: LanguageSpec): { startRow: number; docRow: number; doc: string } {
   let outer = node;
   while (outer.parent && spec.wrappers.has(outer.parent.type)) outer = outer.parent;
   let first = outer;
@@ -246,16 +263,19 @@ function leadingParts(node: Node, spec: LanguageSpec): { startRow: number; doc: 
     first = sibling;
     sibling = sibling.previousNamedSibling;
   }
-  const comments: string[] = [];
+  const comments: Node[] = [];
   let row = first.startPosition.row;
   while (sibling && spec.comments.has(sibling.type) && sibling.endPosition.row >= row - 1) {
-    comments.push(sibling.text);
+    comments.push(sibling);
     row = sibling.startPosition.row;
     sibling = sibling.previousNamedSibling;
   }
   // A comment that ends a line of code (`x = 1  # note`) documents that line, not the next definition.
   if (comments.length && sibling && sibling.endPosition.row === row) comments.pop();
-  return { startRow: first.startPosition.row, doc: comments.length ? cleanComment(comments.reverse().join('\n')) : '' };
+  const startRow = first.startPosition.row;
+  if (!comments.length) return { startRow, docRow: startRow, doc: '' };
+  const top = comments[comments.length - 1];
+  return { startRow, docRow: top.startPosition.row, doc: cleanComment(comments.reverse().map((c) => c.text).join('\n')) };
 }
 
 function pythonDocstring(node: Node): string {

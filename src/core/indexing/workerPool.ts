@@ -9,6 +9,7 @@ export interface ParseRequest {
   absolutePath: string;
   language: LanguageId;
   maxFileBytes: number;
+  maxUnitLines: number;
   knownHash?: string;
 }
 

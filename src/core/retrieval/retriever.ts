@@ -2,30 +2,34 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LexicalSearch } from '../search/lexicalSearch';
-import { searchWords } from '../search/lexicalSearch';
+import { analyzeQuery } from '../search/query';
+import type { EvidenceRanking } from '../search/ranking';
 import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
-import { workspaceRelative } from '../text/modulePath';
-import type { EntityKind } from '../types';
 import type { CachedScore } from '../store/scoreCache';
+import { workspaceRelative } from '../text/modulePath';
+import { type CodeUnit, CodeUnits, describeUnit } from './codeUnits';
+import { linkReasons, TOP_FOR_LINKS } from './links';
 import { type ScoringItem, scoringItem } from './modelScorer';
+import { type Relevance, relevance } from './relevance';
 import type { CodeContext, RetrievalConfig, ScoreParts, ScoredMemory } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Per-source caps: every source is bounded, so the work per query does not grow with the code base. */
-const ENTITIES_PER_FILE = 20;
+const UNITS_PER_FILE = 20;
 const ACCESSED_FILES = 5;
 const NEIGHBOURS = 20;
-const ERROR_WORDS = 12;
-/** Candidates whose call edges count for the dependency boost besides the current file's entities. */
-const TOP_FOR_LINKS = 3;
+/** An error message is a question of its own, cut to its first words. */
+const ERROR_CHARS = 400;
 /** Code put into a memory's text is cut at this many lines. */
 const MAX_CODE_LINES = 200;
 
 export interface Candidate {
   memoryId: string;
   kind: ScoredMemory['kind'];
-  entity?: EntityRow;
+  unit?: CodeUnit;
   memory?: MemoryRecord;
+  /** The lexical relevance (0–1): what ranks without a model, and breaks the model's ties. */
+  lexical: number;
   base: number;
   /** Why the base score: the matched words, or the model's reason. */
   reasoning: string;
@@ -46,33 +50,18 @@ export interface Ranking {
   context: CodeContext;
   ranked: Ranked[];
   recentFiles: ReadonlySet<string> | undefined;
+  /** Words of the question that no code and no memory contains. */
+  missingWords: string[];
 }
-
-export interface EntityRow {
-  id: number;
-  fileId: number;
-  file: string;
-  name: string;
-  qualifiedName: string;
-  kind: EntityKind;
-  signature: string;
-  doc: string;
-  startLine: number;
-  endLine: number;
-  changedAt: number;
-}
-
-const ENTITY_COLUMNS = `e.id, e.file_id AS fileId, f.path AS file, e.name, e.qualified_name AS qualifiedName, e.kind,
-  e.signature, e.doc, e.start_line AS startLine, e.end_line AS endLine,
-  CASE WHEN f.mtime_ms > 0 THEN f.mtime_ms ELSE f.indexed_at END AS changedAt`;
 
 /**
- * The lexical half of retrieval: gathers candidates from bounded sources, scores each by how much of the
- * query (or the error) it contains, weighted by word rarity (0–1), and adds dependency and recency boosts.
- * A small model, when configured, replaces the base score of the best candidates (see README).
+ * The lexical half of retrieval: gathers candidates from bounded sources, scores them by the share of the
+ * question (or the error) they and their file contain (search/ranking.ts), adds dependency and recency boosts,
+ * and cuts what is clearly weaker than the best (relevance.ts). A small model, when configured, replaces the
+ * base score of the best candidates (see README).
  */
 export class Retriever {
-  private readonly s;
+  private readonly units: CodeUnits;
 
   constructor(
     db: Database.Database,
@@ -80,27 +69,7 @@ export class Retriever {
     private readonly memories: MemoryStore,
     private readonly root: string | undefined,
   ) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      entitiesByIds: p(`SELECT ${ENTITY_COLUMNS} FROM entities e JOIN files f ON f.id = e.file_id
-                        WHERE e.id IN (SELECT value FROM json_each(?))`),
-      entitiesOfFile: p(`SELECT ${ENTITY_COLUMNS} FROM entities e JOIN files f ON f.id = e.file_id
-                         WHERE f.path = ? ORDER BY e.start_line LIMIT ?`),
-      neighbours: p(`SELECT target_id AS id FROM calls WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND target_id IS NOT NULL
-                     UNION SELECT entity_id AS id FROM calls WHERE target_id IN (SELECT value FROM json_each(@ids)) LIMIT @limit`),
-      // Calls between the whole current file (not only the entities gathered from it) and the candidates.
-      fileEdges: p(`SELECT c.target_id AS id, e.qualified_name AS name, 'called by' AS how FROM calls c
-                      JOIN entities e ON e.id = c.entity_id JOIN files f ON f.id = e.file_id
-                    WHERE c.entity_id != c.target_id AND f.path = @file AND c.target_id IN (SELECT value FROM json_each(@candidates))
-                    UNION ALL
-                    SELECT c.entity_id AS id, t.qualified_name AS name, 'calls' AS how FROM calls c
-                      JOIN entities t ON t.id = c.target_id JOIN files f ON f.id = t.file_id
-                    WHERE c.entity_id != c.target_id AND f.path = @file AND c.entity_id IN (SELECT value FROM json_each(@candidates))`),
-      edges: p(`SELECT entity_id AS a, target_id AS b FROM calls WHERE target_id IS NOT NULL
-                AND (entity_id IN (SELECT value FROM json_each(@ids)) OR target_id IN (SELECT value FROM json_each(@ids)))`),
-      linkedFiles: p(`SELECT t.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE f.path = @file
-                      UNION SELECT f.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE t.path = @file`),
-    };
+    this.units = new CodeUnits(db);
   }
 
   /**
@@ -110,57 +79,52 @@ export class Retriever {
   rank(given: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
     const context = this.normalize(given);
     const { currentFile } = context;
-    const queryWords = searchWords(context.userQuery);
-    const errorWords = context.errors ? searchWords(context.errors).slice(0, ERROR_WORDS) : [];
-    // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
-    const changeWords = context.recentChanges ? searchWords(context.recentChanges).slice(0, ERROR_WORDS) : [];
-    const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
     const k = config.candidateCount;
+    const questions = [analyzeQuery(context.userQuery), ...(context.errors?.trim() ? [analyzeQuery(context.errors.slice(0, ERROR_CHARS))] : [])];
+    const unitRankings = questions.map((q) => this.lexical.rankUnits(q));
+    const memoryRankings = questions.map((q) => this.lexical.rankMemories(q));
 
-    // Gather: every source bounded by k, deduplicated by memory id.
-    const entityIds = new Set<number>();
-    const addHits = (hits: { id: number }[]) => hits.forEach((h) => entityIds.add(h.id));
-    addHits(this.lexical.entities.search(queryWords, k));
-    addHits(this.lexical.entities.search(errorWords, Math.ceil(k / 2)));
-    addHits(this.lexical.entities.search(changeWords, Math.ceil(k / 4)));
-    const fileEntities = (file: string, limit: number) => this.s.entitiesOfFile.all(file, limit) as EntityRow[];
-    const currentEntities = currentFile ? fileEntities(currentFile, ENTITIES_PER_FILE) : [];
-    addHits(currentEntities);
-    for (const file of accessed) addHits(fileEntities(file, Math.ceil(ENTITIES_PER_FILE / 2)));
-    const seeds = [...currentEntities.map((e) => e.id), ...[...entityIds].slice(0, TOP_FOR_LINKS)];
-    addHits(this.s.neighbours.all({ ids: JSON.stringify(seeds), limit: NEIGHBOURS }) as { id: number }[]);
+    // Gather: every source bounded, deduplicated, in the order found (ties keep it).
+    const unitIds = new Set<number>();
+    unitRankings.forEach((r, i) => r.ranked().slice(0, i ? Math.ceil(k / 2) : k).forEach((s) => unitIds.add(s.id)));
+    // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
+    if (context.recentChanges?.trim()) {
+      this.lexical.rankUnits(analyzeQuery(context.recentChanges)).ranked().slice(0, Math.ceil(k / 4)).forEach((s) => unitIds.add(s.id));
+    }
+    const fromFiles: CodeUnit[] = [];
+    const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
+    if (currentFile) fromFiles.push(...this.units.ofFile(currentFile, UNITS_PER_FILE));
+    for (const file of accessed) fromFiles.push(...this.units.ofFile(file, Math.ceil(UNITS_PER_FILE / 2)));
+    fromFiles.forEach((u) => unitIds.add(u.id));
+    const seeds = [...unitIds].slice(0, TOP_FOR_LINKS);
+    this.units.neighbours(seeds, currentFile, NEIGHBOURS).forEach((id) => unitIds.add(id));
 
     const memoryIds = new Set<number>();
-    for (const hit of this.lexical.memories.search(queryWords, Math.ceil(k / 2))) memoryIds.add(hit.id);
-    for (const hit of this.lexical.memories.search(errorWords, Math.ceil(k / 4))) memoryIds.add(hit.id);
+    memoryRankings.forEach((r, i) => r.ranked().slice(0, Math.ceil(k / (i ? 4 : 2))).forEach((s) => memoryIds.add(s.id)));
     const files = currentFile ? [currentFile, ...accessed] : accessed;
     for (const memory of this.memories.aboutFiles(files, Math.ceil(k / 4))) memoryIds.add(memory.id);
 
-    // In discovery order, full-text hits in bm25 order first: sorts below are stable, so it breaks ties.
-    const discovered = new Map([...entityIds].map((id, i) => [id, i]));
-    const entities = (this.s.entitiesByIds.all(JSON.stringify([...entityIds])) as EntityRow[])
-      .sort((a, b) => discovered.get(a.id)! - discovered.get(b.id)!);
+    const units = this.units.byIds(unitIds);
     const candidates: Candidate[] = [
-      ...entities.map((entity): Candidate => ({
-        memoryId: `code:${entity.id}`, kind: 'code', entity, base: 0, reasoning: '',
-      })),
+      ...[...unitIds].flatMap((id): Candidate[] => {
+        const unit = units.get(id);
+        return unit ? [{ memoryId: `code:${id}`, kind: 'code', unit, ...best(unitRankings, id) }] : [];
+      }),
       ...[...memoryIds].flatMap((id): Candidate[] => {
         const memory = this.memories.get(id);
-        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, base: 0, reasoning: '' }] : [];
+        return memory ? [{ memoryId: `mem:${id}`, kind: memory.kind, memory, ...best(memoryRankings, id) }] : [];
       }),
     ];
-
-    this.scoreLexically(candidates, queryWords, errorWords);
-    return { context, recentFiles, ranked: this.finish(candidates, context, recentFiles, config, 'lexical').slice(0, k) };
+    const missingWords = questions[0].terms.filter((t) => t.weight >= 1 && t.word.length > 2 &&
+      !this.lexical.units.frequency(t.word) && !this.lexical.memories.frequency(t.word)).map((t) => t.word);
+    return { context, recentFiles, missingWords, ranked: this.finish(candidates, context, recentFiles, config, 'lexical').slice(0, k) };
   }
 
   /** What the scoring model is shown for each candidate of a ranking. */
   scoringItems(ranking: Ranking): ScoringItem[] {
     const files = new Map<string, string[] | undefined>();
     return ranking.ranked.map(({ candidate: c }) => {
-      const label = c.entity
-        ? `${c.entity.kind} ${c.entity.qualifiedName} in ${c.entity.file}`
-        : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
+      const label = c.unit ? `${describeUnit(c.unit)} in ${c.unit.file}` : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
       return scoringItem(c.memoryId, label, this.text(c, files));
     });
   }
@@ -169,6 +133,14 @@ export class Retriever {
   memoriesOf(ranked: readonly Ranked[]): ScoredMemory[] {
     const files = new Map<string, string[] | undefined>();
     return ranked.map((r) => this.toScored(r, files));
+  }
+
+  /** Units by id as unscored results (to read one memory by id). */
+  unitsAsRanked(ids: number[]): Ranked[] {
+    return [...this.units.byIds(ids).values()].map((unit) => ({
+      candidate: { memoryId: `code:${unit.id}`, kind: 'code', unit, lexical: 0, base: 0, reasoning: '' },
+      relevanceScore: 0, reasoning: '', scoreParts: { source: 'lexical', base: 0, dependencyBoost: 0, recencyBoost: 0 },
+    }));
   }
 
   /** The ranking again with the model's scores as base scores; links follow the model's best candidates. */
@@ -184,100 +156,42 @@ export class Retriever {
 
   private finish(candidates: Candidate[], context: CodeContext, recentFiles: ReadonlySet<string> | undefined,
     config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
-    const ordered = [...candidates].sort((a, b) => b.base - a.base);
-    const links = this.linkSources(context.currentFile, ordered);
+    const ordered = [...candidates].sort(byScores);
+    const links = linkReasons(this.units, context.currentFile, ordered);
     const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], recentFiles, source));
-    // The score is capped at 1, but a boosted memory still goes before an unboosted one of the same capped score.
-    const uncapped = (r: Ranked) => r.scoreParts.base + r.scoreParts.dependencyBoost + r.scoreParts.recencyBoost;
-    return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || uncapped(b) - uncapped(a) || b.scoreParts.base - a.scoreParts.base);
-  }
-
-  /** Base score: the rarity-weighted share of the query's words (or the error's) that a candidate contains. */
-  private scoreLexically(candidates: Candidate[], queryWords: string[], errorWords: string[]): void {
-    const tables = [
-      { table: this.lexical.entities, group: candidates.filter((c) => c.entity), id: (c: Candidate) => c.entity!.id },
-      { table: this.lexical.memories, group: candidates.filter((c) => c.memory), id: (c: Candidate) => c.memory!.id },
-    ];
-    for (const words of [queryWords, errorWords]) {
-      if (!words.length) continue;
-      for (const { table, group, id } of tables) {
-        if (!group.length) continue;
-        const weights = words.map((w) => table.weight(w));
-        const total = weights.reduce((a, b) => a + b, 0);
-        const contains = words.map((w) => table.rowsWith(w, group.map(id)));
-        for (const candidate of group) {
-          const matched = words.filter((_, i) => contains[i].has(id(candidate)));
-          const share = words.reduce((sum, _, i) => sum + (contains[i].has(id(candidate)) ? weights[i] : 0), 0) / total;
-          if (share > candidate.base) {
-            candidate.base = share;
-            candidate.reasoning = `matched ${matched.map((w) => `"${w}"`).join(', ')}`;
-          }
-        }
-      }
-    }
+    // Never ties by chance: then the lexical score, then the id.
+    return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || byScores(a.candidate, b.candidate));
   }
 
   private boost(candidate: Candidate, config: RetrievalConfig, links: string[], recentFiles: ReadonlySet<string> | undefined,
     source: ScoreParts['source']): Ranked {
-    const dependencyBoost = config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0;
     // Code: git's view when the workspace has one (mtimes lie after a clone or checkout); memories: their own time.
-    const { entity, memory } = candidate;
-    const recent = entity && recentFiles
-      ? recentFiles.has(entity.file)
-      : Date.now() - (entity?.changedAt ?? memory!.updatedAt) <= config.recencyDays * DAY_MS;
-    const recencyBoost = config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0;
-    const relevanceScore = Math.min(1, candidate.base + dependencyBoost + recencyBoost);
+    const { unit, memory } = candidate;
+    const recent = unit && recentFiles
+      ? recentFiles.has(unit.file)
+      : Date.now() - (unit?.changedAt ?? memory!.updatedAt) <= config.recencyDays * DAY_MS;
+    const parts: Relevance = relevance(candidate.base,
+      config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0,
+      config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0);
     const why = candidate.reasoning || (source === 'model' ? 'the model gave no reason' : 'no query words matched');
-    const reasons = [why, ...links.slice(0, 3), ...(recencyBoost ? [`changed within ${config.recencyDays} days`] : [])];
-    return { candidate, relevanceScore, reasoning: reasons.join('; '), scoreParts: { source, base: candidate.base, dependencyBoost, recencyBoost } };
-  }
-
-  /**
-   * Which candidates are linked, and how: call edges to or from the current file's entities or the best
-   * candidates, code in files the current file imports or is imported by, memories about those files.
-   */
-  private linkSources(currentFile: string | undefined, ranked: Candidate[]): Map<string, string[]> {
-    const links = new Map<string, string[]>();
-    const note = (memoryId: string, why: string) => {
-      const list = links.get(memoryId) ?? [];
-      if (!list.includes(why)) list.push(why);
-      links.set(memoryId, list);
+    const reasons = [why, ...links.slice(0, 3), ...(parts.recencyBoost ? [`changed within ${config.recencyDays} days`] : [])];
+    return {
+      candidate, relevanceScore: parts.score, reasoning: reasons.join('; '),
+      scoreParts: { source, base: candidate.base, dependencyBoost: parts.dependencyBoost, recencyBoost: parts.recencyBoost },
     };
-    const candidateIds = new Set(ranked.flatMap((c) => (c.entity ? [c.entity.id] : [])));
-    if (currentFile) {
-      const edges = this.s.fileEdges.all({ file: currentFile, candidates: JSON.stringify([...candidateIds]) }) as { id: number; name: string; how: string }[];
-      for (const { id, name, how } of edges) note(`code:${id}`, `${how} ${name} in the current file`);
-    }
-    const anchors = new Map<number, string>();
-    for (const c of ranked.slice(0, TOP_FOR_LINKS)) {
-      if (c.entity && c.base > 0) anchors.set(c.entity.id, c.entity.qualifiedName);
-    }
-    for (const { a, b } of this.s.edges.all({ ids: JSON.stringify([...anchors.keys()]) }) as { a: number; b: number }[]) {
-      if (a === b) continue;
-      // A link to the current file already says more than one to a top candidate.
-      if (anchors.has(a) && candidateIds.has(b) && !links.has(`code:${b}`)) note(`code:${b}`, `called by ${anchors.get(a)}`);
-      if (anchors.has(b) && candidateIds.has(a) && !links.has(`code:${a}`)) note(`code:${a}`, `calls ${anchors.get(b)}`);
-    }
-    if (currentFile) {
-      const linkedFiles = new Set((this.s.linkedFiles.all({ file: currentFile }) as { path: string }[]).map((r) => r.path));
-      for (const c of ranked) {
-        const file = c.entity?.file ?? c.memory?.filePath ?? undefined;
-        if (!file) continue;
-        if (c.memory && file === currentFile) note(c.memoryId, 'about the current file');
-        else if (linkedFiles.has(file)) note(c.memoryId, `in ${file}, linked to the current file by an import`);
-      }
-    }
-    return links;
   }
 
   private toScored({ candidate, relevanceScore, reasoning, scoreParts }: Ranked, files: Map<string, string[] | undefined>): ScoredMemory {
-    const { entity, memory } = candidate;
-    if (entity) {
+    const { unit, memory } = candidate;
+    if (unit) {
       return {
-        memoryId: candidate.memoryId, kind: 'code', text: this.text(candidate, files), file: entity.file,
-        startLine: entity.startLine, endLine: entity.endLine,
-        metadata: { name: entity.name, qualifiedName: entity.qualifiedName, entityKind: entity.kind, signature: entity.signature },
-        timestamp: new Date(entity.changedAt).toISOString(), relevanceScore, reasoning, scoreParts,
+        memoryId: candidate.memoryId, kind: 'code', text: this.text(candidate, files), file: unit.file,
+        startLine: unit.startLine, endLine: unit.endLine,
+        metadata: {
+          unit: unit.kind, name: unit.entity?.name ?? null, qualifiedName: unit.entity?.qualifiedName ?? null,
+          entityKind: unit.entity?.kind ?? null, signature: unit.entity?.signature ?? null, description: describeUnit(unit),
+        },
+        timestamp: new Date(unit.changedAt).toISOString(), relevanceScore, reasoning, scoreParts,
       };
     }
     return {
@@ -288,20 +202,22 @@ export class Retriever {
 
   /** Read once per candidate, each file once per call: the scoring prompt and the result share it. */
   private text(candidate: Candidate, files: Map<string, string[] | undefined>): string {
-    candidate.text ??= candidate.entity ? this.codeText(candidate.entity, files) : memoryText(candidate.memory!);
+    candidate.text ??= candidate.unit ? this.codeText(candidate.unit, files) : memoryText(candidate.memory!);
     return candidate.text;
   }
 
-  /** The entity's current source lines; its signature and doc when the file cannot be read. */
-  private codeText(entity: EntityRow, files: Map<string, string[] | undefined>): string {
-    if (!files.has(entity.file)) files.set(entity.file, this.readLines(entity.file));
-    const lines = files.get(entity.file);
-    if (lines) {
-      const end = Math.min(entity.endLine, entity.startLine + MAX_CODE_LINES - 1);
-      const body = lines.slice(entity.startLine - 1, end).join('\n');
-      return end < entity.endLine ? `${body}\n… (${entity.endLine - end} more lines)` : body;
-    }
-    return [entity.doc, entity.signature].filter(Boolean).join('\n');
+  /**
+   * The unit's current lines; a part that does not start its entity is headed by the entity's signature, so
+   * the reader knows where the lines are. The signature alone when the file cannot be read.
+   */
+  private codeText(unit: CodeUnit, files: Map<string, string[] | undefined>): string {
+    if (!files.has(unit.file)) files.set(unit.file, this.readLines(unit.file));
+    const lines = files.get(unit.file);
+    const header = unit.kind === 'part' && unit.entity && unit.entity.startLine < unit.startLine ? `${unit.entity.signature}\n…\n` : '';
+    if (!lines) return unit.entity?.signature ?? '';
+    const end = Math.min(unit.endLine, unit.startLine + MAX_CODE_LINES - 1);
+    const body = lines.slice(unit.startLine - 1, end).join('\n');
+    return `${header}${body}${end < unit.endLine ? `\n… (${unit.endLine - end} more lines)` : ''}`;
   }
 
   private readLines(file: string): string[] | undefined {
@@ -326,6 +242,25 @@ export class Retriever {
   }
 }
 
+/** A row's lexical score: the better of the question's and the error's, with the words matched. */
+function best(rankings: EvidenceRanking[], id: number): Pick<Candidate, 'lexical' | 'base' | 'reasoning'> {
+  let score = 0;
+  let matched: string[] = [];
+  for (const ranking of rankings) {
+    const s = ranking.scoreOf(id);
+    if (s && s.score > score) {
+      score = s.score;
+      matched = s.matched;
+    }
+  }
+  return { lexical: score, base: score, reasoning: matched.length ? `matched ${matched.map((w) => `"${w}"`).join(', ')}` : '' };
+}
+
+function byScores(a: Candidate, b: Candidate): number {
+  return b.base - a.base || b.lexical - a.lexical || (a.memoryId < b.memoryId ? -1 : a.memoryId > b.memoryId ? 1 : 0);
+}
+
 export function memoryText(memory: MemoryRecord): string {
   return memory.title && !memory.text.startsWith(memory.title) ? `${memory.title}\n\n${memory.text}` : memory.text;
 }
+

@@ -43,7 +43,7 @@ export type { CompletionOptions, ModelProvider } from '../models/modelProvider';
 
 /** Retrieval settings. Defaults and meanings follow the seed API (../shared/seeds/004). */
 export interface RetrievalConfig {
-  /** Minimum final score (0–1) a memory needs to be returned. */
+  /** Minimum final score (0–1) of a memory the scoring model scored; lexical rankings use measured floors instead. */
   relevanceThreshold: number;
   maxMemories: number;
   /** Memories per scoring prompt. */

@@ -1,173 +1,116 @@
 import type Database from 'better-sqlite3';
-import type { EntityHit } from '../types';
-import { queryWords } from '../text/identifiers';
+import type { EntityKind, LanguageId, UnitKind } from '../types';
+import { analyzeQuery, type AnalyzedQuery, MAX_TERMS } from './query';
+import { EvidenceRanking, type TermEvidence } from './ranking';
+import { TermIndex } from './termIndex';
 
 /**
- * A word in more than this share of rows says little and makes an OR query scan most of the index
- * (measured: OR with `return`, `self` takes 50–150 ms at 100k rows); the fallback leaves such words out.
+ * Rows a word contributes at most: its best rows by bm25. Enough that the answer's unit is among them for
+ * any word specific enough to matter; a word in more rows than this weighs little anyway.
  */
-const COMMON_WORD_SHARE = 0.02;
-const COMMON_WORD_MIN_DOCS = 200;
-/** Row sets of common words kept in memory (a bit per row: 14 KB each at 113k rows). */
-const COMMON_WORD_SETS = 64;
-/** At most this many words in the OR fallback (a long pasted question must not become a huge OR). */
-const MAX_OR_WORDS = 6;
-const STOPWORDS = new Set([
-  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'can', 'do', 'does', 'for', 'from', 'how', 'i', 'if',
-  'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'that', 'the', 'this', 'to', 'what', 'when', 'where',
-  'which', 'who', 'why', 'with',
-]);
+const POSTINGS_PER_WORD = 300;
+/**
+ * bm25 column weights. Units: defined names, enclosing names, path words, signatures and docs, code. Memories:
+ * title, body, related path. See search/README.md for how they were chosen.
+ */
+export const UNIT_WEIGHTS = [8, 2, 2, 2, 1];
+const MEMORY_WEIGHTS = [5, 1, 2];
 
 export interface SearchOptions {
   limit?: number;
 }
 
-/** A memory (not code) found by full-text search. */
-export interface MemoryHit {
+/** A unit found by search. Lines are 1-based and inclusive; the path is relative to the workspace. */
+export interface UnitHit {
   id: number;
-  /** Higher is better (negated bm25). */
+  file: string;
+  language: LanguageId;
+  startLine: number;
+  endLine: number;
+  kind: UnitKind;
+  /** The entity the unit is or is a part of; none for code outside entities. */
+  entity?: { id: number; name: string; qualifiedName: string; kind: EntityKind; signature: string };
+  /** 0–1: the weighted share of the question that the unit and its file contain (see ranking.ts). */
   score: number;
+  /** The question's words it contains. */
+  matched: string[];
 }
 
-/** The words a query searches for: split like identifiers, stopwords dropped unless nothing else is left. */
-export function searchWords(query: string): string[] {
-  const all = queryWords(query);
-  const content = all.filter((w) => !STOPWORDS.has(w));
-  return content.length ? content : all;
+interface UnitRow {
+  id: number; file: string; language: LanguageId; startLine: number; endLine: number; kind: UnitKind;
+  entityId: number | null; name: string | null; qualifiedName: string | null; entityKind: EntityKind | null; signature: string | null;
 }
 
 /**
- * One FTS5 table searched the same way: every word must match first (cheap and precise); when that finds
- * fewer than the limit, an OR over the query's selective words fills the rest, ranked by bm25.
+ * Full-text search over units (every line of code) and over memories, ranked from each word's evidence
+ * (ranking.ts). Caches follow the database: another process's commit invalidates them too.
  */
-class FtsTable<Hit extends { id: number }> {
-  private readonly hits: Database.Statement;
-  private readonly docCount: Database.Statement;
-  private readonly containing: Database.Statement;
-  private readonly total: Database.Statement;
-  private readonly frequency = new Map<string, number>();
-  /** Common word → bit set of the rows containing it, most recently used last. */
-  private readonly commonRows = new Map<string, Uint8Array>();
-  private cachedTotal: number | undefined;
-
-  /** `select` turns a subquery yielding (rowid, rank) into hit rows, keeping its order. */
-  constructor(db: Database.Database, fts: string, weights: string, rowTable: string, select: (hits: string) => string) {
-    this.hits = db.prepare(select(`(SELECT rowid, rank FROM ${fts} WHERE ${fts} MATCH ? AND rank MATCH '${weights}'
-                                   ORDER BY rank LIMIT ?)`));
-    this.docCount = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`);
-    this.containing = db.prepare(`SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?`).pluck();
-    this.total = db.prepare(`SELECT count(*) AS n FROM ${rowTable}`);
-  }
-
-  invalidate(): void {
-    this.frequency.clear();
-    this.commonRows.clear();
-    this.cachedTotal = undefined;
-  }
-
-  search(words: string[], limit: number): Hit[] {
-    if (!words.length || limit <= 0) return [];
-    const results = this.hits.all(words.map(quote).join(' '), limit) as Hit[];
-    if (results.length >= limit || words.length === 1) return results;
-    const selective = words.filter((w) => !this.isFrequent(w)).slice(0, MAX_OR_WORDS);
-    if (selective.length === 0) return results;
-    const seen = new Set(results.map((r) => r.id));
-    for (const hit of this.hits.all(selective.map(quote).join(' OR '), limit + results.length) as Hit[]) {
-      if (results.length >= limit) break;
-      if (!seen.has(hit.id)) results.push(hit);
-    }
-    return results;
-  }
-
-  /** Which of these rows contain the word (as the index tokenizes it: stemmed, split identifiers). */
-  rowsWith(word: string, ids: readonly number[]): Set<number> {
-    if (!ids.length) return new Set();
-    if (this.isFrequent(word)) {
-      // Probing rows for a common word costs 2–4 ms at 113k rows, and the same few words (error, file,
-      // return…) come back query after query: their row sets are read once and kept until the index changes.
-      const bits = this.commonRowSet(word);
-      return new Set(ids.filter((id) => (bits[id >> 3] ?? 0) & (1 << (id & 7))));
-    }
-    // A selective word's whole row list is short: reading it costs a tenth of probing the rows one by one
-    // (measured at 113k rows: 0.1–0.3 ms against about 1 ms).
-    const wanted = new Set(ids);
-    return new Set((this.containing.all(quote(word)) as number[]).filter((id) => wanted.has(id)));
-  }
-
-  private commonRowSet(word: string): Uint8Array {
-    let bits = this.commonRows.get(word);
-    if (bits) {
-      this.commonRows.delete(word);
-    } else {
-      const rows = this.containing.all(quote(word)) as number[];
-      bits = new Uint8Array((rows.reduce((max, id) => Math.max(max, id), 0) >> 3) + 1);
-      for (const id of rows) bits[id >> 3] |= 1 << (id & 7);
-      if (this.commonRows.size >= COMMON_WORD_SETS) this.commonRows.delete(this.commonRows.keys().next().value!);
-    }
-    this.commonRows.set(word, bits);
-    return bits;
-  }
-
-  /**
-   * How informative a word is, 0–1: log-scaled inverse document frequency, counted only up to the
-   * "common" threshold so a frequent word costs no more than a rare one.
-   */
-  weight(word: string): number {
-    const total = (this.cachedTotal ??= (this.total.get() as { n: number }).n);
-    const cap = this.cap(total);
-    const df = Math.max(1, this.count(word, cap));
-    return total <= 1 ? 1 : Math.max(0.05, Math.log((total + 1) / df) / Math.log(total + 1));
-  }
-
-  private isFrequent(word: string): boolean {
-    this.cachedTotal ??= (this.total.get() as { n: number }).n;
-    const cap = this.cap(this.cachedTotal);
-    return this.count(word, cap) > cap;
-  }
-
-  private cap(total: number): number {
-    return Math.max(COMMON_WORD_MIN_DOCS, Math.ceil(total * COMMON_WORD_SHARE));
-  }
-
-  private count(word: string, cap: number): number {
-    let n = this.frequency.get(word);
-    if (n === undefined) {
-      n = (this.docCount.get(quote(word), cap + 1) as { n: number }).n;
-      this.frequency.set(word, n);
-    }
-    return n;
-  }
-}
-
-/** Full-text search over code entities and over other memories. */
 export class LexicalSearch {
-  readonly entities: FtsTable<EntityHit>;
-  readonly memories: FtsTable<MemoryHit>;
+  readonly units: TermIndex;
+  readonly memories: TermIndex;
+  private readonly unitsByIds: Database.Statement;
+  private readonly filePaths: Database.Statement;
+  private dataVersion: number | undefined;
 
-  constructor(db: Database.Database) {
-    // bm25 column weights — entities: name words, enclosing names, path words, signature and doc;
-    // memories: title, body, related path.
-    this.entities = new FtsTable<EntityHit>(db, 'entities_fts', 'bm25(10.0, 3.0, 2.0, 1.0)', 'entities', (hits) =>
-      `SELECT e.id, f.path AS file, e.start_line AS startLine, e.end_line AS endLine, e.name,
-         e.qualified_name AS qualifiedName, e.kind, e.signature, f.language, -hits.rank AS score
-       FROM ${hits} AS hits JOIN entities e ON e.id = hits.rowid JOIN files f ON f.id = e.file_id
-       ORDER BY hits.rank`);
-    this.memories = new FtsTable<MemoryHit>(db, 'memories_fts', 'bm25(5.0, 1.0, 2.0)', 'memories', (hits) =>
-      `SELECT hits.rowid AS id, -hits.rank AS score FROM ${hits} AS hits ORDER BY hits.rank`);
+  constructor(private readonly db: Database.Database) {
+    this.units = new TermIndex(db, 'units_fts', UNIT_WEIGHTS, 'units', true);
+    this.memories = new TermIndex(db, 'memories_fts', MEMORY_WEIGHTS, 'memories');
+    this.unitsByIds = db.prepare(`SELECT u.id, f.path AS file, f.language, u.start_line AS startLine, u.end_line AS endLine,
+        u.kind, e.id AS entityId, e.name, e.qualified_name AS qualifiedName, e.kind AS entityKind, e.signature
+      FROM units u JOIN files f ON f.id = u.file_id LEFT JOIN entities e ON e.id = u.entity_id
+      WHERE u.id IN (SELECT value FROM json_each(?))`);
+    this.filePaths = db.prepare('SELECT id, path FROM files WHERE id IN (SELECT value FROM json_each(?))').raw();
   }
 
   /** The index changed: word frequencies may have too. */
   invalidate(): void {
-    this.entities.invalidate();
+    this.units.invalidate();
     this.memories.invalidate();
   }
 
-  search(query: string, options: SearchOptions = {}): EntityHit[] {
-    return this.entities.search(searchWords(query), options.limit ?? 10);
+  /** The best units for a question, best first. */
+  search(query: string, options: SearchOptions = {}): UnitHit[] {
+    const ranking = this.rankUnits(analyzeQuery(query));
+    return this.hits(ranking.ranked().slice(0, options.limit ?? 10).map((s) => ({ id: s.id, score: s.score, matched: s.matched })));
   }
-}
 
-/** Words are quoted so FTS5 operators and punctuation in a query are taken literally. */
-function quote(word: string): string {
-  return `"${word.replace(/"/g, '""')}"`;
+  /** Every unit with evidence for the question, scored; ask `ranked()` or `scoreOf(id)`. */
+  rankUnits(query: AnalyzedQuery): EvidenceRanking {
+    return new EvidenceRanking(this.evidence(this.units, query), query, (ids) => new Map(
+      this.filePaths.all(JSON.stringify(ids)) as [number, string][]));
+  }
+
+  /** Memories (notes, documentation, debugging sessions) scored on the same scale as code. */
+  rankMemories(query: AnalyzedQuery): EvidenceRanking {
+    return new EvidenceRanking(this.evidence(this.memories, query), { ...query, pathHints: [] }, () => new Map());
+  }
+
+  /** Units with their place and entity, in the order of `scored`. */
+  hits(scored: readonly { id: number; score: number; matched: string[] }[]): UnitHit[] {
+    if (!scored.length) return [];
+    const rows = new Map((this.unitsByIds.all(JSON.stringify(scored.map((s) => s.id))) as UnitRow[]).map((r) => [r.id, r]));
+    return scored.flatMap(({ id, score, matched }) => {
+      const r = rows.get(id);
+      if (!r) return [];
+      const entity = r.entityId === null ? undefined
+        : { id: r.entityId, name: r.name!, qualifiedName: r.qualifiedName!, kind: r.entityKind!, signature: r.signature! };
+      return [{ id, file: r.file, language: r.language, startLine: r.startLine, endLine: r.endLine, kind: r.kind, entity, score, matched }];
+    });
+  }
+
+  /** The question's most telling words with their rows; words the index lacks still count against the score. */
+  private evidence(index: TermIndex, query: AnalyzedQuery): TermEvidence[] {
+    this.checkFresh();
+    const terms = query.terms.map((t) => ({ ...t, idf: index.idf(t.word) }))
+      .sort((a, b) => b.weight * b.idf - a.weight * a.idf || (a.word < b.word ? -1 : 1))
+      .slice(0, MAX_TERMS);
+    return terms.map((t) => ({ ...t, postings: index.frequency(t.word) ? index.postings(t.word, POSTINGS_PER_WORD) : [] }));
+  }
+
+  /** Another connection (a window, the CLI) may have written since the caches were filled. */
+  private checkFresh(): void {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.dataVersion !== undefined && version !== this.dataVersion) this.invalidate();
+    this.dataVersion = version;
+  }
 }

@@ -1,22 +1,42 @@
-import type { ExtractedEntity } from '../types';
+import type { ExtractedEntity, ExtractedUnit } from '../types';
 import { indexableText, splitIdentifier } from '../text/identifiers';
 
-/** The full-text columns of one entity (path words are per file and added by the store). */
-export interface EntitySearchText {
+/** The full-text columns of one unit (path words are per file and added by the store). */
+export interface UnitSearchText {
+  /** Names of the entities defined in the unit, whole and split. */
   name: string;
+  /** The enclosing entity's qualified name: a method's class, a part's whole function. */
   scope: string;
+  /** Signatures and doc comments of the entities defined in the unit. */
+  doc: string;
+  /** Every identifier, comment word and string word of the unit's lines. */
   body: string;
 }
 
 /**
- * Built where the entity is extracted (a parse worker), not where it is written: identifier splitting is a
- * large share of indexing CPU and the writer thread is the one every worker waits for.
+ * Built where the file is parsed (a worker), not where it is written: identifier splitting is a large share
+ * of indexing CPU and the writer thread is the one every worker waits for.
  */
-export function entitySearchText(entity: ExtractedEntity): EntitySearchText {
-  const scope = entity.qualifiedName.slice(0, Math.max(0, entity.qualifiedName.length - entity.name.length));
-  return {
-    name: `${entity.name.toLowerCase()} ${splitIdentifier(entity.name).join(' ')}`,
-    scope: indexableText(scope),
-    body: indexableText(`${entity.signature}\n${entity.doc}`),
-  };
+export function unitSearchTexts(units: readonly ExtractedUnit[], entities: readonly ExtractedEntity[], lines: readonly string[]): UnitSearchText[] {
+  // Entities in start order, walked once alongside the units (both are in line order).
+  const byStart = entities.map((_, i) => i).sort((a, b) => entities[a].startLine - entities[b].startLine);
+  let next = 0;
+  return units.map((unit) => {
+    const defined: ExtractedEntity[] = [];
+    while (next < byStart.length && entities[byStart[next]].startLine <= unit.endLine) {
+      const entity = entities[byStart[next++]];
+      if (entity.startLine >= unit.startLine) defined.push(entity);
+    }
+    const own = unit.entity >= 0 ? entities[unit.entity] : undefined;
+    // A part belongs to its entity; a whole entity to the entity around it.
+    const scope = !own ? '' : unit.kind === 'part'
+      ? own.qualifiedName
+      : own.qualifiedName.slice(0, Math.max(0, own.qualifiedName.length - own.name.length));
+    return {
+      name: defined.map((e) => `${e.name.toLowerCase()} ${splitIdentifier(e.name).join(' ')}`).join(' '),
+      scope: indexableText(scope),
+      doc: indexableText(defined.map((e) => `${e.signature}\n${e.doc}`).join('\n')),
+      body: indexableText(lines.slice(unit.startLine - 1, unit.endLine).join('\n')),
+    };
+  });
 }

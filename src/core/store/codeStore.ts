@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FileExtraction, LanguageId } from '../types';
 import { pathWords } from '../text/identifiers';
 import { importLeaf } from '../text/modulePath';
-import type { EntitySearchText } from '../search/searchText';
+import type { UnitSearchText } from '../search/searchText';
 
 export interface FileRow {
   id: number;
@@ -32,8 +32,8 @@ export interface FileUpdate {
   mtimeMs: number;
   language: LanguageId;
   extraction: FileExtraction;
-  /** Full-text columns, one per entity, in the same order. */
-  searchTexts: EntitySearchText[];
+  /** Full-text columns, one per unit, in the same order. */
+  searchTexts: UnitSearchText[];
 }
 
 /** What a write changed, so linking can revisit only what could now resolve differently. */
@@ -74,6 +74,15 @@ interface EntityRow {
   content_hash: string;
 }
 
+interface UnitRow {
+  id: number;
+  entity_id: number | null;
+  kind: string;
+  start_line: number;
+  end_line: number;
+  content_hash: string;
+}
+
 /**
  * All SQL of the code index. Writes are diffs: an unchanged entity keeps its row and id, so re-indexing
  * an edited file touches only what the edit changed.
@@ -101,8 +110,14 @@ export class CodeStore {
       updateEntity: p(`UPDATE entities SET parent_id = ?, signature = ?, doc = ?, start_line = ?, end_line = ?,
                        content_hash = ? WHERE id = ?`),
       deleteEntity: p('DELETE FROM entities WHERE id = ?'),
-      insertFts: p('INSERT INTO entities_fts (rowid, name, scope, path, body) VALUES (?, ?, ?, ?, ?)'),
-      deleteFts: p('DELETE FROM entities_fts WHERE rowid = ?'),
+      unitsOfFile: p('SELECT id, entity_id, kind, start_line, end_line, content_hash FROM units WHERE file_id = ?'),
+      unitIdsOfFile: p('SELECT id FROM units WHERE file_id = ?').pluck(),
+      insertUnit: p(`INSERT INTO units (file_id, entity_id, kind, start_line, end_line, content_hash)
+                     VALUES (?, ?, ?, ?, ?, ?)`),
+      updateUnit: p('UPDATE units SET entity_id = ?, start_line = ?, end_line = ? WHERE id = ?'),
+      deleteUnit: p('DELETE FROM units WHERE id = ?'),
+      insertFts: p('INSERT INTO units_fts (rowid, name, scope, path, doc, body) VALUES (?, ?, ?, ?, ?, ?)'),
+      deleteFts: p('DELETE FROM units_fts WHERE rowid = ?'),
       deleteCalls: p('DELETE FROM calls WHERE entity_id = ?'),
       insertCall: p('INSERT INTO calls (entity_id, name) VALUES (?, ?)'),
       importsOfFile: p('SELECT module FROM imports WHERE file_id = ?'),
@@ -150,7 +165,8 @@ export class CodeStore {
       effects.pathsAddedOrRemoved.add(update.path);
     }
     // A new file has nothing stored to diff against: skip the lookups (most of a cold index).
-    this.writeEntities(fileId, update, existing !== undefined, effects);
+    const entityIds = this.writeEntities(fileId, update, existing !== undefined, effects);
+    this.writeUnits(fileId, update, entityIds, existing !== undefined);
     this.writeImports(fileId, update.extraction.imports, existing !== undefined, effects);
     return true;
   }
@@ -158,10 +174,8 @@ export class CodeStore {
   /** Removes a file and everything extracted from it. Call inside a transaction. */
   deleteFile(row: { id: number; path: string }, effects: WriteEffects): void {
     const entities = this.s.entityIdsAndNamesOfFile.all(row.id) as { id: number; name: string }[];
-    for (const { id: entityId, name } of entities) {
-      this.s.deleteFts.run(entityId);
-      countName(effects, name, -1);
-    }
+    for (const { name } of entities) countName(effects, name, -1);
+    for (const unitId of this.s.unitIdsOfFile.all(row.id) as number[]) this.s.deleteFts.run(unitId);
     // Importers are looked up now: the delete clears their import targets.
     if (entities.length) this.noteNameScope(row.id, effects);
     this.s.deleteFile.run(row.id);
@@ -173,7 +187,8 @@ export class CodeStore {
     for (const { id } of this.s.importersOf.all(fileId) as { id: number }[]) effects.nameScopes.add(id);
   }
 
-  private writeEntities(fileId: number, update: FileUpdate, hadRows: boolean, effects: WriteEffects): void {
+  /** Returns the row id of every extracted entity, in extraction order. */
+  private writeEntities(fileId: number, update: FileUpdate, hadRows: boolean, effects: WriteEffects): number[] {
     const { entities } = update.extraction;
     const old = hadRows ? this.s.entitiesOfFile.all(fileId) as EntityRow[] : [];
     const oldByKey = new Map<string, EntityRow>();
@@ -186,7 +201,6 @@ export class CodeStore {
     }
     const newCount = new Map<string, number>();
     const ids: number[] = [];
-    const words = pathWords(update.path);
     let callsChanged = false;
     let namesChanged = false;
     for (let i = 0; i < entities.length; i++) {
@@ -208,10 +222,6 @@ export class CodeStore {
           this.s.updateEntity.run(parentId, entity.signature, entity.doc, entity.startLine, entity.endLine,
             entity.contentHash, previous.id);
         }
-        if (previous.signature !== entity.signature || previous.doc !== entity.doc) {
-          this.s.deleteFts.run(previous.id);
-          this.insertFts(previous.id, update.searchTexts[i], words);
-        }
         if (previous.content_hash !== entity.contentHash) {
           this.s.deleteCalls.run(previous.id);
           this.insertCalls(previous.id, entity.calls);
@@ -221,26 +231,62 @@ export class CodeStore {
         const id = Number(this.s.insertEntity.run(fileId, parentId, entity.kind, entity.name, entity.qualifiedName,
           entity.signature, entity.doc, entity.startLine, entity.endLine, entity.contentHash).lastInsertRowid);
         ids.push(id);
-        this.insertFts(id, update.searchTexts[i], words);
         this.insertCalls(id, entity.calls);
         countName(effects, entity.name, +1);
         namesChanged = true;
         callsChanged = true;
       }
     }
-    // An unmatched parent cascades to its unmatched children; their full-text rows go explicitly.
+    // An unmatched parent cascades to its unmatched children.
     for (const row of oldByKey.values()) {
-      this.s.deleteFts.run(row.id);
       this.s.deleteEntity.run(row.id);
       countName(effects, row.name, -1);
       namesChanged = true;
     }
     if (callsChanged) effects.files.add(fileId);
     if (namesChanged) this.noteNameScope(fileId, effects);
+    return ids;
   }
 
-  private insertFts(id: number, text: EntitySearchText, pathText: string): void {
-    this.s.insertFts.run(id, text.name, text.scope, pathText, text.body);
+  /**
+   * Units are matched by kind, entity and content: one that only moved keeps its row and full-text entry, so an
+   * edit rewrites the units it touched, not the file.
+   */
+  private writeUnits(fileId: number, update: FileUpdate, entityIds: number[], hadRows: boolean): void {
+    const { units, entities } = update.extraction;
+    const keyOf = (kind: string, entity: string, contentHash: string) => `${kind}\0${entity}\0${contentHash}`;
+    const old = new Map<string, UnitRow[]>();
+    if (hadRows) {
+      const names = new Map(entities.map((e, i) => [entityIds[i], e.qualifiedName]));
+      for (const row of this.s.unitsOfFile.all(fileId) as UnitRow[]) {
+        // A unit whose entity is gone cannot be matched: its entity is new.
+        const entity = row.entity_id === null ? '' : names.get(row.entity_id);
+        const key = entity === undefined ? `gone\0${row.id}` : keyOf(row.kind, entity, row.content_hash);
+        const list = old.get(key) ?? [];
+        list.push(row);
+        old.set(key, list);
+      }
+    }
+    let words: string | undefined;
+    units.forEach((unit, i) => {
+      const entityId = unit.entity >= 0 ? entityIds[unit.entity] : null;
+      const previous = old.get(keyOf(unit.kind, unit.entity >= 0 ? entities[unit.entity].qualifiedName : '', unit.contentHash))?.shift();
+      if (previous) {
+        if (previous.entity_id !== entityId || previous.start_line !== unit.startLine || previous.end_line !== unit.endLine) {
+          this.s.updateUnit.run(entityId, unit.startLine, unit.endLine, previous.id);
+        }
+        return;
+      }
+      const id = Number(this.s.insertUnit.run(fileId, entityId, unit.kind, unit.startLine, unit.endLine, unit.contentHash).lastInsertRowid);
+      const text = update.searchTexts[i];
+      this.s.insertFts.run(id, text.name, text.scope, (words ??= pathWords(update.path)), text.doc, text.body);
+    });
+    for (const rows of old.values()) {
+      for (const row of rows) {
+        this.s.deleteFts.run(row.id);
+        this.s.deleteUnit.run(row.id);
+      }
+    }
   }
 
   private insertCalls(entityId: number, names: string[]): void {

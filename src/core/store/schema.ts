@@ -89,4 +89,30 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (context_hash, memory_hash)
   );
   `,
+  // 4: units — every line of a file in retrievable pieces — replace entities as what search finds. Entities
+  // stay for the call graph. The extractor version changes with this release, so the next index run parses
+  // every file again and fills the units; memories are untouched; cached scores were keyed by entities.
+  `
+  DROP TABLE entities_fts;
+  CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    -- the entity the unit is ('entity') or is a part of ('part'); NULL for code outside entities ('module')
+    entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,        -- 1-based, inclusive
+    end_line INTEGER NOT NULL,
+    content_hash TEXT NOT NULL          -- of the unit's lines: an unchanged unit keeps its row when lines move
+  );
+  CREATE INDEX units_file ON units(file_id, start_line);
+  CREATE INDEX units_entity ON units(entity_id) WHERE entity_id IS NOT NULL;
+  -- Contentless: rowid = units.id. Columns: defined names, enclosing names, path words, signatures and docs,
+  -- every word of the code (see search/README.md for the weights).
+  CREATE VIRTUAL TABLE units_fts USING fts5(
+    name, scope, path, doc, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  DELETE FROM score_cache;
+  `,
 ];

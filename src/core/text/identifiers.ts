@@ -17,18 +17,30 @@ export function splitIdentifier(identifier: string): string[] {
   return words;
 }
 
+/** Expansions of recent tokens: a file's identifiers repeat, and splitting is the costly part of indexing text. */
+const expansions = new Map<string, string>();
+const EXPANSION_CACHE_SIZE = 20_000;
+
+/** A token as indexed: lowercased, followed by its words when it has several (`getUser` → `getuser get user`). */
+function expand(token: string): string {
+  let out = expansions.get(token);
+  if (out === undefined) {
+    const lower = token.toLowerCase();
+    const parts = splitIdentifier(token);
+    out = parts.length > 1 || (parts.length === 1 && parts[0] !== lower) ? `${lower} ${parts.join(' ')}` : lower;
+    if (expansions.size >= EXPANSION_CACHE_SIZE) expansions.clear();
+    expansions.set(token, out);
+  }
+  return out;
+}
+
 /**
  * Text for the full-text index: every token as written (lowercased) followed by its parts when it has
  * several, so both the whole identifier and its words are searchable.
  */
 export function indexableText(text: string): string {
   const out: string[] = [];
-  for (const token of text.match(TOKEN) ?? []) {
-    const lower = token.toLowerCase();
-    out.push(lower);
-    const parts = splitIdentifier(token);
-    if (parts.length > 1 || (parts.length === 1 && parts[0] !== lower)) out.push(...parts);
-  }
+  for (const token of text.match(TOKEN) ?? []) out.push(expand(token));
   return out.join(' ');
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { processFile } from '../../../src/core/indexing/fileProcessor';
 import { languageById } from '../../../src/core/indexing/languages';
 import { SourceParser } from '../../../src/core/indexing/parser';
+import { DEFAULT_MAX_UNIT_LINES } from '../../../src/core/indexing/units';
 import { tempDir, writeTree } from '../../helpers';
 
 const MB = 1024 * 1024;
@@ -12,7 +13,7 @@ const parserReady = SourceParser.create();
 async function run(name: string, content: string | Buffer, language = 'python' as const, maxBytes = 8 * MB) {
   const root = tempDir();
   writeTree(root, { [name]: content });
-  return processFile(await parserReady, path.join(root, name), languageById(language), maxBytes);
+  return processFile(await parserReady, path.join(root, name), languageById(language), maxBytes, DEFAULT_MAX_UNIT_LINES);
 }
 
 test('bad input: syntax errors still yield the entities that parse', async () => {

@@ -155,7 +155,7 @@ test('incremental: reindexFile updates one file and the links that depend on it'
   fs.rmSync(path.join(root, 'app/admin.py'));
   assert.equal((await index.reindexFile('app/admin.py')).status, 'removed');
   const hits = index.search('get user by id');
-  assert.deepEqual(hits.filter((h) => h.name === 'get_user_by_id').map((h) => h.file), ['app/users.py']);
+  assert.deepEqual(hits.filter((h) => h.entity?.name === 'get_user_by_id').map((h) => h.file), ['app/users.py']);
   assert.equal((await index.reindexFile(path.join(root, 'app/users.py'))).status, 'unchanged');
   await assert.rejects(index.reindexFile('../elsewhere.py'), /outside the workspace/);
   await assert.rejects(index.reindexFile('notes.txt'), /not a supported source file/);
@@ -197,7 +197,7 @@ test('incremental: an edit keeping size and mtime is still found when the file w
   fs.utimesSync(file, mtime, mtime);
   const again = await index.indexRepository();
   assert.equal(again.indexed, 1);
-  assert.deepEqual(index.search('bravo').map((h) => h.name), ['bravo']);
+  assert.deepEqual(index.search('bravo').map((h) => h.entity?.name), ['bravo']);
   assert.deepEqual(index.search('alpha'), []);
   index.close();
 });

@@ -35,7 +35,7 @@ test('robustness: closing the pool settles every pending parse as failed', async
   writeTree(root, { 'a.py': 'def a():\n    pass\n' });
   const pool = new ParsePool({ languages: ['python'] }, 1);
   const pending = Array.from({ length: 40 }, () =>
-    pool.parse({ absolutePath: path.join(root, 'a.py'), language: 'python', maxFileBytes: 1 << 20 }));
+    pool.parse({ absolutePath: path.join(root, 'a.py'), language: 'python', maxFileBytes: 1 << 20, maxUnitLines: 150 }));
   await pool.close();
   const outcomes = await Promise.all(pending);
   assert.equal(outcomes.length, 40);
@@ -51,7 +51,7 @@ test('robustness: a workspace that cannot be listed is an error, and the stored 
   await index.indexRepository();
   fs.rmSync(root, { recursive: true });
   await assert.rejects(index.indexRepository(), /cannot read/);
-  assert.deepEqual(index.search('keep me').map((h) => h.name), ['keep_me']);
+  assert.deepEqual(index.search('keep me').map((h) => h.entity?.name), ['keep_me']);
   index.close();
 });
 
@@ -135,6 +135,6 @@ test('robustness: an index belongs to one workspace; pointing another at it is r
   index.close();
   assert.throws(() => openIndex(second, dbPath), (e: Error) => e instanceof DatabaseError && /is the index of .*left untouched/.test(e.message));
   const reopened = openIndex(first, dbPath);
-  assert.deepEqual(reopened.search('first fn').map((h) => h.name), ['first_fn']);
+  assert.deepEqual(reopened.search('first fn').map((h) => h.entity?.name), ['first_fn']);
   reopened.close();
 });

@@ -31,10 +31,10 @@ test('search: "user by id" finds getUserById and get_user_by_id', async () => {
     'web/Users.java': 'class Users { User getUserByID(long id) { return null; } void audit() {} }\n',
   });
   const hits = index.search('user by id');
-  assert.deepEqual(hits.slice(0, 3).map((h) => h.name).sort(), ['getUserByID', 'getUserById', 'get_user_by_id']);
-  const ts = hits.find((h) => h.name === 'getUserById')!;
-  assert.deepEqual({ file: ts.file, startLine: ts.startLine, endLine: ts.endLine, kind: ts.kind },
-    { file: 'api/users.ts', startLine: 1, endLine: 1, kind: 'function' });
+  assert.deepEqual(hits.slice(0, 3).map((h) => h.entity?.name).sort(), ['getUserByID', 'getUserById', 'get_user_by_id']);
+  const ts = hits.find((h) => h.entity?.name === 'getUserById')!;
+  assert.deepEqual({ file: ts.file, startLine: ts.startLine, endLine: ts.endLine, kind: ts.kind, entityKind: ts.entity?.kind },
+    { file: 'api/users.ts', startLine: 1, endLine: 1, kind: 'entity', entityKind: 'function' });
   assert.ok(hits.every((h) => h.score > 0));
   index.close();
 });
@@ -52,14 +52,14 @@ test('search: name matches outrank mentions; limit, empty and hostile queries', 
     ].join('\n'),
     'paths/invoice_total_report.py': 'def render():\n    pass\n',
   });
-  const names = index.search('invoice total').map((h) => h.name);
+  const names = index.search('invoice total').map((h) => h.entity?.name);
   assert.equal(names[0], 'compute_invoice_total');
   assert.deepEqual(names.slice(1).sort(), ['render', 'send_reminder']);
   assert.equal(index.search('invoice total', { limit: 1 }).length, 1);
   assert.deepEqual(index.search(''), []);
   assert.deepEqual(index.search('   ?!  '), []);
   assert.deepEqual(index.search('"unbalanced OR NEAR( * ^'), []);
-  assert.deepEqual(index.search('invoice" OR "x').map((h) => h.name).slice(0, 1), ['compute_invoice_total']);
+  assert.deepEqual(index.search('invoice" OR "x').map((h) => h.entity?.name).slice(0, 1), ['compute_invoice_total']);
   index.close();
 });
 
@@ -69,6 +69,6 @@ test('search: when not every word matches, the selective words still find result
     'fs.ts': 'export function readConfig(path: string) {}\n',
   });
   const hits = index.search('open the socket with retries');
-  assert.equal(hits[0]?.name, 'openSocket');
+  assert.equal(hits[0]?.entity?.name, 'openSocket');
   index.close();
 });

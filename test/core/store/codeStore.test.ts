@@ -12,8 +12,9 @@ function update(name: string): FileUpdate {
       imports: [], hasErrors: false,
       entities: [{ kind: 'function', name, qualifiedName: name, signature: `def ${name}():`, doc: '', startLine: 1,
         endLine: 2, parent: -1, calls: [], contentHash: name }],
+      units: [{ kind: 'entity', startLine: 1, endLine: 2, entity: 0, contentHash: name }],
     },
-    searchTexts: [{ name, scope: '', body: '' }],
+    searchTexts: [{ name, scope: '', doc: '', body: '' }],
   };
 }
 

@@ -1,0 +1,35 @@
+/** A final score and what each boost added to it. */
+export interface Relevance {
+  score: number;
+  dependencyBoost: number;
+  recencyBoost: number;
+}
+
+/**
+ * Combines a base score (0–1) with boosts as independent evidence: each boost closes its share of the gap to
+ * 1 (score = 1 − (1 − base)(1 − dependency)(1 − recency)). Scores stay below 1 and keep their order, so a
+ * boosted weak match never ties a strong one at a cap. Each part is what it actually added.
+ */
+export function relevance(base: number, dependency: number, recency: number): Relevance {
+  const dependencyBoost = (1 - base) * dependency;
+  const recencyBoost = (1 - base - dependencyBoost) * recency;
+  return { score: base + dependencyBoost + recencyBoost, dependencyBoost, recencyBoost };
+}
+
+/**
+ * Floors for lexical scores, measured on the localization benchmark (see search/README.md): when even the best
+ * match holds less of the question than `absolute`, nothing is about it; a result below `relative` times the best
+ * one's score is noise beside it.
+ */
+export const FLOORS = { absolute: 0.15, relative: 0.4 };
+
+/**
+ * What is worth returning: the model's scores are judged against the threshold (they mean "relevant" on their
+ * own); lexical scores against the floors, since they measure how much of the question a memory contains.
+ */
+export function keep<T extends { relevanceScore: number }>(ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
+  if (source === 'model') return ranked.filter((r) => r.relevanceScore >= threshold);
+  const best = ranked.reduce((max, r) => Math.max(max, r.relevanceScore), 0);
+  if (best < FLOORS.absolute) return [];
+  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best);
+}
