@@ -20,11 +20,15 @@ let sharedParser: Promise<SourceParser> | undefined;
 
 /** Extracts a fixture file with the real grammar and query of its language. */
 export async function extractFixture(...parts: string[]): Promise<FileExtraction> {
-  const file = fixturePath(...parts);
-  const spec = languageForPath(file);
-  if (!spec) throw new Error(`no language for ${file}`);
+  return extractSource(fs.readFileSync(fixturePath(...parts), 'utf8'), parts[parts.length - 1]);
+}
+
+/** Extracts source text as a file of that name, with units of at most `maxUnitLines` (default: the index's). */
+export async function extractSource(source: string, fileName: string, maxUnitLines?: number): Promise<FileExtraction> {
+  const spec = languageForPath(fileName);
+  if (!spec) throw new Error(`no language for ${fileName}`);
   sharedParser ??= SourceParser.create();
-  return (await sharedParser).extract(fs.readFileSync(file, 'utf8'), spec);
+  return (await sharedParser).extract(source, spec, maxUnitLines);
 }
 
 /** `kind qualifiedName start-end`, one line per entity: compact enough to compare whole files exactly. */

@@ -2,9 +2,9 @@ import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
 import { WorkspaceIndex } from '../core/workspaceIndex';
-import { interruptSignal, LOCATION_OPTIONS, parse, parseSize, UsageError } from './args';
+import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError } from './args';
 
-export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE]
+export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N]
   code-memory stats [--workspace DIR] [--db PATH] [--json]`;
 
 export async function runIndex(args: string[]): Promise<number> {
@@ -12,11 +12,13 @@ export async function runIndex(args: string[]): Promise<number> {
     db: { type: 'string' },
     exclude: { type: 'string', multiple: true },
     'max-file-size': { type: 'string' },
+    'max-unit-lines': { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError(`index takes one directory, got ${positionals.length}`);
   const dir = positionals[0] ?? '.';
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
-  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, exclude: values.exclude });
+  const maxUnitLines = values['max-unit-lines'] === undefined ? undefined : parsePositiveInt(values['max-unit-lines'], '--max-unit-lines');
+  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude });
   const interrupt = interruptSignal('cancelling: finishing files in progress…');
   try {
     const printer = progressPrinter();
@@ -56,7 +58,7 @@ function printIndexSummary(summary: IndexRunSummary, stats: IndexStats): void {
     `${summary.cancelled ? 'Cancelled' : 'Indexed'} ${stats.workspace}`,
     `  files:    ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.removed} removed, ` +
       `${summary.skipped.length} skipped${skipped ? ` (${skipped})` : ''}, ${summary.excluded} excluded`,
-    `  entities: ${stats.entities} in ${stats.files} files`,
+    `  code:     ${stats.entities} entities in ${stats.files} files, searched as ${stats.units} units`,
     `  edges:    ${stats.calls} calls (${stats.resolvedCalls} resolved), ${stats.imports} imports (${stats.resolvedImports} resolved)`,
     `  time:     ${summary.seconds.toFixed(2)} s`,
     `  database: ${stats.database}`,
@@ -83,6 +85,7 @@ export async function runStats(args: string[]): Promise<number> {
       `Database:  ${stats.database} (${(stats.databaseBytes / 1048576).toFixed(1)} MB)`,
       `Files:     ${stats.files} (${list(stats.filesByLanguage)})`,
       `Entities:  ${stats.entities} (${list(stats.entitiesByKind)})`,
+      `Units:     ${stats.units} (every line of code, in pieces of at most ${system.index.maxUnitLines} lines)`,
       `Calls:     ${stats.calls} (${stats.resolvedCalls} resolved to workspace entities)`,
       `Imports:   ${stats.imports} (${stats.resolvedImports} resolved to workspace files)`,
       `Memories:  ${list(memoriesByKind)}`,

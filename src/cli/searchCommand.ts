@@ -8,8 +8,8 @@ export const SEARCH_USAGE = `code-memory search QUERY [--workspace DIR] [--db PA
                    [--file PATH] [--error TEXT] [--accessed PATH]... [model options]`;
 
 /**
- * Search runs the retrieval pipeline. Unlike the API (whose threshold defaults to 0.7), it lists the best
- * --limit matches whatever their score, as a search command should; --threshold drops weaker ones.
+ * Search runs the retrieval pipeline: the best --limit results, cut where they fall clearly below the best
+ * (the engine's floors) or, with --threshold, below that score.
  */
 export async function runSearch(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -37,8 +37,11 @@ export async function runSearch(args: string[]): Promise<number> {
     const context: CodeContext = { userQuery: query, currentFile: values.file, errors: values.error, accessedFiles: values.accessed };
     const result = await system.retrieve(context, { signal: interrupt.signal });
     // A score of 0 means nothing matched and nothing links it: not a result, even at threshold 0.
-    result.memories = result.memories.filter((m) => m.relevanceScore > 0);
+    result.memories = result.memories.filter((m) => m.relevanceScore > 0 && m.relevanceScore >= threshold);
     if (result.warning) process.stderr.write(`code-memory: warning: ${result.warning}\n`);
+    if (system.index.outdated()) {
+      process.stderr.write('code-memory: warning: the index was built by another version; run `code-memory index` to search all code again\n');
+    }
     process.stdout.write(values.json ? `${JSON.stringify(jsonResult(result))}\n` : formatResult(result, query, scoringModel?.name));
     return 0;
   } catch (error) {
@@ -55,25 +58,30 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 /** The foundation's keys first, with their meaning unchanged; what the pipeline adds follows. */
 function jsonResult(result: RetrievalResult) {
   return {
-    results: result.memories.map((m) => ({
-      file: m.file ?? null,
-      start_line: m.startLine ?? null,
-      end_line: m.endLine ?? null,
-      name: m.kind === 'code' ? String(m.metadata.name) : titleOf(m),
-      kind: m.kind === 'code' ? String(m.metadata.entityKind) : m.kind,
-      score: round(m.relevanceScore),
-      id: m.memoryId,
-      qualified_name: m.kind === 'code' ? String(m.metadata.qualifiedName) : null,
-      reasoning: m.reasoning,
-      score_parts: {
-        source: m.scoreParts.source, base: round(m.scoreParts.base),
-        dependency_boost: round(m.scoreParts.dependencyBoost), recency_boost: round(m.scoreParts.recencyBoost),
-      },
-    })),
+    results: result.memories.map((m) => {
+      const code = m.kind === 'code';
+      return {
+        file: m.file ?? null,
+        start_line: m.startLine ?? null,
+        end_line: m.endLine ?? null,
+        name: code ? (m.metadata.name as string | null) : titleOf(m),
+        kind: code ? (m.metadata.entityKind as string | null) ?? 'top-level' : m.kind,
+        score: round(m.relevanceScore),
+        id: m.memoryId,
+        unit: code ? m.metadata.unit : null,
+        qualified_name: code ? m.metadata.qualifiedName : null,
+        reasoning: m.reasoning,
+        score_parts: {
+          source: m.scoreParts.source, base: round(m.scoreParts.base),
+          dependency_boost: round(m.scoreParts.dependencyBoost), recency_boost: round(m.scoreParts.recencyBoost),
+        },
+      };
+    }),
     ranked_by: result.source,
     candidates: result.candidates,
     model_calls: result.modelCalls,
     cache_hits: result.cacheHits,
+    missing_words: result.missingWords,
     ...(result.warning ? { warning: result.warning } : {}),
   };
 }
@@ -87,14 +95,16 @@ function formatResult(result: RetrievalResult, query: string, modelName: string 
   const footer = result.source === 'model'
     ? `Ranked by ${modelName}: ${result.modelCalls} call${result.modelCalls === 1 ? '' : 's'}, ${result.cacheHits} cached scores, ${result.candidates} candidates.`
     : `Ranked by matching words${modelName ? '' : ' (no model configured)'}, ${result.candidates} candidates.`;
-  if (!result.memories.length) return `No matches for "${query}".\n${footer}\n`;
+  const missing = result.missingWords.length
+    ? `No code or memory mentions ${result.missingWords.map((w) => `"${w}"`).join(', ')}.\n` : '';
+  if (!result.memories.length) return `Nothing relevant found for "${query}".\n${missing}${footer}\n`;
   const lines = result.memories.map((m, i) => {
     const where = m.file ? `${m.file}${m.startLine ? `:${m.startLine}-${m.endLine}` : ''}  ` : '';
-    const what = m.kind === 'code' ? `${String(m.metadata.entityKind)} ${String(m.metadata.qualifiedName)}` : `[${m.kind}] ${titleOf(m)}`;
+    const what = m.kind === 'code' ? String(m.metadata.description) : `[${m.kind}] ${titleOf(m)}`;
     const { source, base, dependencyBoost, recencyBoost } = m.scoreParts;
     const parts = `${source === 'model' ? 'model' : 'words'} ${base.toFixed(2)} + dependency ${dependencyBoost.toFixed(2)} + recency ${recencyBoost.toFixed(2)}`;
     const signature = m.kind === 'code' && m.metadata.signature ? `\n    ${String(m.metadata.signature)}` : '';
     return `${String(i + 1).padStart(2)}. ${where}${what}  (score ${m.relevanceScore.toFixed(2)} = ${parts})${signature}\n    why: ${m.reasoning}\n`;
   });
-  return `${lines.join('')}${footer}\n`;
+  return `${lines.join('')}${missing}${footer}\n`;
 }

@@ -89,8 +89,8 @@ export class CodeMemorySystem extends MemoryBase {
     const index = this.index.stats();
     return {
       ...stats,
-      totalCodeMemories: index.entities,
-      totalMemories: index.entities + stats.totalNonCodeMemories,
+      totalCodeMemories: index.units,
+      totalMemories: index.units + stats.totalNonCodeMemories,
       index,
     };
   }

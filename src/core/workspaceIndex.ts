@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { processFile } from './indexing/fileProcessor';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
-import { indexWorkspace, LAST_INDEXED_AT, MAX_UNIT_LINES } from './indexing/indexer';
+import { EXTRACTOR_VERSION, extractionKey, indexWorkspace, LAST_INDEXED_AT, MAX_UNIT_LINES } from './indexing/indexer';
 import { DEFAULT_MAX_UNIT_LINES, MAX_UNIT_LINES as MAX_UNIT_LINES_LIMIT, MIN_UNIT_LINES } from './indexing/units';
 import { languageForPath } from './indexing/languages';
 import { SourceParser } from './indexing/parser';
@@ -47,6 +47,8 @@ export interface IndexStats {
   database: string;
   files: number;
   entities: number;
+  /** Retrievable pieces of code: every line of every file is in one. */
+  units: number;
   entitiesByKind: Record<string, number>;
   filesByLanguage: Record<string, number>;
   calls: number;
@@ -177,21 +179,30 @@ export class WorkspaceIndex {
     return { path: relative, status: 'indexed', entityIds: this.entityIds(relative) };
   }
 
+  /**
+   * True when stored code was extracted by another version or unit size than this one's (after an upgrade, before
+   * the next index run has parsed the files again): search then misses what that run will add.
+   */
+  outdated(): boolean {
+    const stored = this.store.meta(EXTRACTOR_VERSION);
+    return stored !== undefined && stored !== extractionKey(this.maxUnitLines) && this.counts().files > 0;
+  }
+
   /** The best units for a question, by the words they and their files contain (no boosts, no model). */
   search(query: string, options?: SearchOptions): UnitHit[] {
     return this.lexical.search(query, options);
   }
 
   /** The few numbers a status bar shows, without stats()'s per-kind and call-graph counts. */
-  counts(): { files: number; entities: number; lastIndexedAt: string | undefined } {
+  counts(): { files: number; entities: number; units: number; lastIndexedAt: string | undefined } {
     return {
       files: this.count('SELECT count(*) AS n FROM files'), entities: this.count('SELECT count(*) AS n FROM entities'),
-      lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
+      units: this.count('SELECT count(*) AS n FROM units'), lastIndexedAt: this.store.meta(LAST_INDEXED_AT),
     };
   }
 
   stats(): IndexStats {
-    const { files, entities, lastIndexedAt } = this.counts();
+    const { files, entities, units, lastIndexedAt } = this.counts();
     const grouped = (sql: string) => Object.fromEntries(
       (this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
     let databaseBytes = 0;
@@ -207,6 +218,7 @@ export class WorkspaceIndex {
       database: this.dbPath,
       files,
       entities,
+      units,
       entitiesByKind: grouped('SELECT kind AS k, count(*) AS n FROM entities GROUP BY kind ORDER BY n DESC'),
       filesByLanguage: grouped('SELECT language AS k, count(*) AS n FROM files GROUP BY language ORDER BY n DESC'),
       calls: this.count('SELECT count(*) AS n FROM calls'),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RetrievalConfig } from '../core/retrieval/types';
+import { DEFAULT_MAX_UNIT_LINES, MAX_UNIT_LINES, MIN_UNIT_LINES } from '../core/indexing/units';
 import { CODE_DEFAULTS, mergeConfig } from '../core/retrieval/types';
 
 export type ProviderChoice = 'languageModel' | 'openai' | 'openaiCompatible' | 'anthropic' | 'none';
@@ -15,6 +16,7 @@ export interface ModelSettings {
 export interface IndexSettings {
   exclude: string[];
   maxFileBytes: number;
+  maxUnitLines: number;
 }
 
 export const SECTION = 'codeMemory';
@@ -22,14 +24,20 @@ const BYTES_PER_KB = 1024;
 
 
 /** Settings that change what the index holds: changing them re-walks the workspace. */
-export const INDEX_SETTINGS = ['exclude', 'maxFileSizeKB'].map((key) => `${SECTION}.${key}`);
+export const INDEX_SETTINGS = ['exclude', 'maxFileSizeKB', 'maxUnitLines'].map((key) => `${SECTION}.${key}`);
 
 export function indexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
   const config = vscode.workspace.getConfiguration(SECTION, folder.uri);
   return {
     exclude: config.get<string[]>('exclude', []).filter((glob) => typeof glob === 'string' && glob.trim()),
     maxFileBytes: Math.round(config.get<number>('maxFileSizeKB', 1024) * BYTES_PER_KB),
+    // Out of range (a hand-edited settings.json): the default, rather than an index that cannot open.
+    maxUnitLines: clampedInteger(config.get<number>('maxUnitLines', DEFAULT_MAX_UNIT_LINES), MIN_UNIT_LINES, MAX_UNIT_LINES, DEFAULT_MAX_UNIT_LINES),
   };
+}
+
+function clampedInteger(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
 }
 
 export function modelSettings(role: 'scoringModel' | 'chatModel'): ModelSettings {
@@ -42,25 +50,15 @@ export function modelSettings(role: 'scoringModel' | 'chatModel'): ModelSettings
   };
 }
 
-export interface RetrievalSettings {
-  /** For the engine. Its threshold is the user's, or 0 when left automatic (see modelThreshold). */
-  config: RetrievalConfig;
-  /**
-   * The threshold for scores the small model gave. Lexical scores (no model, or a model that failed) measure
-   * word coverage, not usefulness, so by default any match of theirs is worth showing.
-   */
-  modelThreshold: number;
-}
-
 /**
  * The engine's retrieval settings from `codeMemory.*`. A value out of range is reported and replaced by its
  * default, so one typo in settings.json does not switch the whole feature off.
  */
-export function retrievalSettings(warn: (message: string) => void): RetrievalSettings {
+export function retrievalSettings(warn: (message: string) => void): RetrievalConfig {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const threshold = config.get<number | null>('relevanceThreshold', null);
   const wanted: Partial<RetrievalConfig> = {
-    relevanceThreshold: threshold ?? 0,
+    // Empty: the engine's default for the scoring model's scores (lexical rankings have their own floors).
+    relevanceThreshold: config.get<number | null>('relevanceThreshold', null) ?? undefined,
     maxMemories: config.get('maxMemories'),
     candidateCount: config.get('candidateCount'),
     batchSize: config.get('batchSize'),
@@ -82,5 +80,5 @@ export function retrievalSettings(warn: (message: string) => void): RetrievalSet
       warn(`Setting ignored: ${(error as Error).message}`);
     }
   }
-  return { config: settings, modelThreshold: threshold === null ? CODE_DEFAULTS.relevanceThreshold : settings.relevanceThreshold };
+  return settings;
 }

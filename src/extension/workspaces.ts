@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
-import { CODE_DEFAULTS } from '../core/retrieval/types';
 import { defaultDatabasePath } from '../core/store/location';
-import { indexSettings, type RetrievalSettings } from './settings';
+import { indexSettings } from './settings';
 
 /** A workspace the user has not trusted: nothing is indexed and no model is called until they do. */
 export class UntrustedError extends Error {
@@ -43,8 +42,6 @@ export class Workspaces implements vscode.Disposable {
   lastError: string | undefined;
   private scoringModel: ModelProvider | undefined;
   private retrieval: RetrievalConfig | undefined;
-  /** Scores from the small model below this are left out (see RetrievalSettings). */
-  modelThreshold = CODE_DEFAULTS.relevanceThreshold;
 
   constructor(private readonly nativeBinding: string | undefined) {}
 
@@ -106,10 +103,9 @@ export class Workspaces implements vscode.Disposable {
     for (const { system } of this.byFolder.values()) system.setScoringModel(model);
   }
 
-  setRetrievalSettings(settings: RetrievalSettings): void {
-    this.retrieval = settings.config;
-    this.modelThreshold = settings.modelThreshold;
-    for (const { system } of this.byFolder.values()) system.updateRetrievalConfig(settings.config);
+  setRetrievalSettings(settings: RetrievalConfig): void {
+    this.retrieval = settings;
+    for (const { system } of this.byFolder.values()) system.updateRetrievalConfig(settings);
   }
 
   /** Closes every folder's index once its queued writes are done; the next use reopens it with new settings. */

@@ -49,7 +49,7 @@ test('cli: index, then search --json keeps the documented keys first, with their
   const index = cli(['index', root, '--db', db, '--exclude', '*/tests/*']);
   assert.equal(index.code, 0, index.stderr);
   assert.match(index.stdout, /2 indexed, 0 unchanged, 0 removed, 0 skipped, 1 excluded/);
-  assert.match(index.stdout, /entities: 2 in 2 files/);
+  assert.match(index.stdout, /code: {5}2 entities in 2 files, searched as 2 units/);
   assert.match(index.stderr, /parsing 2\/2 files/);
 
   const search = cli(['search', 'user by id', '--workspace', root, '--db', db, '--json', '--limit', '5']);
@@ -64,14 +64,19 @@ test('cli: index, then search --json keeps the documented keys first, with their
   }
   const ts = parsed.results.find((r) => r.name === 'getUserById')!;
   const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-  assert.deepEqual(pick(ts, ['file', 'start_line', 'end_line', 'name', 'kind']),
-    { file: 'src/users.ts', start_line: 2, end_line: 4, name: 'getUserById', kind: 'function' });
-  assert.equal(ts.score, 1, 'every word matched; the recency boost is capped');
-  assert.deepEqual(ts.score_parts, { source: 'lexical', base: 1, dependency_boost: 0, recency_boost: 0.1 });
+  // The unit: the function with its doc comment.
+  assert.deepEqual(pick(ts, ['file', 'start_line', 'end_line', 'name', 'kind', 'unit', 'qualified_name']),
+    { file: 'src/users.ts', start_line: 1, end_line: 4, name: 'getUserById', kind: 'function', unit: 'entity', qualified_name: 'getUserById' });
+  const parts = ts.score_parts as Record<string, number>;
+  assert.equal(parts.source, 'lexical');
+  assert.ok(parts.base > 0.5 && parts.base < 1, `${parts.base}: most of the question, never all of it`);
+  assert.ok(Math.abs(parts.recency_boost - (1 - parts.base) * 0.1) < 0.002, 'the recency boost closes a tenth of the gap');
+  assert.ok(Math.abs((ts.score as number) - (parts.base + parts.recency_boost)) < 0.002);
+  assert.ok((ts.score as number) < 1);
   assert.match(String(ts.reasoning), /^matched "user", "id"/);
 
   const human = cli(['search', 'getUserById', '--workspace', root, '--db', db]);
-  assert.match(human.stdout, /src\/users\.ts:2-4 {2}function getUserById/);
+  assert.match(human.stdout, /^ 1\. src\/users\.ts:1-4 {2}function getUserById .*\n.*\n    why: matched "getuserbyid", "get", "user", "id"/);
 
   const stats = cli(['stats', '--workspace', root, '--db', db, '--json']);
   const parsedStats = JSON.parse(stats.stdout);
@@ -88,7 +93,8 @@ test('cli: the default database lives in the cache folder, not in the workspace'
   const [folder] = fs.readdirSync(cache);
   assert.ok(fs.existsSync(path.join(cache, folder, 'index.db')));
   const search = cli(['search', 'user', '--workspace', root, '--json'], { CODE_MEMORY_CACHE_DIR: cache });
-  assert.equal(JSON.parse(search.stdout).results.length, 3, 'all three user functions, the test file included');
+  const files = (JSON.parse(search.stdout).results as { file: string }[]).map((r) => r.file).sort();
+  assert.deepEqual(files, ['lib/users.py', 'src/users.ts'], 'the test file ranks far below them and is cut');
   const again = cli(['index', root], { CODE_MEMORY_CACHE_DIR: cache });
   assert.match(again.stdout, /0 indexed, 3 unchanged/);
 });
@@ -196,8 +202,9 @@ test('cli: --file, --error and --accessed fill the context; links and score part
   assert.equal(cli(['index', root, '--db', db]).code, 0);
   const result = cli(['search', 'login fails', '--workspace', root, '--db', db, '--file', 'app/auth.py', '--error', "KeyError: 'bob'", '--accessed', 'app/users.py']);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, / 1\. app\/auth\.py:3-4 {2}function login {2}\(score 0\.60 = words 0\.50 \+ dependency 0\.00 \+ recency 0\.10\)\n.*\n    why: matched "login"; changed/);
-  assert.match(result.stdout, /app\/users\.py:1-2 {2}function find_user {2}\(score 0\.25 = words 0\.00 \+ dependency 0\.15 \+ recency 0\.10\)\n.*\n    why: no query words matched; called by login in the current file/);
+  assert.match(result.stdout, / 1\. app\/auth\.py:3-4 {2}function login {2}\(score 0\.\d\d = words 0\.\d\d \+ dependency 0\.00 \+ recency 0\.\d\d\)\n.*\n    why: matched "login"; changed/);
+  assert.match(result.stdout, /app\/users\.py:1-3 {2}function find_user {2}\(score 0\.\d\d = words 0\.00 \+ dependency 0\.15 \+ recency 0\.09\)\n.*\n    why: no query words matched; called by login in the current file/);
+  assert.match(result.stdout, /\nNo code or memory mentions "fails"\.\n/);
   assert.match(result.stdout, /Ranked by matching words \(no model configured\), \d+ candidates\.\n$/);
 });
 
@@ -215,7 +222,7 @@ test('cli: a model from the environment scores once; the score cache survives th
     const args = ['search', 'user by id', '--workspace', root, '--db', db];
     const first = await cliAsync(args, env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /\(score 0\.90 = model 0\.80 \+ dependency 0\.00 \+ recency 0\.10\)\n(.*\n)?    why: looks relevant; changed within 7 days/);
+    assert.match(first.stdout, /\(score 0\.82 = model 0\.80 \+ dependency 0\.00 \+ recency 0\.02\)\n(.*\n)?    why: looks relevant; changed within 7 days/);
     assert.match(first.stdout, /Ranked by openai:gpt-4o-mini@http:\/\/127\.0\.0\.1:\d+\/v1: 1 call, 0 cached scores, 3 candidates\./);
     const second = await cliAsync([...args, '--json'], env);
     const parsed = JSON.parse(second.stdout);

@@ -13,7 +13,7 @@ const FLUSH_FILES = 128;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
 /** The extractor and unit size that produced the stored entities and units (see extractionKey). */
-const EXTRACTOR_VERSION = 'extractor_version';
+export const EXTRACTOR_VERSION = 'extractor_version';
 /** The unit size of the stored units, so every front end goes on with the size the index was built with. */
 export const MAX_UNIT_LINES = 'max_unit_lines';
 

@@ -62,7 +62,10 @@ export function splitUnits(root: Node, lines: readonly string[], sources: readon
   return merged;
 }
 
-/** Units made only of blank lines and braces join a neighbour, so a hit never points at a lone `}`. */
+/**
+ * Units made only of blank lines and braces join a neighbour, so a hit never points at a lone `}`, and blank
+ * lines between units end the unit above rather than start the one below.
+ */
 function absorbEmpty(units: ExtractedUnit[], lines: readonly string[], maxLines: number): ExtractedUnit[] {
   const empty = (u: ExtractedUnit) => {
     for (let l = u.startLine; l <= u.endLine; l++) {
@@ -95,6 +98,16 @@ function absorbEmpty(units: ExtractedUnit[], lines: readonly string[], maxLines:
     if (previous && size(previous) + size(carry) <= maxLines) previous.endLine = carry.endLine;
     else out.push(carry);
   }
+  // A unit starts at its first line of content: blank lines before it end the unit above, when that fits.
+  for (let i = 1; i < out.length; i++) {
+    let blank = 0;
+    while (out[i].startLine + blank < out[i].endLine && !(lines[out[i].startLine + blank - 1] ?? '').trim()) blank++;
+    blank = Math.min(blank, maxLines - size(out[i - 1]));
+    if (blank > 0) {
+      out[i - 1].endLine += blank;
+      out[i].startLine += blank;
+    }
+  }
   return out;
 }
 
@@ -107,17 +120,19 @@ function cutAtStatements(node: Node, from: number, to: number, maxLines: number)
   if (to - from + 1 <= maxLines) return [[from, to]];
   // Candidate cut lines (a new run starts there), each with its nesting depth: shallower cuts are better.
   const depthOf = new Map<number, number>();
-  const visit = (parent: Node, depth: number) => {
+  // Iterative: 20,000 nested brackets must not overflow the stack.
+  const pending: [Node, number][] = [[node, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [parent, depth] = next;
     for (const child of parent.namedChildren) {
       if (!child) continue;
       const start = child.startPosition.row + 1;
       const end = child.endPosition.row + 1;
       if (end < from || start > to) continue;
-      if (start > from && !depthOf.has(start)) depthOf.set(start, depth);
-      if (end - start + 1 > maxLines) visit(child, depth + 1);
+      if (start > from && (depthOf.get(start) ?? Infinity) > depth) depthOf.set(start, depth);
+      if (end - start + 1 > maxLines) pending.push([child, depth + 1]);
     }
-  };
-  visit(node, 0);
+  }
   const runs: [number, number][] = [];
   let start = from;
   while (to - start + 1 > maxLines) {

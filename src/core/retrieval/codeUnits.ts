@@ -25,10 +25,6 @@ const COLUMNS = `u.id, u.file_id AS fileId, f.path AS file, f.language, u.kind, 
   e.id AS entityId, e.name, e.qualified_name AS qualifiedName, e.kind AS entityKind, e.signature, e.start_line AS entityStart,
   CASE WHEN f.mtime_ms > 0 THEN f.mtime_ms ELSE f.indexed_at END AS changedAt`;
 const FROM = 'FROM units u JOIN files f ON f.id = u.file_id LEFT JOIN entities e ON e.id = u.entity_id';
-/** The entities a unit holds: those starting in its lines, and the one it is a part of. */
-const MEMBERS = `members AS (SELECT u.id AS unit, e.id AS entity FROM units u JOIN entities e ON e.file_id = u.file_id
-  AND (e.start_line BETWEEN u.start_line AND u.end_line OR e.id = u.entity_id)
-  WHERE u.id IN (SELECT value FROM json_each(@units)))`;
 
 type Row = Omit<CodeUnit, 'entity'> & {
   entityId: number | null; name: string; qualifiedName: string; entityKind: EntityKind; signature: string; entityStart: number;
@@ -37,6 +33,19 @@ type Row = Omit<CodeUnit, 'entity'> & {
 function toUnit(r: Row): CodeUnit {
   const { entityId, name, qualifiedName, entityKind, signature, entityStart, ...unit } = r;
   return entityId === null ? unit : { ...unit, entity: { id: entityId, name, qualifiedName, kind: entityKind, signature, startLine: entityStart } };
+}
+
+/** entity → the units holding it. */
+function invert(members: Map<number, number[]>): Map<number, number[]> {
+  const unitsOf = new Map<number, number[]>();
+  for (const [unit, entities] of members) {
+    for (const entity of entities) {
+      const list = unitsOf.get(entity) ?? [];
+      list.push(unit);
+      unitsOf.set(entity, list);
+    }
+  }
+  return unitsOf;
 }
 
 /** `method Store.save`, `part of function parse`, `top-level code`. */
@@ -58,21 +67,23 @@ export class CodeUnits {
       // The unit holding each entity's first line: where a caller or callee is read.
       holding: p(`SELECT DISTINCT u.id FROM entities e JOIN units u ON u.file_id = e.file_id
                   AND e.start_line BETWEEN u.start_line AND u.end_line WHERE e.id IN (SELECT value FROM json_each(?)) LIMIT ?`).pluck(),
-      entitiesOf: p(`WITH ${MEMBERS} SELECT entity FROM members`).pluck(),
+      // The entities a unit holds: those starting in its lines, and the one it is a part of.
+      members: p(`SELECT u.id AS unit, e.id AS entity FROM units u JOIN entities e ON e.file_id = u.file_id
+                  AND e.start_line BETWEEN u.start_line AND u.end_line WHERE u.id IN (SELECT value FROM json_each(?))
+                  UNION SELECT id, entity_id FROM units WHERE entity_id IS NOT NULL AND id IN (SELECT value FROM json_each(?))`).raw(),
       neighbours: p(`SELECT target_id FROM calls WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND target_id IS NOT NULL
                      UNION SELECT entity_id FROM calls WHERE target_id IN (SELECT value FROM json_each(@ids)) LIMIT @limit`).pluck(),
       entitiesOfFile: p('SELECT e.id FROM entities e JOIN files f ON f.id = e.file_id WHERE f.path = ?').pluck(),
-      // Calls between the current file and the candidates, either way.
-      fileLinks: p(`WITH ${MEMBERS}
-        SELECT m.unit, ce.qualified_name AS name, 'called by' AS how FROM calls c JOIN members m ON m.entity = c.target_id
-          JOIN entities ce ON ce.id = c.entity_id JOIN files f ON f.id = ce.file_id WHERE f.path = @file AND c.entity_id != c.target_id
-        UNION ALL
-        SELECT m.unit, t.qualified_name, 'calls' FROM calls c JOIN members m ON m.entity = c.entity_id
-          JOIN entities t ON t.id = c.target_id JOIN files f ON f.id = t.file_id WHERE f.path = @file AND c.entity_id != c.target_id`),
-      // Calls between the candidates themselves.
-      edges: p(`WITH ${MEMBERS}
-        SELECT DISTINCT a.unit AS a, b.unit AS b FROM calls c JOIN members a ON a.entity = c.entity_id JOIN members b ON b.entity = c.target_id
-        WHERE a.unit != b.unit`),
+      // Calls between the current file's entities (@file) and the candidates' (@mine), either way: (caller, callee,
+      // whether the caller is the file's). Driven from the candidates' side (`+` keeps the planner off the other).
+      callsBetween: p(`SELECT entity_id, target_id, 1 FROM calls WHERE target_id IN (SELECT value FROM json_each(@mine))
+                         AND +entity_id IN (SELECT value FROM json_each(@file)) AND entity_id != target_id
+                       UNION ALL SELECT entity_id, target_id, 0 FROM calls WHERE entity_id IN (SELECT value FROM json_each(@mine))
+                         AND +target_id IN (SELECT value FROM json_each(@file)) AND entity_id != target_id`).raw(),
+      names: p('SELECT id, qualified_name FROM entities WHERE id IN (SELECT value FROM json_each(?))').raw(),
+      // Calls among the given entities.
+      edges: p(`SELECT DISTINCT entity_id, target_id FROM calls WHERE entity_id IN (SELECT value FROM json_each(@entities))
+                AND +target_id IN (SELECT value FROM json_each(@entities))`).raw(),
       linkedFiles: p(`SELECT t.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE f.path = @file
                       UNION SELECT f.path FROM imports i JOIN files f ON f.id = i.file_id JOIN files t ON t.id = i.target_file_id WHERE t.path = @file`).pluck(),
     };
@@ -86,21 +97,55 @@ export class CodeUnits {
     return (this.s.ofFile.all(file, limit) as Row[]).map(toUnit);
   }
 
+  /** Which entities each unit holds (those starting in it, and the one it is a part of). */
+  members(units: number[]): Map<number, number[]> {
+    const json = JSON.stringify(units);
+    const byUnit = new Map<number, number[]>();
+    for (const [unit, entity] of this.s.members.all(json, json) as [number, number][]) {
+      const list = byUnit.get(unit) ?? [];
+      list.push(entity);
+      byUnit.set(unit, list);
+    }
+    return byUnit;
+  }
+
   /** Units of the callers and callees of the given units' entities and of the given file's entities. */
   neighbours(units: number[], file: string | undefined, limit: number): number[] {
-    const ids = [...(this.s.entitiesOf.all({ units: JSON.stringify(units) }) as number[]),
-      ...(file ? this.s.entitiesOfFile.all(file) as number[] : [])];
+    const ids = [...[...this.members(units).values()].flat(), ...(file ? this.s.entitiesOfFile.all(file) as number[] : [])];
     if (!ids.length) return [];
     const entities = this.s.neighbours.all({ ids: JSON.stringify(ids), limit }) as number[];
     return this.s.holding.all(JSON.stringify(entities), limit) as number[];
   }
 
-  fileLinks(units: number[], file: string): UnitLink[] {
-    return this.s.fileLinks.all({ units: JSON.stringify(units), file }) as UnitLink[];
+  /** Call edges between the given units' entities and the file's code: the unit, the other side's name, which way. */
+  fileLinks(members: Map<number, number[]>, file: string): UnitLink[] {
+    const unitsOf = invert(members);
+    const fileEntities = this.s.entitiesOfFile.all(file) as number[];
+    if (!fileEntities.length || !unitsOf.size) return [];
+    const calls = this.s.callsBetween.all({ file: JSON.stringify(fileEntities), mine: JSON.stringify([...unitsOf.keys()]) }) as [number, number, number][];
+    const names = new Map(this.s.names.all(JSON.stringify(calls.map(([caller, callee, fromFile]) => (fromFile ? caller : callee)))) as [number, string][]);
+    return calls.flatMap(([caller, callee, fromFile]) => {
+      const [mine, theirs, how] = fromFile ? [callee, caller, 'called by' as const] : [caller, callee, 'calls' as const];
+      return (unitsOf.get(mine) ?? []).map((unit) => ({ unit, name: names.get(theirs) ?? '', how }));
+    });
   }
 
-  edges(units: number[]): { a: number; b: number }[] {
-    return this.s.edges.all({ units: JSON.stringify(units) }) as { a: number; b: number }[];
+  /** Call edges between different units among the given ones. */
+  edges(members: Map<number, number[]>): { a: number; b: number }[] {
+    const unitsOf = invert(members);
+    const pairs = new Set<string>();
+    const edges: { a: number; b: number }[] = [];
+    for (const [caller, callee] of this.s.edges.all({ entities: JSON.stringify([...unitsOf.keys()]) }) as [number, number][]) {
+      for (const a of unitsOf.get(caller) ?? []) {
+        for (const b of unitsOf.get(callee) ?? []) {
+          if (a !== b && !pairs.has(`${a}:${b}`)) {
+            pairs.add(`${a}:${b}`);
+            edges.push({ a, b });
+          }
+        }
+      }
+    }
+    return edges;
   }
 
   /** Files the given file imports or is imported by. */

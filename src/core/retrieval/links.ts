@@ -16,14 +16,14 @@ export function linkReasons(units: CodeUnits, currentFile: string | undefined, o
     if (!list.includes(why)) list.push(why);
     links.set(memoryId, list);
   };
-  const unitIds = ordered.flatMap((c) => (c.unit ? [c.unit.id] : []));
-  if (currentFile && unitIds.length) {
-    for (const { unit, name, how } of units.fileLinks(unitIds, currentFile)) note(`code:${unit}`, `${how} ${name} in the current file`);
+  const members = units.members(ordered.flatMap((c) => (c.unit ? [c.unit.id] : [])));
+  if (currentFile && members.size) {
+    for (const { unit, name, how } of units.fileLinks(members, currentFile)) note(`code:${unit}`, `${how} ${name} in the current file`);
   }
   const anchors = new Map<number, string>();
   for (const c of ordered.slice(0, TOP_FOR_LINKS)) if (c.unit && c.base > 0) anchors.set(c.unit.id, describeUnit(c.unit));
   if (anchors.size) {
-    for (const { a, b } of units.edges(unitIds)) {
+    for (const { a, b } of units.edges(members)) {
       // A link to the current file already says more than one to a top candidate.
       if (anchors.has(a) && !links.has(`code:${b}`)) note(`code:${b}`, `called by ${anchors.get(a)}`);
       if (anchors.has(b) && !links.has(`code:${a}`)) note(`code:${a}`, `calls ${anchors.get(b)}`);

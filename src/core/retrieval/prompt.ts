@@ -34,7 +34,7 @@ export function formatMemory(memory: ScoredMemory, index: number, includeScores:
   const text = redactSecrets(memory.text);
   const where = memory.file ? `${memory.file}${memory.startLine ? `:${memory.startLine}-${memory.endLine}` : ''}` : '';
   const what = memory.kind === 'code'
-    ? `${String(memory.metadata.entityKind ?? 'code')} ${String(memory.metadata.qualifiedName ?? '')}`.trim()
+    ? String(memory.metadata.description ?? 'code')
     : { documentation: 'Documentation', debugging: 'Debugging session', note: 'Note' }[memory.kind];
   const score = includeScores ? ` · relevance ${memory.relevanceScore.toFixed(2)}` : '';
   const header = `### [${index}] ${[where, what].filter(Boolean).join(' · ')}${score}`;

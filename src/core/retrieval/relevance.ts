@@ -25,11 +25,15 @@ export const FLOORS = { absolute: 0.15, relative: 0.4 };
 
 /**
  * What is worth returning: the model's scores are judged against the threshold (they mean "relevant" on their
- * own); lexical scores against the floors, since they measure how much of the question a memory contains.
+ * own); lexical scores against the floors, since they measure how much of the question a memory contains. The
+ * absolute floor looks at the words alone: being near the current file or recent does not make anything about
+ * the question. Code linked to what the developer is working on (a dependency boost) is kept whatever its
+ * words: that link is evidence of its own.
  */
-export function keep<T extends { relevanceScore: number }>(ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
+export function keep<T extends { relevanceScore: number; scoreParts: { base: number; dependencyBoost: number } }>(
+  ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
   if (source === 'model') return ranked.filter((r) => r.relevanceScore >= threshold);
+  if (ranked.reduce((max, r) => Math.max(max, r.scoreParts.base), 0) < FLOORS.absolute) return [];
   const best = ranked.reduce((max, r) => Math.max(max, r.relevanceScore), 0);
-  if (best < FLOORS.absolute) return [];
-  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best);
+  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best || r.scoreParts.dependencyBoost > 0);
 }

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LexicalSearch } from '../search/lexicalSearch';
 import { analyzeQuery } from '../search/query';
@@ -11,6 +9,7 @@ import { type CodeUnit, CodeUnits, describeUnit } from './codeUnits';
 import { linkReasons, TOP_FOR_LINKS } from './links';
 import { type ScoringItem, scoringItem } from './modelScorer';
 import { type Relevance, relevance } from './relevance';
+import { SourceReader } from './sourceReader';
 import type { CodeContext, RetrievalConfig, ScoreParts, ScoredMemory } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,6 +19,8 @@ const ACCESSED_FILES = 5;
 const NEIGHBOURS = 20;
 /** An error message is a question of its own, cut to its first words. */
 const ERROR_CHARS = 400;
+/** The error and the recent changes are searched with this share of the question's ranking budget. */
+const SECONDARY_SHARE = 0.5;
 /** Code put into a memory's text is cut at this many lines. */
 const MAX_CODE_LINES = 200;
 
@@ -81,7 +82,7 @@ export class Retriever {
     const { currentFile } = context;
     const k = config.candidateCount;
     const questions = [analyzeQuery(context.userQuery), ...(context.errors?.trim() ? [analyzeQuery(context.errors.slice(0, ERROR_CHARS))] : [])];
-    const unitRankings = questions.map((q) => this.lexical.rankUnits(q));
+    const unitRankings = questions.map((q, i) => this.lexical.rankUnits(q, i ? SECONDARY_SHARE : 1));
     const memoryRankings = questions.map((q) => this.lexical.rankMemories(q));
 
     // Gather: every source bounded, deduplicated, in the order found (ties keep it).
@@ -89,7 +90,7 @@ export class Retriever {
     unitRankings.forEach((r, i) => r.ranked().slice(0, i ? Math.ceil(k / 2) : k).forEach((s) => unitIds.add(s.id)));
     // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
     if (context.recentChanges?.trim()) {
-      this.lexical.rankUnits(analyzeQuery(context.recentChanges)).ranked().slice(0, Math.ceil(k / 4)).forEach((s) => unitIds.add(s.id));
+      this.lexical.rankUnits(analyzeQuery(context.recentChanges), SECONDARY_SHARE).ranked().slice(0, Math.ceil(k / 4)).forEach((s) => unitIds.add(s.id));
     }
     const fromFiles: CodeUnit[] = [];
     const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
@@ -122,7 +123,7 @@ export class Retriever {
 
   /** What the scoring model is shown for each candidate of a ranking. */
   scoringItems(ranking: Ranking): ScoringItem[] {
-    const files = new Map<string, string[] | undefined>();
+    const files = new SourceReader(this.root);
     return ranking.ranked.map(({ candidate: c }) => {
       const label = c.unit ? `${describeUnit(c.unit)} in ${c.unit.file}` : `${c.kind}${c.memory!.filePath ? ` about ${c.memory!.filePath}` : ''}`;
       return scoringItem(c.memoryId, label, this.text(c, files));
@@ -131,7 +132,7 @@ export class Retriever {
 
   /** The memories themselves, with their text: read here, for the few that are returned. */
   memoriesOf(ranked: readonly Ranked[]): ScoredMemory[] {
-    const files = new Map<string, string[] | undefined>();
+    const files = new SourceReader(this.root);
     return ranked.map((r) => this.toScored(r, files));
   }
 
@@ -181,7 +182,7 @@ export class Retriever {
     };
   }
 
-  private toScored({ candidate, relevanceScore, reasoning, scoreParts }: Ranked, files: Map<string, string[] | undefined>): ScoredMemory {
+  private toScored({ candidate, relevanceScore, reasoning, scoreParts }: Ranked, files: SourceReader): ScoredMemory {
     const { unit, memory } = candidate;
     if (unit) {
       return {
@@ -201,7 +202,7 @@ export class Retriever {
   }
 
   /** Read once per candidate, each file once per call: the scoring prompt and the result share it. */
-  private text(candidate: Candidate, files: Map<string, string[] | undefined>): string {
+  private text(candidate: Candidate, files: SourceReader): string {
     candidate.text ??= candidate.unit ? this.codeText(candidate.unit, files) : memoryText(candidate.memory!);
     return candidate.text;
   }
@@ -210,23 +211,12 @@ export class Retriever {
    * The unit's current lines; a part that does not start its entity is headed by the entity's signature, so
    * the reader knows where the lines are. The signature alone when the file cannot be read.
    */
-  private codeText(unit: CodeUnit, files: Map<string, string[] | undefined>): string {
-    if (!files.has(unit.file)) files.set(unit.file, this.readLines(unit.file));
-    const lines = files.get(unit.file);
+  private codeText(unit: CodeUnit, files: SourceReader): string {
     const header = unit.kind === 'part' && unit.entity && unit.entity.startLine < unit.startLine ? `${unit.entity.signature}\n…\n` : '';
-    if (!lines) return unit.entity?.signature ?? '';
     const end = Math.min(unit.endLine, unit.startLine + MAX_CODE_LINES - 1);
-    const body = lines.slice(unit.startLine - 1, end).join('\n');
+    const body = files.lines(unit.file, unit.startLine, end);
+    if (body === undefined) return unit.entity?.signature ?? '';
     return `${header}${body}${end < unit.endLine ? `\n… (${unit.endLine - end} more lines)` : ''}`;
-  }
-
-  private readLines(file: string): string[] | undefined {
-    if (!this.root) return undefined;
-    try {
-      return fs.readFileSync(path.join(this.root, file), 'utf8').split('\n');
-    } catch {
-      return undefined; // moved since it was indexed: the caller falls back to what the index knows
-    }
   }
 
   private normalize(context: CodeContext): CodeContext {

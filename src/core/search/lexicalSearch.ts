@@ -2,13 +2,20 @@ import type Database from 'better-sqlite3';
 import type { EntityKind, LanguageId, UnitKind } from '../types';
 import { analyzeQuery, type AnalyzedQuery, MAX_TERMS } from './query';
 import { EvidenceRanking, type TermEvidence } from './ranking';
-import { TermIndex } from './termIndex';
+import { type Posting, TermIndex } from './termIndex';
 
 /**
  * Rows a word contributes at most: its best rows by bm25. Enough that the answer's unit is among them for
  * any word specific enough to matter; a word in more rows than this weighs little anyway.
  */
 const POSTINGS_PER_WORD = 300;
+/** Rows ranked by bm25 per question, at most (the rarest word is ranked whatever its count): about 6 ms. */
+const RANKED_ROWS = 6000;
+/**
+ * bm25's term-frequency part for one occurrence in a row of average length: (k1 + 1) / (1 + k1) = 1. A common
+ * word found in a row without ranking counts this much times its idf.
+ */
+const AVERAGE_OCCURRENCE = 1;
 /**
  * bm25 column weights. Units: defined names, enclosing names, path words, signatures and docs, code. Memories:
  * title, body, related path. See search/README.md for how they were chosen.
@@ -74,15 +81,18 @@ export class LexicalSearch {
     return this.hits(ranking.ranked().slice(0, options.limit ?? 10).map((s) => ({ id: s.id, score: s.score, matched: s.matched })));
   }
 
-  /** Every unit with evidence for the question, scored; ask `ranked()` or `scoreOf(id)`. */
-  rankUnits(query: AnalyzedQuery): EvidenceRanking {
-    return new EvidenceRanking(this.evidence(this.units, query), query, (ids) => new Map(
+  /**
+   * Every unit with evidence for the question, scored; ask `ranked()` or `scoreOf(id)`. `share`: of the rows
+   * ranked by bm25 (a secondary question, such as an error message, gets less).
+   */
+  rankUnits(query: AnalyzedQuery, share = 1): EvidenceRanking {
+    return new EvidenceRanking(this.evidence(this.units, query, RANKED_ROWS * share), query, (ids) => new Map(
       this.filePaths.all(JSON.stringify(ids)) as [number, string][]));
   }
 
   /** Memories (notes, documentation, debugging sessions) scored on the same scale as code. */
   rankMemories(query: AnalyzedQuery): EvidenceRanking {
-    return new EvidenceRanking(this.evidence(this.memories, query), { ...query, pathHints: [] }, () => new Map());
+    return new EvidenceRanking(this.evidence(this.memories, query, RANKED_ROWS), { ...query, pathHints: [] }, () => new Map());
   }
 
   /** Units with their place and entity, in the order of `scored`. */
@@ -98,13 +108,32 @@ export class LexicalSearch {
     });
   }
 
-  /** The question's most telling words with their rows; words the index lacks still count against the score. */
-  private evidence(index: TermIndex, query: AnalyzedQuery): TermEvidence[] {
+  /**
+   * The question's most telling words with their rows; words the index lacks still count against the score.
+   * Ranking a word's rows by bm25 costs FTS5 about a microsecond per row containing it, so words are ranked
+   * rarest first within a budget of rows; the others are looked for only among the rows ranked so far
+   * (`rowsWithAny`: no scoring, about a millisecond even for a word in half the index) and counted at the score
+   * of one average occurrence. An index small enough for the budget ranks every word.
+   */
+  private evidence(index: TermIndex, query: AnalyzedQuery, budgetRows: number): TermEvidence[] {
     this.checkFresh();
-    const terms = query.terms.map((t) => ({ ...t, idf: index.idf(t.word) }))
+    const terms = query.terms.map((t) => ({ ...t, idf: index.idf(t.word), rows: index.frequency(t.word) }))
       .sort((a, b) => b.weight * b.idf - a.weight * a.idf || (a.word < b.word ? -1 : 1))
       .slice(0, MAX_TERMS);
-    return terms.map((t) => ({ ...t, postings: index.frequency(t.word) ? index.postings(t.word, POSTINGS_PER_WORD) : [] }));
+    const ranked = new Map<string, Posting[]>();
+    let budget = budgetRows;
+    for (const t of terms.filter((t) => t.rows > 0).sort((a, b) => a.rows - b.rows)) {
+      if (ranked.size && t.rows > budget) continue;
+      ranked.set(t.word, index.postings(t.word, POSTINGS_PER_WORD));
+      budget -= t.rows;
+    }
+    const files = new Map<number, number>();
+    for (const list of ranked.values()) for (const p of list) files.set(p.id, p.fileId);
+    return terms.map(({ word, weight, idf, rows }) => {
+      const postings = ranked.get(word) ?? (rows === 0 ? [] : index.rowsWithAny(word, [...ranked.keys()])
+        .flatMap((id) => (files.has(id) ? [{ id, score: idf * AVERAGE_OCCURRENCE, fileId: files.get(id)! }] : [])));
+      return { word, weight, idf, postings };
+    });
   }
 
   /** Another connection (a window, the CLI) may have written since the caches were filled. */

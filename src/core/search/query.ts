@@ -25,7 +25,7 @@ export const MAX_TERMS = 16;
 const STOPWORDS = new Set(`
 a an and are as at be been being but by can could did do does doing done for from had has have having he her
 here him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
-out over own same she should so some such than that the their them then there these they this those through
+out over own same she should so some such than that the their them then there these they this those through to
 too under until up very was we were what when where which while who whom why will with would you your
 also any each either every via vs etc eg ie yet still already instead now even much many really
 able about after again against all am before below between both during few further once

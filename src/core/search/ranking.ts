@@ -45,9 +45,12 @@ export class EvidenceRanking {
   private readonly fileShare = new Map<number, number>();
   private readonly multiplier = new Map<number, number>();
   private readonly ceiling: number;
+  /** Where each word stands in the question: matched words are listed in the question's order. */
+  private readonly order: Map<string, number>;
 
   constructor(private readonly terms: TermEvidence[], query: AnalyzedQuery, pathOf: (fileIds: number[]) => Map<number, string>) {
     this.ceiling = terms.reduce((sum, t) => sum + t.weight * t.idf * (BM25_K1 + 1), 0) || 1;
+    this.order = new Map(query.terms.map((t, i) => [t.word, i]));
     terms.forEach((term, t) => {
       for (const p of term.postings) {
         const row = this.own.get(p.id) ?? { fileId: p.fileId, sum: 0, words: [] };
@@ -80,7 +83,8 @@ export class EvidenceRanking {
     const own = row.sum / this.ceiling;
     const file = this.fileShare.get(row.fileId) ?? 0;
     const score = ((own + RANKING.fileWeight * file) / (1 + RANKING.fileWeight)) * (this.multiplier.get(row.fileId) ?? 1);
-    return { id, fileId: row.fileId, score, own, matched: row.words.map((t) => this.terms[t].word) };
+    const matched = row.words.map((t) => this.terms[t].word).sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+    return { id, fileId: row.fileId, score, own, matched };
   }
 
   /** Every row with evidence, best first; equal scores by id so the order never depends on chance. */

@@ -26,6 +26,7 @@ const COUNT_MIN = 1000;
 export class TermIndex {
   private readonly postingsStatement: Database.Statement;
   private readonly countStatement: Database.Statement;
+  private readonly matchingStatement: Database.Statement;
   private readonly totalStatement: Database.Statement;
   private readonly averagesStatement: Database.Statement;
   private readonly frequencies = new Map<string, number>();
@@ -40,6 +41,7 @@ export class TermIndex {
       ? `SELECT h.rowid, -h.rank, r.file_id FROM (${ranked}) h JOIN ${rowTable} r ON r.id = h.rowid`
       : `SELECT h.rowid, -h.rank, 0 FROM (${ranked}) h`).raw();
     this.countStatement = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`).pluck();
+    this.matchingStatement = db.prepare(`SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?`).pluck();
     this.totalStatement = db.prepare(`SELECT count(*) FROM ${rowTable}`).pluck();
     this.averagesStatement = db.prepare(`SELECT block FROM ${fts}_data WHERE id = 1`).pluck();
   }
@@ -85,6 +87,15 @@ export class TermIndex {
     const correction = this.idf(word) / bm25Idf(Math.max(this.total, this.insertedRows()), n);
     return (this.postingsStatement.all(quote(word), limit) as [number, number, number][])
       .map(([id, score, fileId]) => ({ id, score: score * correction, fileId }));
+  }
+
+  /**
+   * Rows that contain `word` and at least one of `others`: FTS5 merges the word lists without scoring a row,
+   * so even a word in half the index costs about a millisecond.
+   */
+  rowsWithAny(word: string, others: readonly string[]): number[] {
+    if (!others.length) return [];
+    return this.matchingStatement.all(`${quote(word)} AND (${others.map(quote).join(' OR ')})`) as number[];
   }
 
   /** FTS5's own row count: the first varint of its averages record (id 1 of the `_data` table). */

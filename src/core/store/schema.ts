@@ -94,6 +94,9 @@ export const MIGRATIONS: readonly string[] = [
   // every file again and fills the units; memories are untouched; cached scores were keyed by entities.
   `
   DROP TABLE entities_fts;
+  -- Which entities start within a unit's lines: by file and line.
+  DROP INDEX entities_file;
+  CREATE INDEX entities_file_line ON entities(file_id, start_line);
   CREATE TABLE units (
     id INTEGER PRIMARY KEY,
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,

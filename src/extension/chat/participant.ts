@@ -9,7 +9,7 @@ import { type AnswerModel, type ChatMessage, chatModelAnswerer, providerAnswerer
 import { buildChatPrompt } from './chatPrompt';
 import { chatQuestion } from './codeContext';
 import { handleMemoryRequest } from './memoryRequests';
-import { citeAll, renderMemories, renderWarnings } from './render';
+import { citeAll, nothingFound, renderMemories, renderWarnings } from './render';
 import { type Found, retrieveAll } from './retrieve';
 
 export const PARTICIPANT_ID = 'code-memory.memory';
@@ -79,6 +79,8 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
         metadata.unanswered = true;
         return { metadata };
       }
+      // Answered all the same: the model may know the answer; the user should know it is not from their code.
+      if (!found.memories.length) stream.markdown(`> ${nothingFound(found)}\n\n`);
       stream.progress(`Answering with ${answerer.name}…`);
       const prompt = await buildChatPrompt(answerer, { ...codeContext, recentChanges: found.recentChanges }, found.memories, attachments,
         historyOf(chatContext), workspaces.folders().length > 1);

@@ -16,7 +16,7 @@ export function rankingLine(found: Found, scoringModel: string | undefined): str
 /** The ranked memories as a Markdown list with links. */
 export function renderMemories(stream: vscode.ChatResponseStream, found: Found, scoringModel: string | undefined): void {
   if (!found.memories.length) {
-    stream.markdown('No memory matches this question. Try other words, or `/remember` what you know.\n');
+    stream.markdown(`${nothingFound(found)} Try other words, or \`/remember\` what you know.\n`);
     return;
   }
   stream.markdown(`${rankingLine(found, scoringModel)}:\n\n`);
@@ -38,6 +38,13 @@ export function citeAll(stream: vscode.ChatResponseStream, memories: FoundMemory
   return cited;
 }
 
+/** "Nothing relevant found", with the words no code or memory contains. */
+export function nothingFound(found: Found): string {
+  const missing = found.missingWords.length
+    ? ` No code or memory mentions ${found.missingWords.map((w) => `\`${escape(w)}\``).join(', ')}.` : '';
+  return `Nothing relevant found in this workspace.${missing}`;
+}
+
 export function renderWarnings(stream: vscode.ChatResponseStream, found: Found): void {
   for (const warning of found.warnings) stream.markdown(`> **Scoring model not used:** ${escape(warning)}\n\n`);
 }
@@ -52,8 +59,7 @@ function describeMemory(item: FoundMemory): string {
   const link = where && target ? `[${escape(where)}](${target.toString()})` : '';
   const score = `**${memory.relevanceScore.toFixed(2)}**`;
   if (memory.kind === 'code') {
-    const name = String(memory.metadata.qualifiedName ?? memory.metadata.name ?? 'code');
-    return `\`${name}\` ${String(memory.metadata.entityKind ?? '')} · ${link} · ${score} — ${escape(memory.reasoning)}`;
+    return `${escape(String(memory.metadata.description ?? 'code'))} · ${link} · ${score} — ${escape(memory.reasoning)}`;
   }
   const text = memory.text.replace(/\s+/g, ' ').trim();
   const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;

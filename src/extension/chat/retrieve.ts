@@ -17,6 +17,8 @@ export interface Found {
   modelCalls: number;
   cacheHits: number;
   warnings: string[];
+  /** Words of the question that nothing in any folder contains. */
+  missingWords: string[];
   /** The uncommitted diff of the folder being worked in (see withRecentChanges), for the answering model. */
   recentChanges?: string;
 }
@@ -45,9 +47,7 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     }));
     const maxMemories = folders.length ? workspaces.system(folders[0]).config.maxMemories : 0;
     const memories = results
-      .flatMap(({ folder, result }) => result.memories
-        .filter((memory) => result.source !== 'model' || memory.relevanceScore >= workspaces.modelThreshold)
-        .map((memory) => ({ folder, memory })))
+      .flatMap(({ folder, result }) => result.memories.map((memory) => ({ folder, memory })))
       .sort((a, b) => b.memory.relevanceScore - a.memory.relevanceScore)
       .slice(0, maxMemories);
     workspaces.notify(); // the cache's hit rate changed
@@ -58,6 +58,9 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
       modelCalls: sum(results.map(({ result }) => result.modelCalls)),
       cacheHits: sum(results.map(({ result }) => result.cacheHits)),
       warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
+      // Missing only if no folder has it.
+      missingWords: results.reduce<string[] | undefined>((words, { result }) =>
+        (words ? words.filter((w) => result.missingWords.includes(w)) : result.missingWords), undefined) ?? [],
       recentChanges: results.find(({ folder }) => folder.uri.toString() === workspaces.primaryFolder()?.uri.toString())?.recentChanges,
     };
   } finally {

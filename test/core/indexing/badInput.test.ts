@@ -93,13 +93,13 @@ test('bad input: deep nesting neither crashes nor hangs', async () => {
   for (let i = 0; i < depth; i++) py += `${' '.repeat(i)}def level_${i}():\n`;
   py += `${' '.repeat(depth)}return 1\n`;
   const deepPython = await run('deep.py', py);
-  assert.equal(deepPython.status, 'parsed');
+  assert.equal(deepPython.status, 'parsed', JSON.stringify(deepPython));
   if (deepPython.status !== 'parsed') return;
   assert.equal(deepPython.extraction.hasErrors, true);
   assert.ok(deepPython.extraction.entities.length >= 100, `${deepPython.extraction.entities.length} entities`);
 
   const brackets = `x = ${'[\n'.repeat(20_000)}${']\n'.repeat(20_000)}\ndef after():\n    pass\n`;
   const nested = await run('brackets.py', brackets);
-  assert.equal(nested.status, 'parsed');
+  assert.equal(nested.status, 'parsed', JSON.stringify(nested));
   assert.ok(nested.status === 'parsed' && nested.extraction.entities.some((e) => e.name === 'after'));
 });

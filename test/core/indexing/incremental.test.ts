@@ -27,16 +27,18 @@ function setup(): { root: string; index: WorkspaceIndex } {
 
 type Row = Record<string, unknown>;
 
-function snapshot(index: WorkspaceIndex): { entities: Row[]; calls: Row[]; fts: number } {
+function snapshot(index: WorkspaceIndex): { entities: Row[]; units: Row[]; calls: Row[]; fts: number } {
   const db = index.database;
   return {
     entities: db.prepare(`SELECT e.id, f.path, e.qualified_name, e.start_line, e.end_line, e.content_hash
                           FROM entities e JOIN files f ON f.id = e.file_id ORDER BY e.id`).all() as Row[],
+    units: db.prepare(`SELECT u.id, f.path, u.kind, u.start_line, u.end_line, u.content_hash
+                       FROM units u JOIN files f ON f.id = u.file_id ORDER BY u.id`).all() as Row[],
     calls: db.prepare(`SELECT caller.qualified_name AS caller, c.name, target.qualified_name AS target
                        FROM calls c JOIN entities caller ON caller.id = c.entity_id
                        LEFT JOIN entities target ON target.id = c.target_id
                        ORDER BY caller.qualified_name, c.name`).all() as Row[],
-    fts: (db.prepare("SELECT count(*) AS n FROM entities_fts WHERE entities_fts MATCH 'get OR list OR query OR connect OR order'").get() as { n: number }).n,
+    fts: (db.prepare("SELECT count(*) AS n FROM units_fts WHERE units_fts MATCH 'get OR list OR query OR connect OR order'").get() as { n: number }).n,
   };
 }
 
@@ -105,6 +107,10 @@ test('incremental: editing one function changes only that entity', async () => {
   assert.deepEqual(changed.map((r) => r.qualified_name), ['list_users']);
   assert.equal(changed[0].id, before.entities.find((r) => r.qualified_name === 'list_users')!.id, 'same row, same id');
   assert.deepEqual(after.calls, before.calls);
+  // Only the edited function's unit is rewritten; the others keep their rows.
+  const kept = after.units.filter((u) => before.units.some((b) => JSON.stringify(b) === JSON.stringify(u)));
+  assert.equal(kept.length, before.units.length - 1);
+  assert.deepEqual(after.units.filter((u) => !kept.includes(u)).map((u) => [u.path, u.start_line, u.end_line]), [['app/users.py', 6, 7]]);
   index.close();
 });
 
@@ -118,7 +124,9 @@ test('incremental: deleting a file removes its rows and unlinks calls into it', 
   assert.deepEqual(after.entities.map((r) => r.qualified_name).sort(), ['get_user_by_id', 'list_users', 'order_owner']);
   assert.deepEqual(after.calls.filter((c) => c.name === 'query'), [{ caller: 'get_user_by_id', name: 'query', target: null }]);
   assert.equal(index.search('connect').length, 0, 'no stale full-text rows');
-  assert.equal(after.fts, 3);
+  // users.py and orders.py: an import line and two functions, and an import line and a function; none of db.py.
+  assert.equal(after.fts, 5);
+  assert.equal(after.units.filter((u) => u.path === 'app/db.py').length, 0);
   index.close();
 });
 

@@ -50,8 +50,10 @@ test('git recency: the boost follows history in a repository and mtimes outside 
     await system.indexRepository();
     const results = [];
     for (const query of ['settled', 'edited', 'recent work', 'brand new', 'elsewhere']) results.push(...await system.retrieveRelevantMemories(query));
-    const boost = Object.fromEntries(results.map((m) => [m.metadata.qualifiedName, m.scoreParts.recencyBoost]));
-    assert.deepEqual(boost, { settled: 0, edited: 0.1, recent_work: 0.1, brand_new: 0.1, elsewhere: 0 });
+    const boosted = Object.fromEntries(results.map((m) => [m.metadata.qualifiedName, m.scoreParts.recencyBoost > 0]));
+    assert.deepEqual(boosted, { settled: false, edited: true, recent_work: true, brand_new: true, elsewhere: false });
+    // Each boost closes a tenth of the gap between the match and 1.
+    for (const m of results) assert.ok(Math.abs(m.scoreParts.recencyBoost - (m.scoreParts.recencyBoost && (1 - m.scoreParts.base) * 0.1)) < 1e-9);
   } finally {
     system.close();
   }
@@ -61,7 +63,7 @@ test('git recency: the boost follows history in a repository and mtimes outside 
   try {
     await outside.indexRepository();
     const [settled] = await outside.retrieveRelevantMemories('settled');
-    assert.equal(settled.scoreParts.recencyBoost, 0.1, 'an hour-old mtime is recent without git');
+    assert.ok(settled.scoreParts.recencyBoost > 0, 'an hour-old mtime is recent without git');
   } finally {
     outside.close();
   }

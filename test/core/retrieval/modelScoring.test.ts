@@ -78,12 +78,13 @@ for (const provider of ['openai', 'anthropic'] as const) {
         for (const m of result.memories) assert.equal(m.scoreParts.base, /token/i.test(m.text) ? 0.9 : 0.2, m.memoryId);
         for (const m of result.memories) {
           const { base, dependencyBoost, recencyBoost } = m.scoreParts;
-          assert.ok(Math.abs(m.relevanceScore - Math.min(1, base + dependencyBoost + recencyBoost)) < 1e-9);
+          assert.ok(Math.abs(m.relevanceScore - (base + dependencyBoost + recencyBoost)) < 1e-9);
         }
-        // Dependency boost on top of the model's score: find_user is called from the current file.
+        // Dependency boost on top of the model's score: find_user is called from the current file. The boost
+        // closes 0.15 of the gap between the model's 0.2 and 1.
         const findUser = result.memories.find((m) => m.metadata.qualifiedName === 'find_user')!;
-        assert.equal(findUser.scoreParts.dependencyBoost, 0.15);
-        assert.ok(Math.abs(findUser.relevanceScore - 0.35) < 1e-9);
+        assert.ok(Math.abs(findUser.scoreParts.dependencyBoost - 0.12) < 1e-9);
+        assert.ok(Math.abs(findUser.relevanceScore - 0.32) < 1e-9);
         assert.match(findUser.reasoning, /not about tokens; called by validate_token in the current file/);
       } finally {
         await close();
@@ -159,7 +160,7 @@ test('failures: a model that keeps failing gives a clear warning and the lexical
     assert.match(result.warning!, /^scoring with openai:small@http:\/\/127\.0\.0\.1:\d+\/v1 failed \(after 3 attempts\): .*server error \(500\): overloaded; ranked by matching words instead$/);
     assert.ok(result.memories.length > 0, 'the lexical ranking still answers');
     assert.ok(result.memories.every((m) => m.scoreParts.source === 'lexical'));
-    assert.match(result.memories[0].reasoning, /matched "token/);
+    assert.match(result.memories[0].reasoning, /^matched .*"tokens"/);
     assert.equal(server.requests.length, 3, 'one batch, three attempts; no other batch was started');
     assert.equal(system.getStats().scoringModel.failures, 1);
     assert.equal(system.getStats().cacheStats.size, 0, 'failures are not cached');
