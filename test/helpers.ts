@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { languageForPath } from '../src/core/indexing/languages';
 import { SourceParser } from '../src/core/indexing/parser';
 import type { FileExtraction } from '../src/core/types';
+import { WorkspaceIndex } from '../src/core/workspaceIndex';
 
 /** The repository root, found from the compiled test's location (out/test/...). */
 export const REPO_ROOT = (() => {
@@ -63,4 +64,13 @@ export function writeTree(root: string, files: Record<string, string | Buffer>):
     fs.writeFileSync(file, content);
     fs.utimesSync(file, anHourAgo, anHourAgo);
   }
+}
+
+/** A workspace of these files (relative path → content), indexed into a fresh database. */
+export async function indexedWorkspace(files: Record<string, string>): Promise<WorkspaceIndex> {
+  const root = tempDir();
+  writeTree(root, files);
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+  await index.indexRepository();
+  return index;
 }

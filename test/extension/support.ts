@@ -76,6 +76,11 @@ export async function retrievedNames(question: string): Promise<string[]> {
   return memories.map((m) => String(m.metadata.name ?? m.memoryId));
 }
 
+/** The text of every memory retrieved: code units hold their nested definitions (a class its methods). */
+export async function retrievedText(question: string): Promise<string> {
+  return (await (await codeMemory()).retrieve(question)).map((m) => m.text).join('\n');
+}
+
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -18,10 +18,10 @@ export function relevance(base: number, dependency: number, recency: number): Re
 
 /**
  * Floors for lexical scores, measured on the localization benchmark (see search/README.md): when even the best
- * match holds less of the question than `absolute`, nothing is about it; a result below `relative` times the best
- * one's score is noise beside it.
+ * match holds less than `absolute` of the question's most telling words, nothing is about it; a result below
+ * `relative` times the best one's score is noise beside it.
  */
-export const FLOORS = { absolute: 0.15, relative: 0.4 };
+export const FLOORS = { absolute: 0.12, relative: 0.4 };
 
 /**
  * What is worth returning: the model's scores are judged against the threshold (they mean "relevant" on their
@@ -30,10 +30,10 @@ export const FLOORS = { absolute: 0.15, relative: 0.4 };
  * the question. Code linked to what the developer is working on (a dependency boost) is kept whatever its
  * words: that link is evidence of its own.
  */
-export function keep<T extends { relevanceScore: number; scoreParts: { base: number; dependencyBoost: number } }>(
+export function keep<T extends { relevanceScore: number; candidate: { strength: number }; scoreParts: { dependencyBoost: number } }>(
   ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
   if (source === 'model') return ranked.filter((r) => r.relevanceScore >= threshold);
-  if (ranked.reduce((max, r) => Math.max(max, r.scoreParts.base), 0) < FLOORS.absolute) return [];
+  if (ranked.reduce((max, r) => Math.max(max, r.candidate.strength), 0) < FLOORS.absolute) return [];
   const best = ranked.reduce((max, r) => Math.max(max, r.relevanceScore), 0);
   return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best || r.scoreParts.dependencyBoost > 0);
 }

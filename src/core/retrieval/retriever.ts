@@ -31,6 +31,8 @@ export interface Candidate {
   memory?: MemoryRecord;
   /** The lexical relevance (0–1): what ranks without a model, and breaks the model's ties. */
   lexical: number;
+  /** How much of the question's most telling words it holds (0–1): the floor for "nothing relevant". */
+  strength: number;
   base: number;
   /** Why the base score: the matched words, or the model's reason. */
   reasoning: string;
@@ -139,7 +141,7 @@ export class Retriever {
   /** Units by id as unscored results (to read one memory by id). */
   unitsAsRanked(ids: number[]): Ranked[] {
     return [...this.units.byIds(ids).values()].map((unit) => ({
-      candidate: { memoryId: `code:${unit.id}`, kind: 'code', unit, lexical: 0, base: 0, reasoning: '' },
+      candidate: { memoryId: `code:${unit.id}`, kind: 'code', unit, lexical: 0, strength: 0, base: 0, reasoning: '' },
       relevanceScore: 0, reasoning: '', scoreParts: { source: 'lexical', base: 0, dependencyBoost: 0, recencyBoost: 0 },
     }));
   }
@@ -233,17 +235,17 @@ export class Retriever {
 }
 
 /** A row's lexical score: the better of the question's and the error's, with the words matched. */
-function best(rankings: EvidenceRanking[], id: number): Pick<Candidate, 'lexical' | 'base' | 'reasoning'> {
+function best(rankings: EvidenceRanking[], id: number): Pick<Candidate, 'lexical' | 'strength' | 'base' | 'reasoning'> {
   let score = 0;
+  let strength = 0;
   let matched: string[] = [];
   for (const ranking of rankings) {
     const s = ranking.scoreOf(id);
     if (s && s.score > score) {
-      score = s.score;
-      matched = s.matched;
+      ({ score, strength, matched } = s);
     }
   }
-  return { lexical: score, base: score, reasoning: matched.length ? `matched ${matched.map((w) => `"${w}"`).join(', ')}` : '' };
+  return { lexical: score, strength, base: score, reasoning: matched.length ? `matched ${matched.map((w) => `"${w}"`).join(', ')}` : '' };
 }
 
 function byScores(a: Candidate, b: Candidate): number {

@@ -127,11 +127,14 @@ export class LexicalSearch {
       ranked.set(t.word, index.postings(t.word, POSTINGS_PER_WORD));
       budget -= t.rows;
     }
-    const files = new Map<number, number>();
-    for (const list of ranked.values()) for (const p of list) files.set(p.id, p.fileId);
+    const known = new Map<number, Posting>();
+    for (const list of ranked.values()) for (const p of list) known.set(p.id, p);
     return terms.map(({ word, weight, idf, rows }) => {
       const postings = ranked.get(word) ?? (rows === 0 ? [] : index.rowsWithAny(word, [...ranked.keys()])
-        .flatMap((id) => (files.has(id) ? [{ id, score: idf * AVERAGE_OCCURRENCE, fileId: files.get(id)! }] : [])));
+        .flatMap((id) => {
+          const row = known.get(id);
+          return row ? [{ ...row, score: idf * AVERAGE_OCCURRENCE }] : [];
+        }));
       return { word, weight, idf, postings };
     });
   }

@@ -14,12 +14,17 @@ export interface TermEvidence {
 /** A row's score for a query, 0–1, with the words it matched. */
 export interface Scored {
   id: number;
-  fileId: number;
   score: number;
-  /** The row's own share of the question (without its file's). */
-  own: number;
+  /** `score` measured against the question's most telling words only (0–1): whether it is about the question at all. */
+  strength: number;
   matched: string[];
 }
+
+/**
+ * How many of the question's most telling words `strength` is measured against: a long question (a commit
+ * message, a pasted report) is not diluted by its twentieth word, a short one must be matched on each word.
+ */
+export const FOCUS_WORDS = 6;
 
 /**
  * Ranking knobs, chosen on the localization benchmark (bench/localization, see search/README.md). A file
@@ -45,11 +50,15 @@ export class EvidenceRanking {
   private readonly fileShare = new Map<number, number>();
   private readonly multiplier = new Map<number, number>();
   private readonly ceiling: number;
+  /** ceiling ÷ the ceiling of the most telling words (see FOCUS_WORDS). */
+  private readonly focus: number;
   /** Where each word stands in the question: matched words are listed in the question's order. */
   private readonly order: Map<string, number>;
 
   constructor(private readonly terms: TermEvidence[], query: AnalyzedQuery, pathOf: (fileIds: number[]) => Map<number, string>) {
-    this.ceiling = terms.reduce((sum, t) => sum + t.weight * t.idf * (BM25_K1 + 1), 0) || 1;
+    const most = terms.map((t) => t.weight * t.idf * (BM25_K1 + 1)).sort((a, b) => b - a);
+    this.ceiling = most.reduce((sum, x) => sum + x, 0) || 1;
+    this.focus = this.ceiling / (most.slice(0, FOCUS_WORDS).reduce((sum, x) => sum + x, 0) || 1);
     this.order = new Map(query.terms.map((t, i) => [t.word, i]));
     terms.forEach((term, t) => {
       for (const p of term.postings) {
@@ -84,7 +93,7 @@ export class EvidenceRanking {
     const file = this.fileShare.get(row.fileId) ?? 0;
     const score = ((own + RANKING.fileWeight * file) / (1 + RANKING.fileWeight)) * (this.multiplier.get(row.fileId) ?? 1);
     const matched = row.words.map((t) => this.terms[t].word).sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
-    return { id, fileId: row.fileId, score, own, matched };
+    return { id, score, strength: Math.min(1, score * this.focus), matched };
   }
 
   /** Every row with evidence, best first; equal scores by id so the order never depends on chance. */

@@ -3,7 +3,7 @@ import { indexableText, splitIdentifier } from '../text/identifiers';
 
 /** The full-text columns of one unit (path words are per file and added by the store). */
 export interface UnitSearchText {
-  /** Names of the entities defined in the unit, whole and split. */
+  /** Name of the entity the unit is, or whose first part it is, whole and split (nested definitions are in `doc`). */
   name: string;
   /** The enclosing entity's qualified name: a method's class, a part's whole function. */
   scope: string;
@@ -32,8 +32,10 @@ export function unitSearchTexts(units: readonly ExtractedUnit[], entities: reado
     const scope = !own ? '' : unit.kind === 'part'
       ? own.qualifiedName
       : own.qualifiedName.slice(0, Math.max(0, own.qualifiedName.length - own.name.length));
+    // A class's methods are named in their signatures (`doc`): in `name` they would make every container win.
+    const named = own && own.startLine >= unit.startLine && own.startLine <= unit.endLine ? own : undefined;
     return {
-      name: defined.map((e) => `${e.name.toLowerCase()} ${splitIdentifier(e.name).join(' ')}`).join(' '),
+      name: named ? `${named.name.toLowerCase()} ${splitIdentifier(named.name).join(' ')}` : '',
       scope: indexableText(scope),
       doc: indexableText(defined.map((e) => `${e.signature}\n${e.doc}`).join('\n')),
       body: indexableText(lines.slice(unit.startLine - 1, unit.endLine).join('\n')),

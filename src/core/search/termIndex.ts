@@ -124,6 +124,6 @@ function readVarint(bytes: Buffer): number {
 }
 
 /** Words are quoted so FTS5 operators and punctuation in a query are taken literally. */
-export function quote(word: string): string {
+function quote(word: string): string {
   return `"${word.replace(/"/g, '""')}"`;
 }

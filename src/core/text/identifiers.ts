@@ -4,6 +4,9 @@
  */
 
 const TOKEN = /[\p{L}\p{N}_$]+/gu;
+/** TOKEN for text without non-ASCII characters. */
+const ASCII_TOKEN = /[A-Za-z0-9_$]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 // Boundaries: lower→Upper (getUser), ACRONYM→Word (HTTPResponse), letter↔digit (utf8Decode).
 const CAMEL_BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 
@@ -39,19 +42,14 @@ function expand(token: string): string {
  * several, so both the whole identifier and its words are searchable.
  */
 export function indexableText(text: string): string {
-  const out: string[] = [];
-  for (const token of text.match(TOKEN) ?? []) out.push(expand(token));
-  return out.join(' ');
+  // Most code is ASCII, and an ASCII character class is three times faster than Unicode properties.
+  const tokens = text.match(NON_ASCII.test(text) ? TOKEN : ASCII_TOKEN);
+  if (!tokens) return '';
+  for (let i = 0; i < tokens.length; i++) tokens[i] = expand(tokens[i]);
+  return tokens.join(' ');
 }
 
 /** Words of a path: `src/core/userStore.ts` → src core user store ts. */
 export function pathWords(relativePath: string): string {
   return indexableText(relativePath.replace(/[\\/.\-]+/g, ' '));
-}
-
-/** Lowercased, split, deduplicated query words, in order. */
-export function queryWords(query: string): string[] {
-  const words: string[] = [];
-  for (const token of query.match(TOKEN) ?? []) words.push(...splitIdentifier(token));
-  return [...new Set(words)];
 }

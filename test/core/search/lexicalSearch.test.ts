@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { indexableText, pathWords, queryWords, splitIdentifier } from '../../../src/core/text/identifiers';
-import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
-import { tempDir, writeTree } from '../../helpers';
+import { indexableText, pathWords, splitIdentifier } from '../../../src/core/text/identifiers';
+import { indexedWorkspace } from '../../helpers';
 
 test('identifiers: camelCase, snake_case, acronyms and digits split into words', () => {
   assert.deepEqual(splitIdentifier('getUserById'), ['get', 'user', 'by', 'id']);
@@ -13,19 +11,10 @@ test('identifiers: camelCase, snake_case, acronyms and digits split into words',
   assert.deepEqual(splitIdentifier('__init__'), ['init']);
   assert.equal(indexableText('getUserById(id)'), 'getuserbyid get user by id id');
   assert.equal(pathWords('src/core/userStore.ts'), 'src core userstore user store ts');
-  assert.deepEqual(queryWords('How does getUserById find a user?'), ['how', 'does', 'get', 'user', 'by', 'id', 'find', 'a']);
 });
 
-async function indexed(files: Record<string, string>): Promise<WorkspaceIndex> {
-  const root = tempDir();
-  writeTree(root, files);
-  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
-  await index.indexRepository();
-  return index;
-}
-
 test('search: "user by id" finds getUserById and get_user_by_id', async () => {
-  const index = await indexed({
+  const index = await indexedWorkspace({
     'api/users.ts': 'export function getUserById(id: number) { return db.find(id); }\nexport function listOrders() {}\n',
     'legacy/users.py': 'def get_user_by_id(user_id):\n    return None\n\ndef remove_order(o):\n    pass\n',
     'web/Users.java': 'class Users { User getUserByID(long id) { return null; } void audit() {} }\n',
@@ -42,7 +31,7 @@ test('search: "user by id" finds getUserById and get_user_by_id', async () => {
 });
 
 test('search: name matches outrank mentions; limit, empty and hostile queries', async () => {
-  const index = await indexed({
+  const index = await indexedWorkspace({
     'billing.py': [
       'def compute_invoice_total(invoice):',
       '    """Sum the lines."""',
@@ -66,7 +55,7 @@ test('search: name matches outrank mentions; limit, empty and hostile queries', 
 });
 
 test('search: when not every word matches, the selective words still find results', async () => {
-  const index = await indexed({
+  const index = await indexedWorkspace({
     'net.ts': 'export function openSocket(host: string) {}\nexport function closeSocket() {}\n',
     'fs.ts': 'export function readConfig(path: string) {}\n',
   });

@@ -4,16 +4,7 @@ import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { analyzeQuery } from '../../../src/core/search/query';
 import { pathKind } from '../../../src/core/search/pathKind';
-import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
-import { tempDir, writeTree } from '../../helpers';
-
-async function indexed(files: Record<string, string>): Promise<WorkspaceIndex> {
-  const root = tempDir();
-  writeTree(root, files);
-  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
-  await index.indexRepository();
-  return index;
-}
+import { indexedWorkspace, tempDir, writeTree } from '../../helpers';
 
 /** Filler functions, so that rare words are rare, as in a real code base. */
 function filler(prefix: string, n: number): string {
@@ -21,7 +12,7 @@ function filler(prefix: string, n: number): string {
 }
 
 test('ranking: a word used only inside a function body finds that function', async () => {
-  const index = await indexed({
+  const index = await indexedWorkspace({
     'net/client.py': [
       'def send(request):',
       '    for attempt in range(3):',
@@ -40,7 +31,7 @@ test('ranking: a word used only inside a function body finds that function', asy
 });
 
 test('ranking: a module constant outside every function is found, with its exact lines', async () => {
-  const index = await indexed({
+  const index = await indexedWorkspace({
     'config.py': ['import os', '', 'DEFAULT_TIMEOUT_SECONDS = 30', '', '', 'def load():', '    return os.environ'].join('\n'),
     'util.py': filler('helper', 20),
   });
@@ -53,7 +44,7 @@ test('ranking: a module constant outside every function is found, with its exact
 test('ranking: in a 1,000-line class the part that matches comes back, not the class', async () => {
   const methods = Array.from({ length: 250 }, (_, i) => [`    def handle_${i}(self, event):`, `        return self.route(event, ${i})`, '', ''].join('\n'));
   methods[173] = ['    def handle_173(self, event):', '        # flush the websocket heartbeat queue', '        return self.heartbeat.flush()', '', ''].join('\n');
-  const index = await indexed({ 'server.py': ['class Server:', '    """Handles every event."""', '', ...methods].join('\n') });
+  const index = await indexedWorkspace({ 'server.py': ['class Server:', '    """Handles every event."""', '', ...methods].join('\n') });
   const [hit] = index.search('flush websocket heartbeat');
   assert.equal(hit.entity?.qualifiedName, 'Server.handle_173');
   assert.ok(hit.endLine - hit.startLine < 10, `${hit.startLine}-${hit.endLine} is the method, not the class`);
@@ -63,7 +54,7 @@ test('ranking: in a 1,000-line class the part that matches comes back, not the c
 test('ranking: a test file ranks below its product file, unless the question asks for tests', async () => {
   const product = 'def parse_duration(text):\n    """Parse a duration such as 5m or 2h."""\n    return units[text[-1]] * int(text[:-1])\n';
   const tests = 'def test_parse_duration():\n    assert parse_duration("5m") == 300\n    assert parse_duration("2h") == 7200\n';
-  const index = await indexed({ 'app/durations.py': product, 'tests/test_durations.py': tests, 'app/other.py': filler('other', 10) });
+  const index = await indexedWorkspace({ 'app/durations.py': product, 'tests/test_durations.py': tests, 'app/other.py': filler('other', 10) });
   assert.deepEqual(index.search('parse duration').slice(0, 2).map((h) => h.file), ['app/durations.py', 'tests/test_durations.py']);
   assert.deepEqual(index.search('test for parse duration').slice(0, 2).map((h) => h.file), ['tests/test_durations.py', 'app/durations.py']);
   index.close();
