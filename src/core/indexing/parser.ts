@@ -14,7 +14,7 @@ import { DEFAULT_MAX_UNIT_LINES, splitUnits, type UnitSource } from './units';
  * Bump when what the extractor or the search text produces changes (parser.ts, docs.ts, searchText.ts): stored
  * files are then parsed again even though their content did not change. Query files count by themselves.
  */
-const EXTRACTOR_FORMAT = 3;
+const EXTRACTOR_FORMAT = 5;
 
 /** A parse that runs longer than this is abandoned (pathological input must not hang indexing). */
 const PARSE_TIMEOUT_MS = 10_000;

@@ -17,10 +17,10 @@ const RANKED_ROWS = 6000;
  */
 const AVERAGE_OCCURRENCE = 1;
 /**
- * bm25 column weights. Units: defined names, enclosing names, path words, signatures and docs, code. Memories:
- * title, body, related path. See search/README.md for how they were chosen.
+ * bm25 column weights. Units: the unit's entity name, enclosing names, path words, code. Memories: title, body,
+ * related path. See search/README.md for how they were chosen.
  */
-export const UNIT_WEIGHTS = [8, 2, 2, 2, 1];
+export const UNIT_WEIGHTS = [8, 2, 2, 1];
 const MEMORY_WEIGHTS = [5, 1, 2];
 
 export interface SearchOptions {

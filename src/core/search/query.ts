@@ -1,4 +1,5 @@
 import { splitIdentifier } from '../text/identifiers';
+import { isSearchable } from '../text/stopwords';
 import { askedKinds, type PathKind } from './pathKind';
 
 /** A word the search looks for, and how much it says about where the answer is. */
@@ -20,17 +21,6 @@ export interface AnalyzedQuery {
 const TOKEN = /[\p{L}\p{N}_$]+/gu;
 /** At most this many terms are searched: the rarest are kept (a pasted paragraph must not become 100 lookups). */
 export const MAX_TERMS = 16;
-
-/** Function words of English: they say nothing about code. */
-const STOPWORDS = new Set(`
-a an and are as at be been being but by can could did do does doing done for from had has have having he her
-here him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
-out over own same she should so some such than that the their them then there these they this those through to
-too under until up very was we were what when where which while who whom why will with would you your
-also any each either every via vs etc eg ie yet still already instead now even much many really
-able about after again against all am before below between both during few further once
-don doesn didn isn aren wasn weren won wouldn couldn shouldn cannot hasn haven hadn let lets
-`.split(/\s+/).filter(Boolean));
 
 /**
  * Words of commit messages and bug reports that describe the change or the reporter's situation, not where
@@ -74,8 +64,7 @@ export function analyzeQuery(question: string): AnalyzedQuery {
   }
   const weights = new Map<string, number>();
   const add = (word: string, weight: number) => {
-    // A single letter (`t`, `x`) matches loop variables everywhere and nothing in particular.
-    if (word.length < 2 || STOPWORDS.has(word)) return;
+    if (!isSearchable(word)) return;
     weights.set(word, Math.max(weights.get(word) ?? 0, CHANGE_WORDS.has(word) ? Math.min(weight, QUERY.changeWeight) : weight));
   };
   for (const token of text.match(TOKEN) ?? []) {

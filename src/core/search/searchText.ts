@@ -3,12 +3,10 @@ import { indexableText, splitIdentifier } from '../text/identifiers';
 
 /** The full-text columns of one unit (path words are per file and added by the store). */
 export interface UnitSearchText {
-  /** Name of the entity the unit is, or whose first part it is, whole and split (nested definitions are in `doc`). */
+  /** Name of the entity the unit is, or whose first part it is, whole and split (nested ones are in `body`). */
   name: string;
   /** The enclosing entity's qualified name: a method's class, a part's whole function. */
   scope: string;
-  /** Signatures and doc comments of the entities defined in the unit. */
-  doc: string;
   /** Every identifier, comment word and string word of the unit's lines. */
   body: string;
 }
@@ -18,26 +16,17 @@ export interface UnitSearchText {
  * of indexing CPU and the writer thread is the one every worker waits for.
  */
 export function unitSearchTexts(units: readonly ExtractedUnit[], entities: readonly ExtractedEntity[], lines: readonly string[]): UnitSearchText[] {
-  // Entities in start order, walked once alongside the units (both are in line order).
-  const byStart = entities.map((_, i) => i).sort((a, b) => entities[a].startLine - entities[b].startLine);
-  let next = 0;
   return units.map((unit) => {
-    const defined: ExtractedEntity[] = [];
-    while (next < byStart.length && entities[byStart[next]].startLine <= unit.endLine) {
-      const entity = entities[byStart[next++]];
-      if (entity.startLine >= unit.startLine) defined.push(entity);
-    }
     const own = unit.entity >= 0 ? entities[unit.entity] : undefined;
     // A part belongs to its entity; a whole entity to the entity around it.
     const scope = !own ? '' : unit.kind === 'part'
       ? own.qualifiedName
       : own.qualifiedName.slice(0, Math.max(0, own.qualifiedName.length - own.name.length));
-    // A class's methods are named in their signatures (`doc`): in `name` they would make every container win.
+    // Not a class's methods: in `name` they would make every container win.
     const named = own && own.startLine >= unit.startLine && own.startLine <= unit.endLine ? own : undefined;
     return {
       name: named ? `${named.name.toLowerCase()} ${splitIdentifier(named.name).join(' ')}` : '',
       scope: indexableText(scope),
-      doc: indexableText(defined.map((e) => `${e.signature}\n${e.doc}`).join('\n')),
       body: indexableText(lines.slice(unit.startLine - 1, unit.endLine).join('\n')),
     };
   });

@@ -116,7 +116,7 @@ export class CodeStore {
                      VALUES (?, ?, ?, ?, ?, ?)`),
       updateUnit: p('UPDATE units SET entity_id = ?, start_line = ?, end_line = ? WHERE id = ?'),
       deleteUnit: p('DELETE FROM units WHERE id = ?'),
-      insertFts: p('INSERT INTO units_fts (rowid, name, scope, path, doc, body) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertFts: p('INSERT INTO units_fts (rowid, name, scope, path, body) VALUES (?, ?, ?, ?, ?)'),
       deleteFts: p('DELETE FROM units_fts WHERE rowid = ?'),
       deleteCalls: p('DELETE FROM calls WHERE entity_id = ?'),
       insertCall: p('INSERT INTO calls (entity_id, name) VALUES (?, ?)'),
@@ -279,7 +279,7 @@ export class CodeStore {
       }
       const id = Number(this.s.insertUnit.run(fileId, entityId, unit.kind, unit.startLine, unit.endLine, unit.contentHash).lastInsertRowid);
       const text = update.searchTexts[i];
-      this.s.insertFts.run(id, text.name, text.scope, (words ??= pathWords(update.path)), text.doc, text.body);
+      this.s.insertFts.run(id, text.name, text.scope, (words ??= pathWords(update.path)), text.body);
     });
     for (const rows of old.values()) {
       for (const row of rows) {

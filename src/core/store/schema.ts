@@ -109,10 +109,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX units_file ON units(file_id, start_line);
   CREATE INDEX units_entity ON units(entity_id) WHERE entity_id IS NOT NULL;
-  -- Contentless: rowid = units.id. Columns: defined names, enclosing names, path words, signatures and docs,
-  -- every word of the code (see search/README.md for the weights).
+  -- Contentless: rowid = units.id. Columns: the unit's entity name, enclosing names, path words, every word of
+  -- the code (see search/README.md for the weights).
   CREATE VIRTUAL TABLE units_fts USING fts5(
-    name, scope, path, doc, body,
+    name, scope, path, body,
     content = '', contentless_delete = 1,
     tokenize = 'porter unicode61 remove_diacritics 2'
   );

@@ -1,3 +1,5 @@
+import { isSearchable } from './stopwords';
+
 /**
  * Identifier splitting shared by indexing and querying, so `user by id` meets `getUserById`,
  * `get_user_by_id` and `GetUserByID` on the same words.
@@ -7,6 +9,7 @@ const TOKEN = /[\p{L}\p{N}_$]+/gu;
 /** TOKEN for text without non-ASCII characters. */
 const ASCII_TOKEN = /[A-Za-z0-9_$]+/g;
 const NON_ASCII = /[^\x00-\x7f]/;
+const PLAIN_WORD = /^[a-z]+$/;
 // Boundaries: lower→Upper (getUser), ACRONYM→Word (HTTPResponse), letter↔digit (utf8Decode).
 const CAMEL_BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 
@@ -24,13 +27,19 @@ export function splitIdentifier(identifier: string): string[] {
 const expansions = new Map<string, string>();
 const EXPANSION_CACHE_SIZE = 20_000;
 
-/** A token as indexed: lowercased, followed by its words when it has several (`getUser` → `getuser get user`). */
+/**
+ * A token as indexed: lowercased, followed by its words when it has several (`getUser` → `getuser get user`);
+ * words no query searches for (isSearchable) are left out.
+ */
 function expand(token: string): string {
+  // Most tokens are one lowercase word already (`value`, `return`, comment words): nothing to split or cache.
+  if (PLAIN_WORD.test(token)) return isSearchable(token) ? token : '';
   let out = expansions.get(token);
   if (out === undefined) {
     const lower = token.toLowerCase();
     const parts = splitIdentifier(token);
-    out = parts.length > 1 || (parts.length === 1 && parts[0] !== lower) ? `${lower} ${parts.join(' ')}` : lower;
+    const words = parts.length > 1 || (parts.length === 1 && parts[0] !== lower) ? [lower, ...parts] : [lower];
+    out = words.filter(isSearchable).join(' ');
     if (expansions.size >= EXPANSION_CACHE_SIZE) expansions.clear();
     expansions.set(token, out);
   }
@@ -45,7 +54,12 @@ export function indexableText(text: string): string {
   // Most code is ASCII, and an ASCII character class is three times faster than Unicode properties.
   const tokens = text.match(NON_ASCII.test(text) ? TOKEN : ASCII_TOKEN);
   if (!tokens) return '';
-  for (let i = 0; i < tokens.length; i++) tokens[i] = expand(tokens[i]);
+  let kept = 0;
+  for (const token of tokens) {
+    const words = expand(token);
+    if (words) tokens[kept++] = words;
+  }
+  tokens.length = kept;
   return tokens.join(' ');
 }
 

@@ -9,7 +9,9 @@ test('identifiers: camelCase, snake_case, acronyms and digits split into words',
   assert.deepEqual(splitIdentifier('HTTPResponse'), ['http', 'response']);
   assert.deepEqual(splitIdentifier('parseHTTPHeaders2Fast'), ['parse', 'http', 'headers', '2', 'fast']);
   assert.deepEqual(splitIdentifier('__init__'), ['init']);
-  assert.equal(indexableText('getUserById(id)'), 'getuserbyid get user by id id');
+  // Function words and single characters are left out: no query searches for them.
+  assert.equal(indexableText('getUserById(id)'), 'getuserbyid get user id id');
+  assert.equal(indexableText('for (let i = 0; i < n; i++) the_total += x'), 'the_total total');
   assert.equal(pathWords('src/core/userStore.ts'), 'src core userstore user store ts');
 });
 

@@ -14,7 +14,7 @@ function update(name: string): FileUpdate {
         endLine: 2, parent: -1, calls: [], contentHash: name }],
       units: [{ kind: 'entity', startLine: 1, endLine: 2, entity: 0, contentHash: name }],
     },
-    searchTexts: [{ name, scope: '', doc: '', body: '' }],
+    searchTexts: [{ name, scope: '', body: '' }],
   };
 }
 
