@@ -26,7 +26,7 @@ const REPOSITORIES = [
   { name: 'clap-rs/clap', language: 'Rust' },
   { name: 'google/gson', language: 'Java' },
 ];
-const QUESTIONS_PER_REPO = 40;
+const QUESTIONS_PER_REPO = 60;
 /** Hits asked of every system: file recall counts distinct files among them. */
 const HITS = 30;
 const SYSTEMS = ['BM25, whole files', 'BM25, 40-line windows', 'code-memory search'] as const;

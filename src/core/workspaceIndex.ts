@@ -117,11 +117,11 @@ export class WorkspaceIndex {
 
   /** Indexes the whole workspace; only files whose content changed are parsed. */
   async indexRepository(options: IndexOptions = {}): Promise<IndexRunSummary> {
-    const summary = await indexWorkspace(this.store, this.root, {
+    return indexWorkspace(this.store, this.root, {
       maxFileBytes: this.maxFileBytes, maxUnitLines: this.maxUnitLines, exclude: this.exclude, ...options,
+      // Searches while a long run writes see each batch as it lands.
+      onWrite: () => this.lexical.invalidate(),
     });
-    if (summary.rowsWritten) this.lexical.invalidate();
-    return summary;
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RetrievalConfig } from '../core/retrieval/types';
-import { DEFAULT_MAX_UNIT_LINES, MAX_UNIT_LINES, MIN_UNIT_LINES } from '../core/indexing/units';
+import { MAX_UNIT_LINES, MIN_UNIT_LINES } from '../core/indexing/units';
 import { CODE_DEFAULTS, mergeConfig } from '../core/retrieval/types';
 
 export type ProviderChoice = 'languageModel' | 'openai' | 'openaiCompatible' | 'anthropic' | 'none';
@@ -16,7 +16,8 @@ export interface ModelSettings {
 export interface IndexSettings {
   exclude: string[];
   maxFileBytes: number;
-  maxUnitLines: number;
+  /** Only when the user set it: otherwise the size the index was built with (by the CLI, say) is kept. */
+  maxUnitLines?: number;
 }
 
 export const SECTION = 'codeMemory';
@@ -31,13 +32,14 @@ export function indexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
   return {
     exclude: config.get<string[]>('exclude', []).filter((glob) => typeof glob === 'string' && glob.trim()),
     maxFileBytes: Math.round(config.get<number>('maxFileSizeKB', 1024) * BYTES_PER_KB),
-    // Out of range (a hand-edited settings.json): the default, rather than an index that cannot open.
-    maxUnitLines: clampedInteger(config.get<number>('maxUnitLines', DEFAULT_MAX_UNIT_LINES), MIN_UNIT_LINES, MAX_UNIT_LINES, DEFAULT_MAX_UNIT_LINES),
+    maxUnitLines: explicitUnitLines(config.inspect<number>('maxUnitLines')),
   };
 }
 
-function clampedInteger(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+/** The unit size the user chose at any level; out of range (a hand-edited settings.json) counts as not chosen. */
+function explicitUnitLines(inspected: { globalValue?: number; workspaceValue?: number; workspaceFolderValue?: number } | undefined): number | undefined {
+  const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+  return typeof value === 'number' && Number.isInteger(value) && value >= MIN_UNIT_LINES && value <= MAX_UNIT_LINES ? value : undefined;
 }
 
 export function modelSettings(role: 'scoringModel' | 'chatModel'): ModelSettings {

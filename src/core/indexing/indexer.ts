@@ -34,6 +34,8 @@ export interface IndexOptions extends WalkOptions {
   maxUnitLines?: number;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
+  /** After each committed write: readers on the same connection drop what they cached about the index. */
+  onWrite?: () => void;
   /** Parse workers (default: one per core). */
   workers?: number;
 }
@@ -107,7 +109,16 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
       }
       work();
     });
+    options.onWrite?.();
   };
+  // Another extractor or unit size: until this run has re-extracted every file, the index is mixed. Marked so,
+  // a run cut short is finished by the next one whatever size it asks for.
+  if (!sameExtractor && !coldStart) {
+    store.transaction(() => {
+      store.setMeta(EXTRACTOR_VERSION, `partial:${version}`);
+      store.setMeta(MAX_UNIT_LINES, String(maxUnitLines));
+    });
+  }
 
   if (removed.length) {
     write(() => {
@@ -118,7 +129,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
 
   if (toParse.length) {
     const apply = (file: WalkedFile, outcome: FileOutcome) =>
-      applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt);
+      applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt, !sameExtractor);
     const changesLinks = (file: WalkedFile, outcome: FileOutcome) =>
       outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path));
     summary.cancelled = await parseAll(toParse, stored, sameExtractor, { maxFileBytes, maxUnitLines }, options, summary, (batch) =>
@@ -136,6 +147,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
       store.setMeta(MAX_UNIT_LINES, String(maxUnitLines));
       store.setMeta(LAST_INDEXED_AT, new Date().toISOString());
     });
+    options.onWrite?.();
     options.onProgress?.({ phase: 'linking', done: 1, total: 1 });
   }
   summary.seconds = (performance.now() - started) / 1000;
@@ -210,6 +222,7 @@ function applyOutcome(
   effects: WriteEffects,
   summary: IndexRunSummary,
   startedAt: number,
+  newExtractor: boolean,
 ): void {
   switch (outcome.status) {
     case 'parsed': {
@@ -217,7 +230,7 @@ function applyOutcome(
         path: file.path, hash: outcome.hash, size: file.size, mtimeMs: file.mtimeMs,
         language: file.language.id, extraction: outcome.extraction, searchTexts: outcome.searchTexts,
       };
-      if (store.writeFile(update, effects, startedAt)) summary.indexed++;
+      if (store.writeFile(update, effects, startedAt, newExtractor)) summary.indexed++;
       else summary.unchanged++;
       break;
     }

@@ -11,8 +11,9 @@ import { LANGUAGES } from './languages';
 import { DEFAULT_MAX_UNIT_LINES, splitUnits, type UnitSource } from './units';
 
 /**
- * Bump when what the extractor or the search text produces changes (parser.ts, docs.ts, searchText.ts): stored
- * files are then parsed again even though their content did not change. Query files count by themselves.
+ * Bump when what the extractor or the search text produces changes (parser.ts, units.ts, docs.ts, searchText.ts,
+ * text/identifiers.ts, text/stopwords.ts): stored files are then parsed again, and every full-text row written
+ * again, even though their content did not change. Query files count by themselves.
  */
 const EXTRACTOR_FORMAT = 5;
 

@@ -81,8 +81,11 @@ function absorbEmpty(units: ExtractedUnit[], lines: readonly string[], maxLines:
     if (empty(unit) && units.length > 1) {
       const previous = out[out.length - 1];
       if (previous && !carry && size(previous) + size(unit) <= maxLines) previous.endLine = unit.endLine;
-      else if (carry) carry.endLine = unit.endLine;
-      else carry = { ...unit };
+      else if (carry && size(carry) + size(unit) <= maxLines) carry.endLine = unit.endLine;
+      else {
+        if (carry) out.push(carry);
+        carry = { ...unit };
+      }
       continue;
     }
     if (carry && size(carry) + size(unit) <= maxLines) {

@@ -4,17 +4,25 @@ import type { Candidate } from './retriever';
 /** Candidates whose call edges count for the dependency boost besides the current file's code. */
 export const TOP_FOR_LINKS = 3;
 
+/** Why candidates are linked, by memory id; `toCurrentFile`: those linked to the current file itself. */
+export interface Links {
+  reasons: Map<string, string[]>;
+  toCurrentFile: Set<string>;
+}
+
 /**
  * Why candidates are linked to where the developer is, for the dependency boost: call edges to or from the
  * current file's code or the best candidates, code in (or memories about) a file the current file imports or is
  * imported by, memories about the current file. `ordered`: best first.
  */
-export function linkReasons(units: CodeUnits, currentFile: string | undefined, ordered: Candidate[]): Map<string, string[]> {
+export function linkReasons(units: CodeUnits, currentFile: string | undefined, ordered: Candidate[]): Links {
   const links = new Map<string, string[]>();
-  const note = (memoryId: string, why: string) => {
+  const toCurrentFile = new Set<string>();
+  const note = (memoryId: string, why: string, current = true) => {
     const list = links.get(memoryId) ?? [];
     if (!list.includes(why)) list.push(why);
     links.set(memoryId, list);
+    if (current) toCurrentFile.add(memoryId);
   };
   const members = units.members(ordered.flatMap((c) => (c.unit ? [c.unit.id] : [])));
   if (currentFile && members.size) {
@@ -25,8 +33,8 @@ export function linkReasons(units: CodeUnits, currentFile: string | undefined, o
   if (anchors.size) {
     for (const { a, b } of units.edges(members)) {
       // A link to the current file already says more than one to a top candidate.
-      if (anchors.has(a) && !links.has(`code:${b}`)) note(`code:${b}`, `called by ${anchors.get(a)}`);
-      if (anchors.has(b) && !links.has(`code:${a}`)) note(`code:${a}`, `calls ${anchors.get(b)}`);
+      if (anchors.has(a) && !links.has(`code:${b}`)) note(`code:${b}`, `called by ${anchors.get(a)}`, false);
+      if (anchors.has(b) && !links.has(`code:${a}`)) note(`code:${a}`, `calls ${anchors.get(b)}`, false);
     }
   }
   if (currentFile) {
@@ -38,5 +46,5 @@ export function linkReasons(units: CodeUnits, currentFile: string | undefined, o
       else if (linkedFiles.has(file)) note(c.memoryId, `in ${file}, linked to the current file by an import`);
     }
   }
-  return links;
+  return { reasons: links, toCurrentFile };
 }

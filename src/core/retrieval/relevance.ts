@@ -7,8 +7,9 @@ export interface Relevance {
 
 /**
  * Combines a base score (0–1) with boosts as independent evidence: each boost closes its share of the gap to
- * 1 (score = 1 − (1 − base)(1 − dependency)(1 − recency)). Scores stay below 1 and keep their order, so a
- * boosted weak match never ties a strong one at a cap. Each part is what it actually added.
+ * 1 (score = 1 − (1 − base)(1 − dependency)(1 − recency)). Scores keep their order (a boosted weak match never
+ * ties a strong one at a cap) and stay below 1 unless the base or a boost is 1 itself (lexical bases never are).
+ * Each part is what it actually added.
  */
 export function relevance(base: number, dependency: number, recency: number): Relevance {
   const dependencyBoost = (1 - base) * dependency;
@@ -27,13 +28,13 @@ export const FLOORS = { absolute: 0.12, relative: 0.4 };
  * What is worth returning: the model's scores are judged against the threshold (they mean "relevant" on their
  * own); lexical scores against the floors, since they measure how much of the question a memory contains. The
  * absolute floor looks at the words alone: being near the current file or recent does not make anything about
- * the question. Code linked to what the developer is working on (a dependency boost) is kept whatever its
- * words: that link is evidence of its own.
+ * the question. Code linked to the current file by a call or an import is kept whatever its words: that link is
+ * evidence of its own (a link to another candidate is not).
  */
-export function keep<T extends { relevanceScore: number; candidate: { strength: number }; scoreParts: { dependencyBoost: number } }>(
+export function keep<T extends { relevanceScore: number; candidate: { strength: number }; nearCurrentFile: boolean }>(
   ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
   if (source === 'model') return ranked.filter((r) => r.relevanceScore >= threshold);
   if (ranked.reduce((max, r) => Math.max(max, r.candidate.strength), 0) < FLOORS.absolute) return [];
   const best = ranked.reduce((max, r) => Math.max(max, r.relevanceScore), 0);
-  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best || r.scoreParts.dependencyBoost > 0);
+  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best || r.nearCurrentFile);
 }

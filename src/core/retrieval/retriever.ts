@@ -42,6 +42,8 @@ export interface Candidate {
 /** A candidate's final score and reasons; its text is read only if it is returned (`memoriesOf`). */
 export interface Ranked {
   candidate: Candidate;
+  /** Linked by a call or an import to the current file (not only to another candidate). */
+  nearCurrentFile: boolean;
   relevanceScore: number;
   reasoning: string;
   scoreParts: ScoreParts;
@@ -141,7 +143,7 @@ export class Retriever {
   /** Units by id as unscored results (to read one memory by id). */
   unitsAsRanked(ids: number[]): Ranked[] {
     return [...this.units.byIds(ids).values()].map((unit) => ({
-      candidate: { memoryId: `code:${unit.id}`, kind: 'code', unit, lexical: 0, strength: 0, base: 0, reasoning: '' },
+      candidate: { memoryId: `code:${unit.id}`, kind: 'code', unit, lexical: 0, strength: 0, base: 0, reasoning: '' }, nearCurrentFile: false,
       relevanceScore: 0, reasoning: '', scoreParts: { source: 'lexical', base: 0, dependencyBoost: 0, recencyBoost: 0 },
     }));
   }
@@ -161,13 +163,16 @@ export class Retriever {
     config: RetrievalConfig, source: ScoreParts['source']): Ranked[] {
     const ordered = [...candidates].sort(byScores);
     const links = linkReasons(this.units, context.currentFile, ordered);
-    const scored = ordered.map((c) => this.boost(c, config, links.get(c.memoryId) ?? [], recentFiles, source));
+    const scored = ordered.map((c) => ({
+      ...this.boost(c, config, links.reasons.get(c.memoryId) ?? [], recentFiles, source),
+      nearCurrentFile: links.toCurrentFile.has(c.memoryId),
+    }));
     // Never ties by chance: then the lexical score, then the id.
     return scored.sort((a, b) => b.relevanceScore - a.relevanceScore || byScores(a.candidate, b.candidate));
   }
 
   private boost(candidate: Candidate, config: RetrievalConfig, links: string[], recentFiles: ReadonlySet<string> | undefined,
-    source: ScoreParts['source']): Ranked {
+    source: ScoreParts['source']): Omit<Ranked, 'nearCurrentFile'> {
     // Code: git's view when the workspace has one (mtimes lie after a clone or checkout); memories: their own time.
     const { unit, memory } = candidate;
     const recent = unit && recentFiles

@@ -21,6 +21,8 @@ export interface AnalyzedQuery {
 const TOKEN = /[\p{L}\p{N}_$]+/gu;
 /** At most this many terms are searched: the rarest are kept (a pasted paragraph must not become 100 lookups). */
 export const MAX_TERMS = 16;
+/** Words of a question looked up at all, in its order. */
+const MAX_QUESTION_WORDS = 48;
 
 /**
  * Words of commit messages and bug reports that describe the change or the reporter's situation, not where
@@ -45,8 +47,8 @@ export const QUERY = {
 
 /** `fix(router):`, `feat(helper/cookie)!:` */
 const CONVENTIONAL_SCOPE = /^\s*\w+\(([^)]+)\)!?:/;
-/** `compiler-sfc: …`, `globset: …` — a package or module named before a colon at the start. */
-const PREFIX_SCOPE = /^\s*([\w./-]+):\s/;
+/** `compiler-sfc: …`, `globset: …` — a package or module named before a colon at the start (not `Error: …`). */
+const PREFIX_SCOPE = /^\s*([a-z][\w./-]*):\s/;
 /** `src/utils/url.ts`, `helper/cookie` — anything written as a path. */
 const PATH_LIKE = /[\w.-]+(?:\/[\w.-]+)+/g;
 
@@ -74,8 +76,7 @@ export function analyzeQuery(question: string): AnalyzedQuery {
     if (parts.length > 1) add(whole, QUERY.identifierWeight);
     for (const part of parts) add(part, 1);
   }
-  let terms = [...weights].map(([word, weight]) => ({ word, weight }));
-  // Only stopwords: search them after all, rather than nothing.
-  if (!terms.length) terms = [...new Set((text.match(TOKEN) ?? []).flatMap(splitIdentifier))].map((word) => ({ word, weight: 1 }));
+  // A pasted page is not a question: its first words say what it is about, and each word costs a lookup.
+  const terms = [...weights].slice(0, MAX_QUESTION_WORDS).map(([word, weight]) => ({ word, weight }));
   return { terms, pathHints: [...pathHints], kinds: askedKinds(text) };
 }

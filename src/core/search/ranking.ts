@@ -90,7 +90,8 @@ export class EvidenceRanking {
     const row = this.own.get(id);
     if (!row) return undefined;
     const own = row.sum / this.ceiling;
-    const file = this.fileShare.get(row.fileId) ?? 0;
+    // Rows without a file (memories) stand alone: a file share would pool every memory's evidence.
+    const file = row.fileId > 0 ? this.fileShare.get(row.fileId) ?? 0 : own;
     const score = ((own + RANKING.fileWeight * file) / (1 + RANKING.fileWeight)) * (this.multiplier.get(row.fileId) ?? 1);
     const matched = row.words.map((t) => this.terms[t].word).sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
     return { id, score, strength: Math.min(1, score * this.focus), matched };

@@ -26,10 +26,12 @@ const COUNT_MIN = 1000;
 export class TermIndex {
   private readonly postingsStatement: Database.Statement;
   private readonly countStatement: Database.Statement;
+  private readonly exactCountStatement: Database.Statement;
   private readonly matchingStatement: Database.Statement;
   private readonly totalStatement: Database.Statement;
   private readonly averagesStatement: Database.Statement;
   private readonly frequencies = new Map<string, number>();
+  private readonly exactFrequencies = new Map<string, number>();
   private rows: number | undefined;
   private ftsRows: number | undefined;
 
@@ -41,6 +43,7 @@ export class TermIndex {
       ? `SELECT h.rowid, -h.rank, r.file_id FROM (${ranked}) h JOIN ${rowTable} r ON r.id = h.rowid`
       : `SELECT h.rowid, -h.rank, 0 FROM (${ranked}) h`).raw();
     this.countStatement = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`).pluck();
+    this.exactCountStatement = db.prepare(`SELECT count(*) FROM ${fts} WHERE ${fts} MATCH ?`).pluck();
     this.matchingStatement = db.prepare(`SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?`).pluck();
     this.totalStatement = db.prepare(`SELECT count(*) FROM ${rowTable}`).pluck();
     this.averagesStatement = db.prepare(`SELECT block FROM ${fts}_data WHERE id = 1`).pluck();
@@ -48,6 +51,7 @@ export class TermIndex {
 
   invalidate(): void {
     this.frequencies.clear();
+    this.exactFrequencies.clear();
     this.rows = undefined;
     this.ftsRows = undefined;
   }
@@ -56,14 +60,30 @@ export class TermIndex {
     return (this.rows ??= this.totalStatement.get() as number);
   }
 
-  /** Rows containing the word (as the index tokenizes it), counted up to the common-word cap. */
+  /** Rows containing the word (as the index tokenizes it), counted up to the common-word cap (then cap + 1). */
   frequency(word: string): number {
     let n = this.frequencies.get(word);
     if (n === undefined) {
-      n = this.countStatement.get(quote(word), Math.max(COUNT_MIN, Math.ceil(this.total * COUNT_SHARE))) as number;
+      n = this.countStatement.get(quote(word), this.countCap() + 1) as number;
       this.frequencies.set(word, n);
     }
     return n;
+  }
+
+  /** The exact count, for a word whose count reached the cap (FTS5's bm25 uses the exact one). */
+  private exactFrequency(word: string): number {
+    const n = this.frequency(word);
+    if (n <= this.countCap()) return n;
+    let exact = this.exactFrequencies.get(word);
+    if (exact === undefined) {
+      exact = this.exactCountStatement.get(quote(word)) as number;
+      this.exactFrequencies.set(word, exact);
+    }
+    return exact;
+  }
+
+  private countCap(): number {
+    return Math.max(COUNT_MIN, Math.ceil(this.total * COUNT_SHARE));
   }
 
   /**
@@ -72,7 +92,7 @@ export class TermIndex {
    * story) outweigh the words it shares with the code; the root keeps rarity's order and flattens its range.
    */
   idf(word: string): number {
-    const n = this.frequency(word);
+    const n = Math.min(this.frequency(word), this.total);
     return Math.sqrt(Math.log(1 + (this.total - n + 0.5) / (n + 0.5)));
   }
 
@@ -83,8 +103,7 @@ export class TermIndex {
    * and multiplied by ours, leaving only the term-frequency part of FTS5's bm25.
    */
   postings(word: string, limit: number): Posting[] {
-    const n = this.frequency(word);
-    const correction = this.idf(word) / bm25Idf(Math.max(this.total, this.insertedRows()), n);
+    const correction = this.idf(word) / bm25Idf(Math.max(this.total, this.insertedRows()), this.exactFrequency(word));
     return (this.postingsStatement.all(quote(word), limit) as [number, number, number][])
       .map(([id, score, fileId]) => ({ id, score: score * correction, fileId }));
   }

@@ -148,8 +148,9 @@ export class CodeStore {
   /**
    * Writes one parsed file as a diff against what is stored. Call inside a transaction. `readAfter`: skip the
    * write if the stored row is newer (a single-file update landed while a long run was parsing).
+   * `newSearchText`: the extractor changed, so even an unchanged unit's full-text row is written again.
    */
-  writeFile(update: FileUpdate, effects: WriteEffects, readAfter = 0): boolean {
+  writeFile(update: FileUpdate, effects: WriteEffects, readAfter = 0, newSearchText = false): boolean {
     const now = Date.now();
     const existing = this.file(update.path);
     if (existing && existing.indexedAt > readAfter && readAfter > 0) return false;
@@ -166,7 +167,7 @@ export class CodeStore {
     }
     // A new file has nothing stored to diff against: skip the lookups (most of a cold index).
     const entityIds = this.writeEntities(fileId, update, existing !== undefined, effects);
-    this.writeUnits(fileId, update, entityIds, existing !== undefined);
+    this.writeUnits(fileId, update, entityIds, existing !== undefined, newSearchText);
     this.writeImports(fileId, update.extraction.imports, existing !== undefined, effects);
     return true;
   }
@@ -252,7 +253,7 @@ export class CodeStore {
    * Units are matched by kind, entity and content: one that only moved keeps its row and full-text entry, so an
    * edit rewrites the units it touched, not the file.
    */
-  private writeUnits(fileId: number, update: FileUpdate, entityIds: number[], hadRows: boolean): void {
+  private writeUnits(fileId: number, update: FileUpdate, entityIds: number[], hadRows: boolean, newSearchText: boolean): void {
     const { units, entities } = update.extraction;
     const keyOf = (kind: string, entity: string, contentHash: string) => `${kind}\0${entity}\0${contentHash}`;
     const old = new Map<string, UnitRow[]>();
@@ -268,6 +269,8 @@ export class CodeStore {
       }
     }
     let words: string | undefined;
+    const insertFts = (id: number, text: UnitSearchText) =>
+      this.s.insertFts.run(id, text.name, text.scope, (words ??= pathWords(update.path)), text.body);
     units.forEach((unit, i) => {
       const entityId = unit.entity >= 0 ? entityIds[unit.entity] : null;
       const previous = old.get(keyOf(unit.kind, unit.entity >= 0 ? entities[unit.entity].qualifiedName : '', unit.contentHash))?.shift();
@@ -275,11 +278,14 @@ export class CodeStore {
         if (previous.entity_id !== entityId || previous.start_line !== unit.startLine || previous.end_line !== unit.endLine) {
           this.s.updateUnit.run(entityId, unit.startLine, unit.endLine, previous.id);
         }
+        if (newSearchText) {
+          this.s.deleteFts.run(previous.id);
+          insertFts(previous.id, update.searchTexts[i]);
+        }
         return;
       }
       const id = Number(this.s.insertUnit.run(fileId, entityId, unit.kind, unit.startLine, unit.endLine, unit.contentHash).lastInsertRowid);
-      const text = update.searchTexts[i];
-      this.s.insertFts.run(id, text.name, text.scope, (words ??= pathWords(update.path)), text.body);
+      insertFts(id, update.searchTexts[i]);
     });
     for (const rows of old.values()) {
       for (const row of rows) {

@@ -41,7 +41,7 @@ export function citeAll(stream: vscode.ChatResponseStream, memories: FoundMemory
 /** "Nothing relevant found", with the words no code or memory contains. */
 export function nothingFound(found: Found): string {
   const missing = found.missingWords.length
-    ? ` No code or memory mentions ${found.missingWords.map((w) => `\`${escape(w)}\``).join(', ')}.` : '';
+    ? ` No code or memory mentions ${found.missingWords.map((w) => `\`${w}\``).join(', ')}.` : '';
   return `Nothing relevant found in this workspace.${missing}`;
 }
 

@@ -209,3 +209,54 @@ test('incremental: an edit keeping size and mtime is still found when the file w
   assert.deepEqual(index.search('alpha'), []);
   index.close();
 });
+
+test('incremental: a new extractor writes every full-text row again, even for code that did not change', async () => {
+  const { index } = setup();
+  await index.indexRepository();
+  // What an older extractor left: full-text rows that no longer say what the code does.
+  const db = index.database;
+  const listUsers = db.prepare("SELECT u.id FROM units u JOIN entities e ON e.id = u.entity_id WHERE e.name = 'list_users'").pluck().get();
+  db.prepare('DELETE FROM units_fts WHERE rowid = ?').run(listUsers);
+  db.prepare("UPDATE meta SET value = 'an older extractor' WHERE key = 'extractor_version'").run();
+  index.lexicalSearch.invalidate();
+  assert.equal(index.search('list users').some((h) => h.entity?.name === 'list_users'), false);
+  const again = await index.indexRepository();
+  assert.equal(again.indexed, 3);
+  assert.equal(index.search('list users')[0]?.entity?.name, 'list_users');
+  assert.equal(index.outdated(), false);
+  index.close();
+});
+
+test('incremental: a run with another unit size that is cut short is finished by the next run', async () => {
+  const root = tempDir();
+  const body = Array.from({ length: 30 }, (_, i) => `    total += ${i}`).join('\n');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`m${i}.py`] = `def f${i}(total):\n${body}\n    return total\n`;
+  writeTree(root, files);
+  const dbPath = path.join(tempDir(), 'index.db');
+  const first = WorkspaceIndex.open(root, { dbPath });
+  await first.indexRepository();
+  first.close();
+  const longest = (index: WorkspaceIndex) => index.database.prepare('SELECT max(end_line - start_line + 1) FROM units').pluck().get();
+
+  const resized = WorkspaceIndex.open(root, { dbPath, maxUnitLines: 20 });
+  const controller = new AbortController();
+  const cut = await resized.indexRepository({
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (p.phase === 'parsing' && p.done >= 150) controller.abort();
+    },
+  });
+  assert.equal(cut.cancelled, true);
+  assert.equal(resized.outdated(), true, 'half the files have units of the old size');
+  resized.close();
+
+  // Opened without a size: the one asked for last, and every file not yet re-split is parsed again.
+  const next = WorkspaceIndex.open(root, { dbPath });
+  assert.equal(next.maxUnitLines, 20);
+  const rest = await next.indexRepository();
+  assert.ok(rest.indexed + cut.indexed >= 300, `${rest.indexed} + ${cut.indexed}`);
+  assert.equal(longest(next), 20);
+  assert.equal(next.outdated(), false);
+  next.close();
+});

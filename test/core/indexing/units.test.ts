@@ -122,3 +122,8 @@ test('units: a 1,000-line class becomes its methods and parts of its own code', 
   assert.equal(entities[units[0].entity].name, 'Huge');
   assert.equal(units[0].kind, 'part', 'the class header is a part of the class');
 });
+
+test('units: a long run of blank lines is cut at the unit size too', async () => {
+  const source = ['def a():', ...Array(11).fill('    x = 1'), ...Array(40).fill(''), 'def b():', '    return 2'].join('\n');
+  assertTiles(await extractSource(source, 'blank.py', 10), source, 10, 'blank.py');
+});

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
+import { MemorySystem } from '../../../src/core/memorySystem';
+import { EvidenceRanking } from '../../../src/core/search/ranking';
+import { keep } from '../../../src/core/retrieval/relevance';
 import { analyzeQuery } from '../../../src/core/search/query';
 import { pathKind } from '../../../src/core/search/pathKind';
 import { indexedWorkspace, tempDir, writeTree } from '../../helpers';
@@ -107,4 +110,29 @@ test('path kinds: tests, fixtures, examples and benchmarks in the conventions of
     'web/app.spec.tsx': 'test', 'src/test/java/AppTest.java': 'test', 'spec/app_spec.rb': 'test', 'testdata/input.go': 'fixture',
     'examples/basic/main.rs': 'example', 'benches/parse.rs': 'bench', 'src/latest.ts': 'product', 'src/contest.py': 'product',
   });
+});
+
+test('ranking: a memory is scored on its own words, not pooled with every other memory', () => {
+  // Memories have no file: two notes, each with one word of the question.
+  const terms = ['python', 'framework'].map((word, i) => ({ word, weight: 1, idf: 1, postings: [{ id: i + 1, score: 1.1, fileId: 0 }] }));
+  const ranking = new EvidenceRanking(terms, analyzeQuery('python framework'), () => new Map());
+  const half = 1.1 / (2 * 1 * 2.2);
+  for (const id of [1, 2]) assert.ok(Math.abs(ranking.scoreOf(id)!.score - half) < 1e-9, `${ranking.scoreOf(id)!.score} is its own half`);
+});
+
+test('query: a question of function words only searches nothing, and names no missing word', async () => {
+  assert.deepEqual(analyzeQuery('what is it?').terms, []);
+  const system = MemorySystem.open({ dbPath: path.join(tempDir(), 'notes.db') });
+  system.addMemory('What it is: a note');
+  const found = await system.retrieve('what is it?');
+  assert.deepEqual([found.memories, found.missingWords], [[], []]);
+  system.close();
+});
+
+test('relevance: the floors keep what is near the best or linked to the current file, and nothing below the gate', () => {
+  const item = (score: number, strength: number, nearCurrentFile = false) => ({ relevanceScore: score, candidate: { strength }, nearCurrentFile });
+  const ranked = [item(0.6, 0.6), item(0.3, 0.3), item(0.2, 0.2), item(0.15, 0, true), item(0.15, 0)];
+  assert.deepEqual(keep(ranked, 'lexical', 0.7).map((r) => r.relevanceScore), [0.6, 0.3, 0.15]);
+  assert.deepEqual(keep([item(0.3, 0.1), item(0.2, 0.05, true)], 'lexical', 0), [], 'nothing is about the question');
+  assert.deepEqual(keep(ranked, 'model', 0.25).map((r) => r.relevanceScore), [0.6, 0.3], 'model scores meet the threshold');
 });
