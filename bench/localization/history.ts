@@ -117,11 +117,15 @@ function changedRanges(gitDir: string, parent: string, commit: string, file: str
   return ranges;
 }
 
-/** `count` questions spread evenly over the repository's eligible history, oldest first. */
-export function selectQuestions(repo: string, gitDir: string, count: number): { questions: Question[]; eligible: number } {
+/**
+ * `count` questions spread evenly over the repository's eligible history, oldest first. `offset` (0–1) shifts
+ * where in each stretch of history the commit is taken: 0.5 is the sample ranking was tuned on, any other value
+ * a held-out sample.
+ */
+export function selectQuestions(repo: string, gitDir: string, count: number, offset = 0.5): { questions: Question[]; eligible: number } {
   const eligible = eligibleCommits(gitDir);
   const step = eligible.length / Math.min(count, eligible.length);
-  const picked = Array.from({ length: Math.min(count, eligible.length) }, (_, i) => eligible[Math.floor(i * step + step / 2)]);
+  const picked = Array.from({ length: Math.min(count, eligible.length) }, (_, i) => eligible[Math.floor((i + offset) * step)]);
   const questions = picked.map((c): Question => ({
     repo, commit: c.commit, parent: c.parent, time: c.time, text: c.text,
     gold: c.files.flatMap((file) => changedRanges(gitDir, c.parent, c.commit, file).map((r) => ({ file, ...r }))),

@@ -27,6 +27,8 @@ const REPOSITORIES = [
   { name: 'google/gson', language: 'Java' },
 ];
 const QUESTIONS_PER_REPO = 60;
+/** `--held-out`: other commits of the same histories, none of them seen while tuning (see history.ts). */
+const HELD_OUT_OFFSET = 0.1;
 /** Hits asked of every system: file recall counts distinct files among them. */
 const HITS = 30;
 const SYSTEMS = ['BM25, whole files', 'BM25, 40-line windows', 'code-memory search'] as const;
@@ -39,6 +41,7 @@ const { values: flags } = parseArgs({
     'no-record': { type: 'boolean' },
     dump: { type: 'string' },
     'keep-indexes': { type: 'string' },
+    'held-out': { type: 'boolean' },
   },
 });
 const MIRROR = process.env.CODE_MEMORY_BENCH_MIRROR ?? '/work/.mirror';
@@ -118,7 +121,7 @@ interface RepoResult {
 
 async function benchRepository(repo: string, language: string, gitDir: string, count: number,
   dump: unknown[]): Promise<RepoResult> {
-  const { questions, eligible } = selectQuestions(repo, gitDir, count);
+  const { questions, eligible } = selectQuestions(repo, gitDir, count, flags['held-out'] ? HELD_OUT_OFFSET : undefined);
   const root = workTree(repo, gitDir);
   const dbPath = path.join(WORK, `${repo.replace('/', '+')}.db`);
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbPath + suffix, { force: true });
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
   const report = out.join('\n');
   console.log(report);
   if (flags.dump) fs.writeFileSync(flags.dump, JSON.stringify(dump, null, 1));
-  if (!flags['no-record'] && !wanted && !flags.questions) recordResults(report);
+  if (!flags['no-record'] && !wanted && !flags.questions) recordResults(flags['held-out'] ? report.replace(' — localization — ', ' — localization, held-out sample — ') : report);
 }
 
 main().catch((error) => {

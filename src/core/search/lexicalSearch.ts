@@ -8,9 +8,9 @@ import { type Posting, TermIndex } from './termIndex';
  * Rows a word contributes at most: its best rows by bm25. Enough that the answer's unit is among them for
  * any word specific enough to matter; a word in more rows than this weighs little anyway.
  */
-const POSTINGS_PER_WORD = 300;
-/** Rows ranked by bm25 per question, at most (the rarest word is ranked whatever its count): about 6 ms. */
-const RANKED_ROWS = 6000;
+const POSTINGS_PER_WORD = 200;
+/** Rows ranked by bm25 per question, at most (the rarest word is ranked whatever its count): about 5 ms. */
+const RANKED_ROWS = 5000;
 /**
  * bm25's term-frequency part for one occurrence in a row of average length: (k1 + 1) / (1 + k1) = 1. A common
  * word found in a row without ranking counts this much times its idf.

@@ -32,7 +32,7 @@ export const FOCUS_WORDS = 6;
  * is held back unless the question asks for it; with a path hint, files off the hint are held back.
  */
 export const RANKING = {
-  fileWeight: 0.5,
+  fileWeight: 0.25,
   /** Multipliers for code that is not product code, when the question does not ask for it. */
   nonProduct: { test: 0.3, fixture: 0.3, bench: 0.5, example: 0.8 } as Record<Exclude<PathKind, 'product'>, number>,
   offHint: 0.7,
