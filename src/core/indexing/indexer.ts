@@ -1,5 +1,5 @@
 import type { CodeStore, FileRow, FileUpdate, WriteEffects } from '../store/codeStore';
-import { emptyEffects } from '../store/codeStore';
+import { emptyEffects, InsertedGraph } from '../store/codeStore';
 import type { FileOutcome } from './fileProcessor';
 import { extractorVersion } from './parser';
 import { resolveGraph } from './resolver';
@@ -97,6 +97,8 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
     !present.has(row.path) && !hidden.some((dir) => row.path.startsWith(dir)));
 
   const effects = emptyEffects();
+  // From an empty index, linking can use what was written instead of reading it all back.
+  if (coldStart) effects.inserted = new InsertedGraph(store);
   // A run that stopped between writing and linking left effects we no longer know: relink everything.
   const pendingAtStart = store.meta(GRAPH_PENDING) === '1';
   let pending = pendingAtStart;
@@ -176,11 +178,17 @@ async function parseAll(
   let done = 0;
   let failure: unknown;
   let cancelled = false;
+  const onAbort = () => launch();
+  let launch = () => {};
   try {
     await new Promise<void>((resolve) => {
       let active = 0;
-      const launch = () => {
-        if (options.signal?.aborted) cancelled = true;
+      launch = () => {
+        if (options.signal?.aborted && !cancelled) {
+          // Queued parses are not waited for: they settle at once as failed, and are not recorded.
+          cancelled = true;
+          void pool.close();
+        }
         while (!cancelled && failure === undefined && active < pool.capacity && next < files.length) {
           const file = files[next++];
           active++;
@@ -190,23 +198,27 @@ async function parseAll(
             knownHash: sameExtractor ? stored.get(file.path)?.hash : undefined,
           }).then((outcome) => {
             active--;
-            done++;
-            buffer.push({ file, outcome });
-            try {
-              options.onProgress?.({ phase: 'parsing', done, total: files.length });
-              if (buffer.length >= FLUSH_FILES) flush(buffer.splice(0));
-            } catch (error) {
-              failure ??= error;
+            if (!cancelled) {
+              done++;
+              buffer.push({ file, outcome });
+              try {
+                options.onProgress?.({ phase: 'parsing', done, total: files.length });
+                if (buffer.length >= FLUSH_FILES) flush(buffer.splice(0));
+              } catch (error) {
+                failure ??= error;
+              }
             }
             launch();
           });
         }
         if (active === 0 && (cancelled || failure !== undefined || next >= files.length)) resolve();
       };
+      options.signal?.addEventListener('abort', onAbort);
       launch();
     });
     if (failure === undefined && buffer.length) flush(buffer.splice(0));
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     summary.peakWasmHeapBytes = pool.peakWasmHeapBytes;
     await pool.close();
   }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { WriteEffects } from '../store/codeStore';
+import type { GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
 import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
 
 /**
@@ -151,31 +151,14 @@ function callsToRevisit(db: Database.Database, effects: WriteEffects): CallRow[]
 
 function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolean): void {
   if (!full && effects.files.size === 0 && effects.names.size === 0) return;
-  const rows = full
-    ? db.prepare(`SELECT c.entity_id, c.name, c.target_id, e.file_id, e.parent_id
-                  FROM calls c JOIN entities e ON e.id = c.entity_id`).all() as CallRow[]
-    : callsToRevisit(db, effects);
-  if (rows.length === 0) return;
-
-  const byName = new Map<string, Candidate[]>();
-  const names = new Set(rows.map((r) => r.name));
-  const addCandidate = (r: { id: number; file_id: number; parent_id: number | null; name: string }) =>
-    push(byName, r.name, { id: r.id, fileId: r.file_id, parentId: r.parent_id });
-  if (rows.length > BULK_LOOKUP_CALLS) {
-    for (const r of db.prepare('SELECT id, file_id, parent_id, name FROM entities ORDER BY id').iterate() as Iterable<
-      { id: number; file_id: number; parent_id: number | null; name: string }>) {
-      if (names.has(r.name)) addCandidate(r);
-    }
-  } else {
-    const stmt = db.prepare('SELECT id, file_id, parent_id, name FROM entities WHERE name = ? ORDER BY id');
-    for (const name of names) for (const r of stmt.all(name) as never[]) addCandidate(r);
-  }
+  const calls = full ? (insertedCalls(effects.inserted) ?? allCalls(db)) : revisitedCalls(db, effects);
+  if (calls.rows.length === 0) return;
 
   const imported = new Map<number, Set<number>>();
   const importSelect = 'SELECT file_id, target_file_id FROM imports WHERE target_file_id IS NOT NULL';
   const importRows = (full
     ? db.prepare(importSelect).all()
-    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`).all(json(new Set(rows.map((r) => r.file_id))))
+    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`).all(json(new Set(calls.rows.map((r) => r.file_id))))
   ) as { file_id: number; target_file_id: number }[];
   for (const r of importRows) {
     let set = imported.get(r.file_id);
@@ -184,10 +167,64 @@ function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolea
   }
 
   const update = db.prepare('UPDATE calls SET target_id = ? WHERE entity_id = ? AND name = ?');
-  for (const row of rows) {
-    const target = pickTarget(row, byName.get(row.name) ?? [], imported.get(row.file_id)) ?? null;
+  for (const row of calls.rows) {
+    const target = pickTarget(row, calls.byName.get(row.name) ?? [], imported.get(row.file_id)) ?? null;
     if (target !== row.target_id) update.run(target, row.entity_id, row.name);
   }
+}
+
+/** Calls to link, and the entities they could name, by name. */
+interface CallsToLink {
+  rows: CallRow[];
+  byName: Map<string, Candidate[]>;
+}
+
+function byNameOf(entities: Iterable<GraphEntity>, names: Set<string>): Map<string, Candidate[]> {
+  const byName = new Map<string, Candidate[]>();
+  for (const e of entities) if (names.has(e.name)) push(byName, e.name, { id: e.id, fileId: e.fileId, parentId: e.parentId });
+  return byName;
+}
+
+/** The graph the run inserted, when it is the whole graph (see InsertedGraph.complete). */
+function insertedCalls(graph: InsertedGraph | undefined): CallsToLink | undefined {
+  if (!graph?.complete) return undefined;
+  const { entities } = graph;
+  const rows = graph.callNames.map((name, i): CallRow => {
+    const caller = entities[graph.callers[i]];
+    return { entity_id: caller.id, name, target_id: null, file_id: caller.fileId, parent_id: caller.parentId };
+  });
+  return { rows, byName: byNameOf(entities, new Set(graph.callNames)) };
+}
+
+/** Every call in the database: reads calls and entities apart, as a join costs a lookup per call. */
+function allCalls(db: Database.Database): CallsToLink {
+  const entities = new Map<number, GraphEntity>();
+  for (const e of db.prepare('SELECT id, file_id AS fileId, parent_id AS parentId, name FROM entities').iterate() as Iterable<GraphEntity>) {
+    entities.set(e.id, e);
+  }
+  const rows: CallRow[] = [];
+  for (const [entityId, name, targetId] of db.prepare('SELECT entity_id, name, target_id FROM calls').raw().iterate() as Iterable<[number, string, number | null]>) {
+    const caller = entities.get(entityId)!;
+    rows.push({ entity_id: entityId, name, target_id: targetId, file_id: caller.fileId, parent_id: caller.parentId });
+  }
+  return { rows, byName: byNameOf(entities.values(), new Set(rows.map((r) => r.name))) };
+}
+
+/** Calls after an incremental write (callsToRevisit), with their candidates looked up by name. */
+function revisitedCalls(db: Database.Database, effects: WriteEffects): CallsToLink {
+  const rows = callsToRevisit(db, effects);
+  const names = new Set(rows.map((r) => r.name));
+  if (rows.length > BULK_LOOKUP_CALLS) {
+    const scan = db.prepare('SELECT id, file_id AS fileId, parent_id AS parentId, name FROM entities ORDER BY id');
+    return { rows, byName: byNameOf(scan.iterate() as Iterable<GraphEntity>, names) };
+  }
+  const byName = new Map<string, Candidate[]>();
+  const stmt = db.prepare('SELECT id, file_id AS fileId, parent_id AS parentId FROM entities WHERE name = ? ORDER BY id');
+  for (const name of names) {
+    const candidates = stmt.all(name) as Candidate[];
+    if (candidates.length) byName.set(name, candidates);
+  }
+  return { rows, byName };
 }
 
 /** Same class, then same file, then imported files, then the one definition in the workspace. */

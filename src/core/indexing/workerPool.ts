@@ -24,11 +24,15 @@ export interface WorkerSetup {
   languages: LanguageId[];
 }
 
-/** Requests queued per worker: enough that a worker never waits for the writer thread between batches. */
-const IN_FLIGHT_PER_WORKER = 16;
 /**
- * A request unanswered this long means a worker is stuck (a grammar's scanner looping where the parser's own
- * 10 s deadline cannot see it): the worker is terminated and replaced.
+ * Requests queued per worker: enough that a worker never runs dry while the writer thread commits a batch
+ * (128 files, about 100 ms). With 16, the two cores of the benchmark machine were idle an eighth of the run.
+ */
+const IN_FLIGHT_PER_WORKER = 64;
+/**
+ * A worker with requests in flight that answers none for this long is stuck (a grammar's scanner looping where
+ * the parser's own 10 s deadline cannot see it): it is terminated and replaced. Measured from its last answer,
+ * not from when a request was queued, so a long queue of large files is not mistaken for a hang.
  */
 const WATCHDOG_MS = 60_000;
 /** A file whose worker died is tried once more on a fresh worker before it counts as failed. */
@@ -38,12 +42,12 @@ interface Pending {
   request: ParseRequest;
   resolve: (outcome: FileOutcome) => void;
   attempts: number;
-  timer?: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker;
   inFlight: Set<number>;
+  watchdog?: NodeJS.Timeout;
 }
 
 /**
@@ -63,6 +67,7 @@ export class ParsePool {
   constructor(
     private readonly setup: WorkerSetup,
     private readonly size = Math.max(1, os.availableParallelism()),
+    private readonly watchdogMs = WATCHDOG_MS,
   ) {}
 
   get capacity(): number {
@@ -83,7 +88,18 @@ export class ParsePool {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, failed('indexing stopped'));
     this.queue.length = 0;
-    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+    await Promise.all(this.slots.splice(0).map((slot) => {
+      clearTimeout(slot.watchdog);
+      return slot.worker.terminate();
+    }));
+  }
+
+  /** (Re)starts the silence timer of a worker that has requests in flight; stops it when it has none. */
+  private watch(slot: Slot): void {
+    clearTimeout(slot.watchdog);
+    // A closed pool's workers may still answer on their way out: they are not watched again.
+    const busy = slot.inFlight.size > 0 && !this.closed;
+    slot.watchdog = busy ? setTimeout(() => void slot.worker.terminate(), this.watchdogMs) : undefined;
   }
 
   private dispatch(): void {
@@ -93,7 +109,7 @@ export class ParsePool {
       const entry = this.pending.get(this.queue.shift()!);
       if (!entry) continue;
       slot.inFlight.add(entry.request.id);
-      entry.timer = setTimeout(() => void slot.worker.terminate(), WATCHDOG_MS);
+      if (!slot.watchdog) this.watch(slot);
       slot.worker.postMessage(entry.request);
     }
   }
@@ -111,6 +127,7 @@ export class ParsePool {
     const slot: Slot = { worker, inFlight: new Set() };
     worker.on('message', (response: ParseResponse) => {
       slot.inFlight.delete(response.id);
+      this.watch(slot);
       this.peakWasmHeapBytes = Math.max(this.peakWasmHeapBytes, response.wasmHeapBytes);
       this.settle(response.id, response.outcome);
       this.dispatch();
@@ -119,10 +136,10 @@ export class ParsePool {
       const index = this.slots.indexOf(slot);
       if (index === -1) return;
       this.slots.splice(index, 1);
+      clearTimeout(slot.watchdog);
       for (const id of slot.inFlight) {
         const entry = this.pending.get(id);
         if (!entry) continue;
-        clearTimeout(entry.timer);
         if (entry.attempts < CRASH_RETRIES && !this.closed) {
           entry.attempts++;
           this.queue.unshift(id);
@@ -143,7 +160,6 @@ export class ParsePool {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
-    clearTimeout(entry.timer);
     entry.resolve(outcome);
   }
 }

@@ -51,10 +51,47 @@ export interface WriteEffects {
   importFiles: Set<number>;
   /** Files that appeared or disappeared: imports that could name them need resolving again. */
   pathsAddedOrRemoved: Set<string>;
+  /** When set, every entity and call inserted is also recorded here (see InsertedGraph). */
+  inserted?: InsertedGraph;
 }
 
 export function emptyEffects(): WriteEffects {
   return { names: new Map(), nameScopes: new Set(), files: new Set(), importFiles: new Set(), pathsAddedOrRemoved: new Set() };
+}
+
+/** An entity as linking sees it. */
+export interface GraphEntity {
+  id: number;
+  fileId: number;
+  parentId: number | null;
+  name: string;
+}
+
+/**
+ * The entities and calls a run inserted. A run that starts from an empty index holds the whole graph here, so
+ * linking it need not read 100,000s of rows back from the database while the parse workers sit idle.
+ */
+export class InsertedGraph {
+  readonly entities: GraphEntity[] = [];
+  /** Calls as parallel lists: the calling entity's index in `entities`, and the called name. */
+  readonly callers: number[] = [];
+  readonly callNames: string[] = [];
+  private readonly dataVersion: number;
+  private readonly graphWrites: number;
+
+  constructor(private readonly store: CodeStore) {
+    this.dataVersion = store.dataVersion();
+    this.graphWrites = store.graphWrites;
+  }
+
+  /**
+   * Whether the database still holds exactly what was recorded here on top of what it held at the start: no
+   * other connection committed, and every entity or call row this connection wrote since was recorded.
+   */
+  get complete(): boolean {
+    return this.store.dataVersion() === this.dataVersion &&
+      this.store.graphWrites - this.graphWrites === this.entities.length + this.callNames.length;
+  }
 }
 
 function countName(effects: WriteEffects, name: string, delta: number): void {
@@ -89,6 +126,8 @@ interface UnitRow {
  */
 export class CodeStore {
   private readonly s;
+  /** Entity and call rows (or whole files of them) this connection inserted, changed or deleted. */
+  graphWrites = 0;
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -128,6 +167,7 @@ export class CodeStore {
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       deleteMeta: p('DELETE FROM meta WHERE key = ?'),
       totalChanges: p('SELECT total_changes() AS n'),
+      dataVersion: p('PRAGMA data_version').pluck(),
     };
   }
 
@@ -180,6 +220,7 @@ export class CodeStore {
     // Importers are looked up now: the delete clears their import targets.
     if (entities.length) this.noteNameScope(row.id, effects);
     this.s.deleteFile.run(row.id);
+    this.graphWrites++;
     effects.pathsAddedOrRemoved.add(row.path);
   }
 
@@ -222,17 +263,28 @@ export class CodeStore {
         ) {
           this.s.updateEntity.run(parentId, entity.signature, entity.doc, entity.startLine, entity.endLine,
             entity.contentHash, previous.id);
+          this.graphWrites++;
         }
         if (previous.content_hash !== entity.contentHash) {
           this.s.deleteCalls.run(previous.id);
+          this.graphWrites++;
           this.insertCalls(previous.id, entity.calls);
           callsChanged = true;
         }
       } else {
         const id = Number(this.s.insertEntity.run(fileId, parentId, entity.kind, entity.name, entity.qualifiedName,
           entity.signature, entity.doc, entity.startLine, entity.endLine, entity.contentHash).lastInsertRowid);
+        this.graphWrites++;
         ids.push(id);
         this.insertCalls(id, entity.calls);
+        const graph = effects.inserted;
+        if (graph) {
+          const index = graph.entities.push({ id, fileId, parentId, name: entity.name }) - 1;
+          for (const name of entity.calls) {
+            graph.callers.push(index);
+            graph.callNames.push(name);
+          }
+        }
         countName(effects, entity.name, +1);
         namesChanged = true;
         callsChanged = true;
@@ -241,6 +293,7 @@ export class CodeStore {
     // An unmatched parent cascades to its unmatched children.
     for (const row of oldByKey.values()) {
       this.s.deleteEntity.run(row.id);
+      this.graphWrites++;
       countName(effects, row.name, -1);
       namesChanged = true;
     }
@@ -297,6 +350,7 @@ export class CodeStore {
 
   private insertCalls(entityId: number, names: string[]): void {
     for (const name of names) this.s.insertCall.run(entityId, name);
+    this.graphWrites += names.length;
   }
 
   private writeImports(fileId: number, modules: string[], hadRows: boolean, effects: WriteEffects): void {
@@ -316,6 +370,11 @@ export class CodeStore {
   setMeta(key: string, value: string | undefined): void {
     if (value === undefined) this.s.deleteMeta.run(key);
     else this.s.setMeta.run(key, value);
+  }
+
+  /** Changes when another connection commits (SQLite's `PRAGMA data_version`). */
+  dataVersion(): number {
+    return this.s.dataVersion.get() as number;
   }
 
   /** Rows changed by this connection since it opened: lets callers prove a no-op run wrote nothing. */

@@ -43,6 +43,24 @@ test('robustness: closing the pool settles every pending parse as failed', async
   assert.ok(outcomes.some((o) => o.status === 'failed'), 'queued requests fail rather than hang');
 });
 
+test('robustness: a long queue of slow files is not mistaken for a hung worker', async () => {
+  const root = tempDir();
+  // Each file takes a few milliseconds to parse; the whole queue takes far longer than the watchdog allows
+  // one answer to take.
+  const body = Array.from({ length: 400 }, (_, i) => `def f${i}(x):\n    return g(x) + ${i}\n`).join('\n');
+  writeTree(root, { 'a.py': body });
+  const watchdogMs = 400;
+  const pool = new ParsePool({ languages: ['python'] }, 1, watchdogMs);
+  const request = { absolutePath: path.join(root, 'a.py'), language: 'python' as const, maxFileBytes: 1 << 20, maxUnitLines: 150 };
+  assert.equal((await pool.parse(request)).status, 'parsed'); // grammar loaded: answers now come quickly
+  const started = performance.now();
+  const outcomes = await Promise.all(Array.from({ length: 64 }, () => pool.parse(request)));
+  const elapsed = performance.now() - started;
+  await pool.close();
+  assert.ok(elapsed > watchdogMs, `the queue took ${elapsed.toFixed(0)} ms: make the files bigger`);
+  assert.deepEqual(outcomes.filter((o) => o.status !== 'parsed'), []);
+});
+
 test('robustness: a workspace that cannot be listed is an error, and the stored index survives it', async () => {
   const root = tempDir();
   writeTree(root, { 'a.py': 'def keep_me():\n    pass\n' });
