@@ -11,7 +11,17 @@ const parserReady = (async () => {
   return parser;
 })();
 
-parentPort!.on('message', async (request: ParseRequest) => {
+/**
+ * Requests are handled one after another, each answered before the next starts. Handled concurrently, a queue
+ * that arrived while grammars loaded would be parsed in full before the first answer: interleaved at every
+ * `await`, every file's parse comes before any file's reply.
+ */
+let previous: Promise<unknown> = parserReady;
+parentPort!.on('message', (request: ParseRequest) => {
+  previous = previous.then(() => answer(request), () => answer(request));
+});
+
+async function answer(request: ParseRequest): Promise<void> {
   let response: ParseResponse;
   try {
     const parser = await parserReady;
@@ -26,4 +36,4 @@ parentPort!.on('message', async (request: ParseRequest) => {
     };
   }
   parentPort!.postMessage(response);
-});
+}
