@@ -65,6 +65,8 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   options.onProgress?.({ phase: 'walking', done: 0, total: 0 });
   const walk = walkWorkspace(root, options);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // Taken before anything is read: a commit by another process after this point makes the record incomplete.
+  const inserted = new InsertedGraph(store);
   const stored = new Map(store.files().map((f) => [f.path, f]));
   const coldStart = stored.size === 0;
   const maxUnitLines = options.maxUnitLines ?? DEFAULT_MAX_UNIT_LINES;
@@ -98,7 +100,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
 
   const effects = emptyEffects();
   // From an empty index, linking can use what was written instead of reading it all back.
-  if (coldStart) effects.inserted = new InsertedGraph(store);
+  if (coldStart) effects.inserted = inserted;
   // A run that stopped between writing and linking left effects we no longer know: relink everything.
   const pendingAtStart = store.meta(GRAPH_PENDING) === '1';
   let pending = pendingAtStart;
@@ -185,9 +187,10 @@ async function parseAll(
       let active = 0;
       launch = () => {
         if (options.signal?.aborted && !cancelled) {
-          // Queued parses are not waited for: they settle at once as failed, and are not recorded.
+          // Queued parses are not waited for: they settle at once as failed, and are not recorded. The pool's
+          // closing is awaited below.
           cancelled = true;
-          void pool.close();
+          void pool.close().catch(() => undefined);
         }
         while (!cancelled && failure === undefined && active < pool.capacity && next < files.length) {
           const file = files[next++];

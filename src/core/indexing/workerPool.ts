@@ -61,6 +61,7 @@ export class ParsePool {
   private readonly queue: number[] = [];
   private nextId = 1;
   private closed = false;
+  private closing: Promise<void> | undefined;
   /** Largest WASM heap any worker reported. */
   peakWasmHeapBytes = 0;
 
@@ -84,7 +85,12 @@ export class ParsePool {
     });
   }
 
-  async close(): Promise<void> {
+  /** Settles every pending request as failed and stops the workers; every call returns the same promise. */
+  close(): Promise<void> {
+    return (this.closing ??= this.stop());
+  }
+
+  private async stop(): Promise<void> {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, failed('indexing stopped'));
     this.queue.length = 0;

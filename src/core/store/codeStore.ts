@@ -85,12 +85,14 @@ export class InsertedGraph {
   }
 
   /**
-   * Whether the database still holds exactly what was recorded here on top of what it held at the start: no
-   * other connection committed, and every entity or call row this connection wrote since was recorded.
+   * Whether the database still holds exactly what was recorded here on top of what it held at the start, still
+   * unlinked: no other connection committed, every entity or call row this connection wrote since was recorded,
+   * and no call has a target yet (a `reindexFile` in between links what it wrote).
    */
   get complete(): boolean {
     return this.store.dataVersion() === this.dataVersion &&
-      this.store.graphWrites - this.graphWrites === this.entities.length + this.callNames.length;
+      this.store.graphWrites - this.graphWrites === this.entities.length + this.callNames.length &&
+      !this.store.hasLinkedCalls();
   }
 }
 
@@ -168,6 +170,7 @@ export class CodeStore {
       deleteMeta: p('DELETE FROM meta WHERE key = ?'),
       totalChanges: p('SELECT total_changes() AS n'),
       dataVersion: p('PRAGMA data_version').pluck(),
+      anyLinkedCall: p('SELECT 1 FROM calls WHERE target_id IS NOT NULL LIMIT 1').pluck(),
     };
   }
 
@@ -370,6 +373,11 @@ export class CodeStore {
   setMeta(key: string, value: string | undefined): void {
     if (value === undefined) this.s.deleteMeta.run(key);
     else this.s.setMeta.run(key, value);
+  }
+
+  /** Whether any call has a target (answered by the partial index on targets). */
+  hasLinkedCalls(): boolean {
+    return this.s.anyLinkedCall.get() !== undefined;
   }
 
   /** Changes when another connection commits (SQLite's `PRAGMA data_version`). */

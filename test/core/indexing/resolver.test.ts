@@ -44,6 +44,29 @@ function file(filePath: string, defines: string, calls: string): FileUpdate {
   };
 }
 
+test('linking: the record of a run is complete until another connection commits or this one writes around it', () => {
+  const dbPath = path.join(tempDir(), 'index.db');
+  const store = new CodeStore(openDatabase(dbPath));
+  const effects = emptyEffects();
+  const graph = (effects.inserted = new InsertedGraph(store));
+  store.transaction(() => store.writeFile(file('a.py', 'load', 'parse'), effects));
+  assert.equal(graph.complete, true);
+
+  const other = new CodeStore(openDatabase(dbPath));
+  other.transaction(() => other.setMeta('touched', '1'));
+  assert.equal(graph.complete, false, 'another connection committed');
+  other.db.close();
+
+  const again = new InsertedGraph(store);
+  store.transaction(() => store.writeFile(file('b.py', 'parse', 'load'), emptyEffects()));
+  assert.equal(again.complete, false, 'this connection wrote entities the record lacks');
+
+  const linked = new InsertedGraph(store);
+  store.db.prepare('UPDATE calls SET target_id = (SELECT max(id) FROM entities)').run();
+  assert.equal(linked.complete, false, 'calls were linked in between');
+  store.db.close();
+});
+
 test('linking: rows another writer added during a run from an empty index are linked too', () => {
   const store = new CodeStore(openDatabase(path.join(tempDir(), 'index.db')));
   const effects = emptyEffects();
