@@ -105,7 +105,13 @@ export class ParsePool {
     clearTimeout(slot.watchdog);
     // A closed pool's workers may still answer on their way out: they are not watched again.
     const busy = slot.inFlight.size > 0 && !this.closed;
-    slot.watchdog = busy ? setTimeout(() => void slot.worker.terminate(), this.watchdogMs) : undefined;
+    slot.watchdog = busy ? setTimeout(() => this.hung(slot), this.watchdogMs) : undefined;
+  }
+
+  /** Out of service at once, so nothing more is sent to it while it is being stopped. */
+  private hung(slot: Slot): void {
+    this.retire(slot, `the parser stopped answering for ${this.watchdogMs / 1000} s`);
+    slot.worker.terminate().catch(() => undefined);
   }
 
   private dispatch(): void {
@@ -138,28 +144,35 @@ export class ParsePool {
       this.settle(response.id, response.outcome);
       this.dispatch();
     });
-    const lost = (reason: string) => {
-      const index = this.slots.indexOf(slot);
-      if (index === -1) return;
-      this.slots.splice(index, 1);
-      clearTimeout(slot.watchdog);
-      for (const id of slot.inFlight) {
-        const entry = this.pending.get(id);
-        if (!entry) continue;
-        if (entry.attempts < CRASH_RETRIES && !this.closed) {
-          entry.attempts++;
-          this.queue.unshift(id);
-        } else {
-          this.settle(id, failed(reason));
-        }
-      }
-      slot.inFlight.clear();
-      this.dispatch();
-    };
-    worker.on('error', (error) => lost(`the parser crashed: ${error.message}`));
-    worker.on('exit', (code) => lost(`the parser stopped (exit code ${code})`));
+    worker.on('error', (error) => this.retire(slot, `the parser crashed: ${error.message}`));
+    worker.on('exit', (code) => this.retire(slot, `the parser stopped (exit code ${code})`));
     this.slots.push(slot);
     return slot;
+  }
+
+  /**
+   * Takes a worker out of service (it crashed, exited or hangs) and gives its requests to the others. A worker
+   * answers in order, so only the oldest request was being parsed: it alone uses up its retry or fails; the
+   * ones queued behind it never started and are queued again as they were.
+   */
+  private retire(slot: Slot, reason: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    clearTimeout(slot.watchdog);
+    const [current, ...waiting] = [...slot.inFlight].filter((id) => this.pending.has(id));
+    slot.inFlight.clear();
+    if (!this.closed) this.queue.unshift(...waiting);
+    if (current !== undefined) {
+      const entry = this.pending.get(current)!;
+      if (entry.attempts < CRASH_RETRIES && !this.closed) {
+        entry.attempts++;
+        this.queue.unshift(current);
+      } else {
+        this.settle(current, failed(reason));
+      }
+    }
+    this.dispatch();
   }
 
   private settle(id: number, outcome: FileOutcome): void {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ParsePool } from '../../../src/core/indexing/workerPool';
@@ -63,6 +64,26 @@ test('robustness: a long queue of slow files is not mistaken for a hung worker',
   const outcomes = await Promise.all(Array.from({ length: files }, () => pool.parse(request)));
   await pool.close();
   assert.deepEqual(outcomes.filter((o) => o.status !== 'parsed'), []);
+});
+
+test('robustness: a file that hangs its worker fails alone; the files queued behind it are parsed', { skip: process.platform === 'win32', timeout: 30_000 }, async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def a():\n    return 1\n' });
+  // Reading a named pipe nobody writes to blocks the worker for good: a stand-in for a grammar that loops.
+  const pipe = path.join(root, 'stuck.py');
+  execFileSync('mkfifo', [pipe]);
+  const pool = new ParsePool({ languages: ['python'] }, 1, 1000);
+  const ask = (file: string) => pool.parse({ absolutePath: file, language: 'python', maxFileBytes: 1 << 20, maxUnitLines: 150 });
+  try {
+    const outcomes = await Promise.all([ask(pipe), ...Array.from({ length: 5 }, () => ask(path.join(root, 'a.py')))]);
+    assert.equal(outcomes[0].status, 'failed');
+    assert.match((outcomes[0] as { detail?: string }).detail ?? '', /stopped answering/);
+    assert.deepEqual(outcomes.slice(1).map((o) => o.status), ['parsed', 'parsed', 'parsed', 'parsed', 'parsed']);
+  } finally {
+    await pool.close();
+    // Lets the stopped workers' reads finish, so their threads end.
+    fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+  }
 });
 
 test('robustness: a workspace that cannot be listed is an error, and the stored index survives it', async () => {
