@@ -44,10 +44,16 @@ export function callMap(extraction: FileExtraction): Record<string, string[]> {
   return calls;
 }
 
+const temporaryDirs: string[] = [];
+// One exit listener for them all (a listener per directory trips Node's leak warning past ten).
+process.on('exit', () => {
+  for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir(prefix = 'code-memory-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  temporaryDirs.push(dir);
   return dir;
 }
 
