@@ -12,6 +12,10 @@ export function recordResults(markdown: string): void {
   fs.writeFileSync(RESULTS, `${head}${marker}\n\n${markdown}\n${rest.replace(/^\n+/, '\n')}`);
 }
 
+export function mean(values: number[]): number {
+  return values.reduce((sum, x) => sum + x, 0) / values.length;
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -14,7 +14,7 @@ import { walkWorkspace } from '../src/core/indexing/walker';
 import type { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
-import { percentile, RankTally, recordResults } from './measure';
+import { mean, percentile, RankTally, recordResults } from './measure';
 import { benchRetrieval, type QualityQuery } from './retrievalBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -112,10 +112,6 @@ async function coldIndex(corpus: string) {
 function closeRun(run: { system: CodeMemorySystem; dbDir: string }): void {
   run.system.close();
   fs.rmSync(run.dbDir, { recursive: true, force: true });
-}
-
-function mean(values: number[]): number {
-  return values.reduce((sum, x) => sum + x, 0) / values.length;
 }
 
 /** Inserts a blank line in the middle: every entity below it moves, as after a typical edit. */
