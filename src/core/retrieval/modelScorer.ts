@@ -163,7 +163,8 @@ export function scoringPrompt(context: CodeContext, items: readonly ScoringItem[
   // A fresh random marker per prompt: text inside a memory cannot know it, so cannot close it and pose as
   // instructions.
   const tag = `memory-${randomBytes(6).toString('hex')}`;
-  const clip = (text: string, chars: number) => redactSecrets(text.trim().slice(0, chars));
+  // Redacted before the cut: a cut through a key would leave a part that no pattern recognises.
+  const clip = (text: string, chars: number) => redactSecrets(text.trim()).slice(0, chars);
   const task = [`Question: ${clip(context.userQuery, CONTEXT_CHARS)}`];
   if (context.currentFile) task.push(`Current file: ${context.currentFile}`);
   if (context.errors?.trim()) task.push(`Errors:\n${clip(context.errors, CONTEXT_CHARS)}`);

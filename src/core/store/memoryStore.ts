@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { indexableText, pathWords } from '../text/identifiers';
-import { redactSecrets } from '../text/redact';
+import { redactSecrets, redactValues } from '../text/redact';
 
 /** Memories that are not code: what the user documented, debugged or asked to remember. */
 export type MemoryKind = 'documentation' | 'debugging' | 'note';
@@ -116,7 +116,7 @@ function prepare(memory: NewMemory) {
   const title = redactSecrets(memory.title.trim());
   const text = redactSecrets(memory.text.trim());
   const filePath = memory.filePath ? memory.filePath.replace(/\\/g, '/').replace(/^\.\//, '') : null;
-  const metadata = redactSecrets(JSON.stringify(memory.metadata ?? {}));
+  const metadata = JSON.stringify(redactValues(memory.metadata ?? {}));
   const contentHash = hash('sha1', [memory.kind, title, text, filePath ?? ''].join('\0')).slice(0, 16);
   return { kind: memory.kind, title, text, filePath, metadata, contentHash };
 }

@@ -52,7 +52,9 @@ export async function buildChatPrompt(model: AnswerModel, context: CodeContext, 
 
   const attached = await fitAttachments(attachments, Math.max(0, Math.floor(left * ATTACHMENT_SHARE)), count);
   left -= attached.tokens;
-  const past = await fitHistory(history, Math.max(0, Math.floor(left * HISTORY_SHARE)), count);
+  // Earlier turns are replayed as the user typed them: what was redacted when they were asked stays redacted.
+  const said = history.map((turn) => turn.map((m) => ({ ...m, text: redactSecrets(m.text) })));
+  const past = await fitHistory(said, Math.max(0, Math.floor(left * HISTORY_SHARE)), count);
   left -= past.tokens;
 
   // Memory paths are relative to their folder: name the folder when there are several.

@@ -245,10 +245,19 @@ test('scoring prompt: memories are fenced as data that cannot close its own fenc
   const secret = scoringPrompt({ userQuery: 'why 401', errors: 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123' },
     [scoringItem('code:3', 'function connect in a.py', 'API_KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz"')]);
   assert.doesNotMatch(secret, /abcdefghijklmnopqrstuvwxyz/);
-  assert.match(secret, /Bearer \[redacted\]/);
+  assert.match(secret, /Bearer \[redacted token\]/);
   assert.match(prompt, /Question: what does f do\nCurrent file: src\/f\.py\nErrors:\nE1/);
   const long = scoringPrompt({ userQuery: 'q' }, [{ memoryId: 'code:2', label: 'l', text: 'x'.repeat(10_000) }]);
   assert.ok(long.length < 3_000, 'long memories are cut');
+});
+
+test('scoring prompt: a key that straddles the length cut is redacted before the cut', () => {
+  const body = ['MIIEowIBAAKCAQEAx9', 'k3pQ9rT2vX8mN4bL7cY1dF6gH0jK5sW2eR9tU3i'.repeat(3)];
+  const pem = `-----BEGIN RSA PRIVATE KEY-----\n${body.join('')}\n-----END RSA PRIVATE KEY-----`;
+  for (const errors of [`${'x'.repeat(1_990)}${pem}`, `${'x'.repeat(2_010)}${pem}`]) {
+    const prompt = scoringPrompt({ userQuery: 'why', errors }, [{ memoryId: 'code:1', label: 'l', text: 't' }]);
+    assert.ok(!prompt.includes(body[0]) && !prompt.includes('k3pQ9rT2'), 'no part of the key is sent');
+  }
 });
 
 test('context fingerprint: normalized question, current file, errors and model; not recent changes', () => {

@@ -52,6 +52,20 @@ test('memories: add, get, update and delete, with secrets redacted before storag
   system.close();
 });
 
+test('debugging sessions: secrets in the problem, error and solution are redacted in the text and in the metadata', async () => {
+  const { system } = await workspace();
+  const id = system.addDebuggingSession('login broke with config {"db_password": "hunter2pw"}',
+    'password=s3cretValue\\nSolution: is not a password', 'moved the key out of postgres://app:pgS3cret@db/app',
+    { metadata: { apiKey: 'abc123', note: 'fine' } });
+  const memory = system.getMemory(id)!;
+  const stored = JSON.stringify(memory);
+  for (const secret of ['hunter2pw', 's3cretValue', 'pgS3cret', 'abc123']) assert.ok(!stored.includes(secret), `${secret} was stored`);
+  assert.equal(memory.metadata.description, 'login broke with config {"db_password": "[redacted]"}');
+  assert.equal(memory.metadata.error, 'password=[redacted]\\nSolution: is not a password', 'the next label survives');
+  assert.equal(memory.metadata.note, 'fine');
+  assert.match(memory.text, /Solution: moved the key out of postgres:\/\/app:\[redacted password\]@db\/app/);
+});
+
 test('retrieval: documentation and debugging memories are stored and found like code', async () => {
   const { system } = await workspace();
   const debugId = system.addDebuggingSession(
