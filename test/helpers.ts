@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -79,4 +80,18 @@ export async function indexedWorkspace(files: Record<string, string>): Promise<W
   const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
   await index.indexRepository();
   return index;
+}
+
+export interface ProcessResult { code: number | null; stdout: string; stderr: string }
+
+/** Runs a program to its end without blocking this process (which may be serving it), collecting its output. */
+export function runProcess(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { ModelServer } from '../modelServer';
-import { REPO_ROOT, tempDir, writeTree } from '../helpers';
+import { type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -21,15 +21,8 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string) {
 }
 
 /** For runs that talk to a server in this process: spawnSync would block it from answering. */
-function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cliAsync(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+  return runProcess(process.execPath, [CLI, ...args], cleanEnv(env));
 }
 
 function workspace(): string {

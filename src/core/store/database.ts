@@ -7,6 +7,11 @@ import { MIGRATIONS } from './schema';
 const APPLICATION_ID = 0x434d454d;
 const BUSY_TIMEOUT_MS = 5000;
 const SQLITE_HEADER = 'SQLite format 3\0';
+/** The index holds the user's code and notes: what we create is theirs alone, whatever the umask. */
+const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
+/** SQLite's companions of a database file, created with the database file's permissions. */
+const COMPANION_SUFFIXES = ['-wal', '-shm'];
 
 /** The database cannot be used as it is. The file is left exactly as it was found. */
 export class DatabaseError extends Error {}
@@ -29,7 +34,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   const exists = fs.existsSync(file);
   if (!exists && options.mustExist) throw new DatabaseError(`no index at ${file}: run \`code-memory index\` first`);
   if (exists) checkHeader(file);
-  else fs.mkdirSync(path.dirname(file), { recursive: true });
+  else createPrivateFile(file);
 
   let db: Database.Database;
   try {
@@ -38,8 +43,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     throw new DatabaseError(`cannot open ${file}: ${(error as Error).message}`);
   }
   try {
-    checkOwnership(db, file);
+    // First: another process creating this database holds its lock for a moment, and every step waits for it.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // One read transaction: the id and the tables must come from the same moment of a database being created.
+    db.transaction(() => checkOwnership(db, file))();
+    keepPrivate(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -49,6 +57,36 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     db.close();
     if (error instanceof DatabaseError) throw error;
     throw new DatabaseError(`${file} is not a usable Code Memory database: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Creates the folders and an empty database file (a valid SQLite database) user-only, before SQLite creates it
+ * with its default 0644: SQLite gives the WAL and shared-memory files the database file's permissions.
+ */
+function createPrivateFile(file: string): void {
+  const dir = path.dirname(file);
+  try {
+    const first = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // mkdir's mode is reduced by the umask: set it exactly on each folder made here, not on existing ones.
+    for (let made = first && dir; made; made = made === first ? undefined : path.dirname(made)) {
+      fs.chmodSync(made, PRIVATE_DIR_MODE);
+    }
+    // 'a' creates without truncating: another process may have created the file a moment ago.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  } catch (error) {
+    throw new DatabaseError(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Indexes made before files were created user-only are tightened when opened; what we cannot change stays. */
+function keepPrivate(file: string): void {
+  for (const target of [file, ...COMPANION_SUFFIXES.map((suffix) => file + suffix)]) {
+    try {
+      if ((fs.statSync(target).mode & 0o777) !== PRIVATE_FILE_MODE) fs.chmodSync(target, PRIVATE_FILE_MODE);
+    } catch {
+      // Missing (no WAL yet) or owned by someone else: nothing to tighten.
+    }
   }
 }
 
@@ -87,12 +125,16 @@ function checkOwnership(db: Database.Database, file: string): void {
 }
 
 function migrate(db: Database.Database, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new DatabaseError(`${file} was written by a newer Code Memory (schema ${version}); please upgrade`);
-  }
+  const schemaVersion = () => db.pragma('user_version', { simple: true }) as number;
+  const newer = (version: number) =>
+    new DatabaseError(`${file} was written by a newer Code Memory (schema ${version}); please upgrade`);
+  let version = schemaVersion();
+  if (version > MIGRATIONS.length) throw newer(version);
   if (version === MIGRATIONS.length) return;
   db.transaction(() => {
+    // Read again under the write lock: another process creating the same database may have migrated it since.
+    version = schemaVersion();
+    if (version > MIGRATIONS.length) throw newer(version);
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${MIGRATIONS.length}`);

@@ -20,9 +20,19 @@ export function defaultDatabasePath(workspaceRoot: string): string {
 }
 
 export function cacheRoot(): string {
-  if (process.env.CODE_MEMORY_CACHE_DIR) return process.env.CODE_MEMORY_CACHE_DIR;
+  const own = process.env.CODE_MEMORY_CACHE_DIR;
+  if (own) return path.resolve(own);
   const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'code-memory');
+  if (process.platform === 'win32') return path.join(absoluteEnv('LOCALAPPDATA') ?? path.join(home, 'AppData', 'Local'), 'code-memory');
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'code-memory');
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'code-memory');
+  return path.join(absoluteEnv('XDG_CACHE_HOME') ?? path.join(home, '.cache'), 'code-memory');
+}
+
+/**
+ * A base folder from the environment, or undefined when it is empty or relative: the XDG spec says to ignore
+ * such values, and a relative one would put the index inside whatever folder the command runs in.
+ */
+function absoluteEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value && path.isAbsolute(value) ? value : undefined;
 }

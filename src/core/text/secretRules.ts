@@ -2,8 +2,8 @@
  * Credential formats, one rule each, in the order they are applied (specific prefixes before anything generic).
  * The formats follow the providers' documentation and gitleaks' default rule set (config/gitleaks.toml), which
  * is the most complete public list; its Go regexes cannot be used as they are (inline `(?i)` is not JavaScript),
- * and no well-kept npm package ships them: secretlint's preset, the one candidate, misses 7 of the formats
- * users reported, cuts an AWS secret key in half, and only runs asynchronously.
+ * and no well-kept npm package ships them: secretlint's preset, the one candidate, found 3 of 11 formats users
+ * reported in a trial, cut an AWS secret key in half, and only runs asynchronously.
  *
  * `keep` is how many leading capture groups stay in the text (a label such as `AccountKey=` or a URL's user), so
  * the redacted line still reads naturally.

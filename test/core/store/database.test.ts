@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase } from '../../../src/core/store/database';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
-import { tempDir, writeTree } from '../../helpers';
+import { runProcess, tempDir, writeTree } from '../../helpers';
 
 function expectUntouched(file: string, open: () => unknown, message: RegExp): void {
   const before = fs.readFileSync(file);
@@ -84,4 +84,46 @@ test('store: an explicit native binding is loaded; a missing one is a clear erro
   db.close();
   assert.throws(() => openDatabase(path.join(dir, 'other.db'), { nativeBinding: path.join(dir, 'missing.node') }),
     (error: Error) => error instanceof DatabaseError && /cannot open .*other\.db/.test(error.message));
+});
+
+test('store: the database, its WAL and shared memory, and the folders made for them are user-only whatever the umask', { skip: process.platform === 'win32' }, () => {
+  const mode = (target: string) => fs.statSync(target).mode & 0o777;
+  for (const umask of [0o022, 0o000]) {
+    const previous = process.umask(umask);
+    try {
+      const base = tempDir();
+      fs.chmodSync(base, 0o755);
+      const file = path.join(base, 'cache', 'workspace', 'index.db');
+      const db = openDatabase(file);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('k', 'v')").run();
+      for (const target of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(target), 0o600, `${target} with umask ${umask.toString(8)}`);
+      for (const dir of [path.dirname(file), path.dirname(path.dirname(file))]) assert.equal(mode(dir), 0o700, dir);
+      assert.equal(mode(base), 0o755, 'a folder that existed is not changed');
+      db.close();
+      // An index made by an earlier version with 0644 is tightened when opened.
+      fs.chmodSync(file, 0o644);
+      openDatabase(file).close();
+      assert.equal(mode(file), 0o600);
+    } finally {
+      process.umask(previous);
+    }
+  }
+});
+
+test('store: processes that create the same database at once all succeed and lose no write', async () => {
+  // Each process waits for the same moment before opening, so their migrations race.
+  const script = `const { MemorySystem } = require(${JSON.stringify(path.join(__dirname, '../../../src/core/memorySystem.js'))});
+    while (Date.now() < Number(process.argv[2]));
+    const system = MemorySystem.open({ dbPath: process.argv[1] });
+    console.log(system.addMemory('note from ' + process.pid));
+    system.close();`;
+  for (let round = 0; round < 8; round++) {
+    const file = path.join(tempDir(), 'new', 'index.db');
+    const start = String(Date.now() + 1_000);
+    const runs = await Promise.all([0, 1, 2].map(() => runProcess(process.execPath, ['-e', script, file, start])));
+    for (const { code, stderr } of runs) assert.equal(code, 0, stderr);
+    const db = new Database(file, { readonly: true });
+    assert.equal((db.prepare('SELECT count(*) AS n FROM memories').get() as { n: number }).n, 3);
+    db.close();
+  }
 });
