@@ -11,7 +11,7 @@ import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from '
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
 import { LexicalSearch } from './search/lexicalSearch';
 import { openDatabase } from './store/database';
-import type { MemoryKind } from './store/memoryStore';
+import type { MemoryKind, MemoryRecord } from './store/memoryStore';
 import { MemoryStore } from './store/memoryStore';
 import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
@@ -28,6 +28,12 @@ export interface Memory {
   startLine?: number;
   endLine?: number;
 }
+
+/** What forgetMemory did: `forgotten` carries what restoreMemory needs to undo it. */
+export type ForgetOutcome =
+  | { status: 'forgotten'; memory: Memory; forgotten: MemoryRecord }
+  | { status: 'changed'; memory: Memory }
+  | { status: 'missing' };
 
 export interface MemorySystemOptions {
   dbPath: string;
@@ -105,10 +111,7 @@ export abstract class MemoryBase {
 
   getMemory(id: string): Memory | undefined {
     const memory = this.memories.get(this.memoryNumber(id));
-    return memory && {
-      id, kind: memory.kind, text: memoryText(memory), metadata: memory.metadata,
-      timestamp: new Date(memory.updatedAt).toISOString(), file: memory.filePath ?? undefined,
-    };
+    return memory && asMemory(memory);
   }
 
   /** Returns false when there is no such memory. */
@@ -120,9 +123,26 @@ export abstract class MemoryBase {
   }
 
   deleteMemory(id: string): boolean {
-    const deleted = this.memories.delete(this.memoryNumber(id));
-    if (deleted) this.lexical.memories.invalidate();
-    return deleted;
+    return this.forgetMemory(id).status === 'forgotten';
+  }
+
+  /**
+   * Forgets a memory if it is still the version the caller showed (`seen`: that Memory's timestamp), so a button
+   * shown long ago cannot remove what the memory has become since. Ids are never reused.
+   */
+  forgetMemory(id: string, seen?: string): ForgetOutcome {
+    const outcome = this.memories.delete(this.memoryNumber(id), seen === undefined ? undefined : Date.parse(seen));
+    if (outcome === 'missing') return { status: 'missing' };
+    if (outcome === 'changed') return { status: 'changed', memory: this.getMemory(id)! };
+    this.lexical.memories.invalidate();
+    return { status: 'forgotten', memory: asMemory(outcome), forgotten: outcome };
+  }
+
+  /** Undoes forgetMemory: the memory comes back under its own id. False if that id is in use. */
+  restoreMemory(forgotten: MemoryRecord): boolean {
+    const restored = this.memories.restore(forgotten);
+    if (restored) this.lexical.memories.invalidate();
+    return restored;
   }
 
   /**
@@ -234,6 +254,13 @@ export class MemorySystem extends MemoryBase {
       throw error;
     }
   }
+}
+
+function asMemory(memory: MemoryRecord): Memory {
+  return {
+    id: `mem:${memory.id}`, kind: memory.kind, text: memoryText(memory), metadata: memory.metadata,
+    timestamp: new Date(memory.updatedAt).toISOString(), file: memory.filePath ?? undefined,
+  };
 }
 
 function total(counts: Record<string, number>): number {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { MemoryRecord } from '../core/store/memoryStore';
 import { fileErrors } from './editorState';
 import { describeError } from './log';
 import { UntrustedError, type Workspaces } from './workspaces';
@@ -52,14 +53,30 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
         const id = workspaces.system(target).addDebuggingSession(problem, error, solution, { filePath: file?.fsPath });
         return stored(id, workspaces);
       })),
-    vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string) => run('forget the memory', async () => {
+    // `seen`: the timestamp of the memory the button was made for; a memory edited since is not forgotten.
+    vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string, seen?: string) => run('forget the memory', async () => {
       id ??= await ask('Forget Memory', 'The memory id, for example mem:12');
       if (!id?.trim()) return false;
       const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
-      const forgotten = workspaces.system(owner).deleteMemory(id.trim());
-      void vscode.window.showInformationMessage(forgotten ? `Code Memory forgot ${id}.` : `Code Memory has no memory ${id}.`);
+      const outcome = workspaces.system(owner).forgetMemory(id.trim(), seen);
       workspaces.notify();
-      return forgotten;
+      if (outcome.status === 'missing') {
+        void vscode.window.showInformationMessage(`Code Memory has no memory ${id}.`);
+      } else if (outcome.status === 'changed') {
+        void vscode.window.showWarningMessage(`Code Memory did not forget ${id}: it changed since (now “${preview(outcome.memory.text)}”).`);
+      } else {
+        void vscode.window.showInformationMessage(`Code Memory forgot ${id}: “${preview(outcome.memory.text)}”.`, 'Undo').then((choice) => {
+          if (choice === 'Undo') void vscode.commands.executeCommand('codeMemory.restoreMemory', outcome.forgotten, owner.uri.toString());
+        });
+      }
+      return outcome.status === 'forgotten';
+    })),
+    vscode.commands.registerCommand('codeMemory.restoreMemory', (forgotten: MemoryRecord, folderUri: string) => run('restore the memory', () => {
+      const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
+      const restored = workspaces.system(owner).restoreMemory(forgotten);
+      workspaces.notify();
+      void vscode.window.showInformationMessage(restored ? `Code Memory restored mem:${forgotten.id}.` : `mem:${forgotten.id} is already there.`);
+      return restored;
     })),
     vscode.commands.registerCommand('codeMemory.clearScoreCache', () => run('clear the score cache', () => {
       for (const { system } of workspaces.indexed()) system.clearCache();
@@ -67,6 +84,12 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       void vscode.window.showInformationMessage('Code Memory: cached scores cleared.');
     })),
   );
+}
+
+/** The start of a memory's text, on one line: enough to tell which memory a message is about. */
+export function preview(text: string, chars = 80): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > chars ? `${line.slice(0, chars)}…` : line;
 }
 
 function stored(id: string, workspaces: Workspaces): string {

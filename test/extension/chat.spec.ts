@@ -93,6 +93,18 @@ describe('@memory chat participant', () => {
     assert.ok(!after.some((m) => m.memoryId === note.memoryId));
   });
 
+  it('a Forget button made for an earlier version of a memory does not remove the memory it became', async () => {
+    await chat('@memory /remember Feature flags are read once at start-up');
+    const find = async () => (await (await codeMemory()).retrieve('feature flags read once start-up')).find((m) => m.kind === 'note');
+    const note = (await find())!;
+    const folder = vscode.workspace.workspaceFolders![0].uri.toString();
+    const earlier = new Date(Date.parse(note.timestamp) - 1000).toISOString();
+    assert.equal(await vscode.commands.executeCommand('codeMemory.forgetMemory', note.memoryId, folder, earlier), false);
+    assert.equal((await find())?.memoryId, note.memoryId, 'still there');
+    assert.equal(await vscode.commands.executeCommand('codeMemory.forgetMemory', note.memoryId, folder, note.timestamp), true);
+    assert.equal(await find(), undefined);
+  });
+
   it('keeps earlier turns of the conversation in the prompt', async () => {
     await chat('@memory how is a line item priced?');
     await chat('@memory and how is the discount applied?', { newSession: false });

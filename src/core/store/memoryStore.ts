@@ -51,6 +51,8 @@ export class MemoryStore {
                  content_hash = @contentHash, updated_at = @now WHERE id = @id`),
       get: p('SELECT * FROM memories WHERE id = ?'),
       delete: p('DELETE FROM memories WHERE id = ?'),
+      restore: p(`INSERT INTO memories (id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
+                  VALUES (@id, @kind, @title, @text, @filePath, @metadata, @contentHash, @createdAt, @updatedAt)`),
       insertFts: p('INSERT INTO memories_fts (rowid, title, body, path) VALUES (?, ?, ?, ?)'),
       deleteFts: p('DELETE FROM memories_fts WHERE rowid = ?'),
       byFiles: p('SELECT * FROM memories WHERE file_path IN (SELECT value FROM json_each(?)) ORDER BY updated_at DESC LIMIT ?'),
@@ -62,7 +64,7 @@ export class MemoryStore {
     const row = prepare(memory);
     return this.db.transaction(() => {
       const id = Number(this.s.insert.run({ ...row, now: Date.now() }).lastInsertRowid);
-      this.s.insertFts.run(id, indexableText(row.title), indexableText(row.text), row.filePath ? pathWords(row.filePath) : '');
+      this.indexText(id, row);
       return id;
     }).immediate();
   }
@@ -86,17 +88,39 @@ export class MemoryStore {
       });
       this.s.update.run({ ...row, id, now: Date.now() });
       this.s.deleteFts.run(id);
-      this.s.insertFts.run(id, indexableText(row.title), indexableText(row.text), row.filePath ? pathWords(row.filePath) : '');
+      this.indexText(id, row);
       return true;
     }).immediate();
   }
 
-  delete(id: number): boolean {
+  /**
+   * Deletes a memory if it is still the version the caller saw (`updatedAt`, when given). Returns what was
+   * deleted, so it can be restored; `changed` when it was edited since.
+   */
+  delete(id: number, updatedAt?: number): MemoryRecord | 'missing' | 'changed' {
     return this.db.transaction(() => {
-      if (this.s.delete.run(id).changes === 0) return false;
+      const current = this.get(id);
+      if (!current) return 'missing';
+      if (updatedAt !== undefined && current.updatedAt !== updatedAt) return 'changed';
+      this.s.delete.run(id);
       this.s.deleteFts.run(id);
+      return current;
+    }).immediate();
+  }
+
+  /** Puts a deleted memory back under its own id (ids are never handed out twice, so it is still free). */
+  restore(memory: MemoryRecord): boolean {
+    return this.db.transaction(() => {
+      if (this.get(memory.id)) return false;
+      const row = { ...memory, metadata: JSON.stringify(memory.metadata) };
+      this.s.restore.run(row);
+      this.indexText(memory.id, memory);
       return true;
     }).immediate();
+  }
+
+  private indexText(id: number, memory: { title: string; text: string; filePath: string | null }): void {
+    this.s.insertFts.run(id, indexableText(memory.title), indexableText(memory.text), memory.filePath ? pathWords(memory.filePath) : '');
   }
 
   /** Memories about any of these files, newest first. */

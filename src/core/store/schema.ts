@@ -118,4 +118,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   DELETE FROM score_cache;
   `,
+  // 5: memory ids are never handed out again once deleted (an old "Forget mem:3" button must not reach a newer
+  // memory 3): AUTOINCREMENT, which SQLite can only add by rebuilding the table. Ids and FTS rows stay as they are.
+  `
+  CREATE TABLE memories_v5 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    file_path TEXT,
+    metadata TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO memories_v5 SELECT id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at FROM memories;
+  DROP TABLE memories;
+  ALTER TABLE memories_v5 RENAME TO memories;
+  CREATE INDEX memories_file ON memories(file_path);
+  `,
 ];

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { fileErrors } from '../editorState';
+import { preview } from '../memoryCommands';
 import { statisticsMarkdown } from '../statistics';
 import type { Workspaces } from '../workspaces';
 import type { Found } from './retrieve';
@@ -52,7 +53,7 @@ export async function handleMemoryRequest(command: string, request: vscode.ChatR
   if (id) {
     workspaces.notify();
     stream.markdown(`Remembered as \`${id}\`${folder && workspaces.folders().length > 1 ? ` in ${folder.name}` : ''}. Later questions will find it.`);
-    stream.button({ command: 'codeMemory.forgetMemory', arguments: [id, folder.uri.toString()], title: `Forget ${id}` });
+    stream.button({ command: 'codeMemory.forgetMemory', arguments: [id, folder.uri.toString(), system.getMemory(id)?.timestamp], title: `Forget ${id}` });
   }
 }
 
@@ -77,8 +78,11 @@ async function forget(text: string, stream: vscode.ChatResponseStream, workspace
     for (const id of ids) {
       const holders = workspaces.indexed().filter(({ system }) => system.getMemory(id));
       if (holders.length === 1) {
-        holders[0].system.deleteMemory(id);
-        stream.markdown(`Forgot \`${id}\`.\n\n`);
+        const outcome = holders[0].system.forgetMemory(id);
+        if (outcome.status === 'forgotten') {
+          stream.markdown(`Forgot \`${id}\`: ${escapeMarkdown(preview(outcome.memory.text))}\n\n`);
+          stream.button({ command: 'codeMemory.restoreMemory', arguments: [outcome.forgotten, holders[0].folder.uri.toString()], title: `Undo: restore ${id}` });
+        }
       } else if (!holders.length) {
         stream.markdown(`There is no memory \`${id}\`.\n\n`);
       } else {
@@ -96,8 +100,11 @@ async function forget(text: string, stream: vscode.ChatResponseStream, workspace
   if (!candidates.length) return void stream.markdown('No note, documentation or debugging session matches. Code memories follow the code: delete or change the code instead.');
   stream.markdown('These memories match; choose the ones to forget:\n\n');
   for (const { memory, folder } of candidates) {
-    const preview = memory.text.replace(/\s+/g, ' ').slice(0, 100);
-    stream.markdown(`- \`${memory.memoryId}\` ${preview.replace(/[\\`*_[\]<>]/g, '\\$&')}\n`);
-    stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.memoryId, folder.uri.toString()], title: `Forget ${memory.memoryId}` });
+    stream.markdown(`- \`${memory.memoryId}\` ${escapeMarkdown(preview(memory.text, 100))}\n`);
+    stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.memoryId, folder.uri.toString(), memory.timestamp], title: `Forget ${memory.memoryId}` });
   }
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>]/g, '\\$&');
 }

@@ -52,6 +52,33 @@ test('memories: add, get, update and delete, with secrets redacted before storag
   system.close();
 });
 
+test('memories: ids are never reused; a forget names what it removed, refuses a changed memory, and can be undone', async () => {
+  const { system } = await workspace();
+  const first = system.addMemory('Invoices round half up.');
+  const second = system.addMemory('Deploys run from CI only.');
+  assert.equal(system.deleteMemory(second), true);
+  const third = system.addMemory('Release notes go in CHANGELOG.md.');
+  assert.notEqual(third, second, 'a deleted id is not handed out again');
+
+  const seen = system.getMemory(first)!.timestamp;
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  system.updateMemory(first, { text: 'Invoices round half even since 2024.' });
+  const refused = system.forgetMemory(first, seen);
+  assert.equal(refused.status, 'changed', 'a button made for the old text does not remove the new one');
+  assert.ok(system.getMemory(first));
+
+  const outcome = system.forgetMemory(first, system.getMemory(first)!.timestamp);
+  assert.equal(outcome.status, 'forgotten');
+  if (outcome.status !== 'forgotten') return;
+  assert.equal(outcome.memory.text, 'Invoices round half even since 2024.');
+  assert.equal(system.getMemory(first), undefined);
+  assert.equal(system.forgetMemory(first).status, 'missing');
+  assert.equal(system.restoreMemory(JSON.parse(JSON.stringify(outcome.forgotten))), true, 'undo works from a serialised record');
+  assert.equal(system.getMemory(first)?.text, 'Invoices round half even since 2024.');
+  assert.equal((await system.retrieve('how are invoices rounded')).memories[0]?.memoryId, first, 'restored memories are searchable');
+  assert.equal(system.restoreMemory(outcome.forgotten), false, 'restoring twice does nothing');
+});
+
 test('debugging sessions: secrets in the problem, error and solution are redacted in the text and in the metadata', async () => {
   const { system } = await workspace();
   const id = system.addDebuggingSession('login broke with config {"db_password": "hunter2pw"}',

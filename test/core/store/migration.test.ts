@@ -4,19 +4,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
+import { MemorySystem } from '../../../src/core/memorySystem';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { tempDir, writeTree } from '../../helpers';
+
+/** A database as an earlier release left it: the first `version` migrations, then `fill`. */
+function olderDatabase(dbPath: string, version: number, fill: (db: Database.Database) => void): void {
+  const old = new Database(dbPath);
+  old.transaction(() => {
+    for (const migration of MIGRATIONS.slice(0, version)) old.exec(migration);
+    old.pragma(`application_id = ${0x434d454d}`);
+    old.pragma(`user_version = ${version}`);
+    fill(old);
+  })();
+  old.close();
+}
 
 test('migration: an index of entities becomes an index of units, keeping every memory', async () => {
   const root = tempDir();
   writeTree(root, { 'billing.py': 'TAX_RATE = 0.2\n\n\ndef total(lines):\n    return sum(lines) * (1 + TAX_RATE)\n' });
   const dbPath = path.join(tempDir(), 'index.db');
   // The database as the previous release left it: schema 3, entities searched through entities_fts.
-  const old = new Database(dbPath);
-  old.transaction(() => {
-    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
-    old.pragma(`application_id = ${0x434d454d}`);
-    old.pragma('user_version = 3');
+  olderDatabase(dbPath, 3, (old) => {
     old.prepare("INSERT INTO meta (key, value) VALUES ('workspace_root', ?), ('extractor_version', 'an older extractor')")
       .run(fs.realpathSync(root));
     old.prepare(`INSERT INTO files (id, path, hash, size, mtime_ms, language, indexed_at) VALUES (1, 'billing.py', 'h', 70, 1, 'python', 1)`).run();
@@ -26,8 +35,7 @@ test('migration: an index of entities becomes an index of units, keeping every m
     old.prepare(`INSERT INTO memories (id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
                  VALUES (7, 'note', '', 'Invoices round half up, per the tax office.', 'billing.py', '{}', 'c', 1, 1)`).run();
     old.prepare("INSERT INTO memories_fts (rowid, title, body, path) VALUES (7, '', 'invoices round half up per the tax office', 'billing py')").run();
-  })();
-  old.close();
+  });
 
   const system = CodeMemorySystem.open(root, { dbPath });
   assert.equal(system.getMemory('mem:7')?.text, 'Invoices round half up, per the tax office.');
@@ -40,5 +48,23 @@ test('migration: an index of entities becomes an index of units, keeping every m
   assert.equal((await system.retrieve('how are invoices rounded')).memories[0]?.memoryId, 'mem:7', 'the note is still found');
   const constant = (await system.retrieve('tax rate')).memories[0];
   assert.deepEqual([constant.file, constant.startLine, constant.endLine], ['billing.py', 1, 3], 'the module constant is found');
+  system.close();
+});
+
+test('migration: memory ids become never-reused, keeping every memory and its id', () => {
+  const dbPath = path.join(tempDir(), 'index.db');
+  olderDatabase(dbPath, 4, (old) => {
+    const insert = old.prepare(`INSERT INTO memories (id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
+                                VALUES (?, 'note', '', ?, NULL, '{}', 'c', 1, 1)`);
+    insert.run(3, 'Third note.');
+    insert.run(7, 'Seventh note.');
+    old.prepare("INSERT INTO memories_fts (rowid, title, body, path) VALUES (7, '', 'seventh note', '')").run();
+  });
+
+  const system = MemorySystem.open({ dbPath });
+  assert.equal(system.getMemory('mem:7')?.text, 'Seventh note.');
+  assert.equal(system.getMemory('mem:3')?.text, 'Third note.');
+  assert.equal(system.deleteMemory('mem:7'), true);
+  assert.equal(system.addMemory('A new note.'), 'mem:8', 'the deleted highest id is not handed out again');
   system.close();
 });
