@@ -6,6 +6,7 @@ import { registerFileWatching } from './extension/fileWatching';
 import { registerIndexing } from './extension/indexing';
 import { registerLog } from './extension/log';
 import { registerMemoryCommands } from './extension/memoryCommands';
+import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerModels } from './extension/models';
 import { nativeSqliteBinding } from './extension/nativeSqlite';
 import { registerStatistics } from './extension/statistics';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
   const statusBar = registerStatusBar(context, workspaces);
   registerStatistics(context, workspaces);
   registerMemoryCommands(context, workspaces);
+  registerMemoryDocuments(context, workspaces);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
   registerChatParticipant(context, workspaces, editors, indexer, log);

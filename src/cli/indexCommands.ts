@@ -3,6 +3,7 @@ import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
 import { WorkspaceIndex } from '../core/workspaceIndex';
 import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError } from './args';
+import { print } from './output';
 
 export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N]
   code-memory stats [--workspace DIR] [--db PATH] [--json]`;
@@ -65,7 +66,7 @@ function printIndexSummary(summary: IndexRunSummary, stats: IndexStats): void {
   ];
   for (const s of summary.skipped.slice(0, 10)) lines.push(`  skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
   if (summary.skipped.length > 10) lines.push(`  … and ${summary.skipped.length - 10} more skipped`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  print(`${lines.join('\n')}\n`);
 }
 
 export async function runStats(args: string[]): Promise<number> {
@@ -80,7 +81,7 @@ export async function runStats(args: string[]): Promise<number> {
       return 0;
     }
     const list = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-    process.stdout.write([
+    print([
       `Workspace: ${stats.workspace}`,
       `Database:  ${stats.database} (${(stats.databaseBytes / 1048576).toFixed(1)} MB)`,
       `Files:     ${stats.files} (${list(stats.filesByLanguage)})`,

@@ -3,6 +3,7 @@ import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
 import { MEMORY_USAGE, runAddDoc, runRememberDebug } from './memoryCommands';
 import { MODEL_HELP } from './modelOptions';
 import { runSearch, SEARCH_USAGE } from './searchCommand';
+import { printable } from './output';
 
 const USAGE = `Usage:
   ${INDEX_USAGE}
@@ -48,7 +49,7 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     const usage = error instanceof UsageError;
-    process.stderr.write(`code-memory: ${error.message}${usage ? ` (see code-memory --help)` : ''}\n`);
+    process.stderr.write(printable(`code-memory: ${error.message}${usage ? ` (see code-memory --help)` : ''}\n`));
     if (process.env.CODE_MEMORY_DEBUG) process.stderr.write(`${error.stack}\n`);
     process.exitCode = usage ? 2 : 1;
   },

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import { LOCATION_OPTIONS, parse, UsageError } from './args';
+import { print } from './output';
 
 export const MEMORY_USAGE = `code-memory remember-debug --problem TEXT --error TEXT --solution TEXT [--file PATH] [--workspace DIR] [--db PATH]
   code-memory add-doc TITLE (--text TEXT | --from PATH | < FILE) [--category NAME] [--file PATH] [--workspace DIR] [--db PATH]`;
@@ -43,7 +44,7 @@ async function store(location: { workspace?: string; db?: string }, add: (system
   const system = CodeMemorySystem.open(location.workspace ?? '.', { dbPath: location.db });
   try {
     const id = add(system);
-    process.stdout.write(`Stored ${what} ${id}\n`);
+    print(`Stored ${what} ${id}\n`);
     return 0;
   } finally {
     system.close();

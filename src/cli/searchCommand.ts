@@ -3,6 +3,7 @@ import type { RetrievalResult } from '../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../core/retrieval/types';
 import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, UsageError } from './args';
 import { MODEL_OPTIONS, scoringModelFrom } from './modelOptions';
+import { print } from './output';
 
 export const SEARCH_USAGE = `code-memory search QUERY [--workspace DIR] [--db PATH] [--limit N] [--threshold X] [--json]
                    [--file PATH] [--error TEXT] [--accessed PATH]... [model options]`;
@@ -42,7 +43,8 @@ export async function runSearch(args: string[]): Promise<number> {
     if (system.index.outdated()) {
       process.stderr.write('code-memory: warning: the index was built by another version; run `code-memory index` to search all code again\n');
     }
-    process.stdout.write(values.json ? `${JSON.stringify(jsonResult(result))}\n` : formatResult(result, query, scoringModel?.name));
+    if (values.json) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
+    else print(formatResult(result, query, scoringModel?.name));
     return 0;
   } catch (error) {
     if (interrupt.signal.aborted) return 130;

@@ -92,6 +92,22 @@ test('cli: the default database lives in the cache folder, not in the workspace'
   assert.match(again.stdout, /0 indexed, 3 unchanged/);
 });
 
+test('cli: control characters in file names and memories are printed escaped, never sent to the terminal', () => {
+  const root = tempDir();
+  const evil = 'pay\x1b]0;owned\x07\x1b[31mred\u202e.py';
+  writeTree(root, { [evil]: 'def settle_invoice_payment(invoice):\n    return invoice.total\n' });
+  const db = path.join(tempDir(), 'index.db');
+  const index = cli(['index', root, '--db', db]);
+  assert.equal(index.code, 0, index.stderr);
+  const stored = cli(['remember-debug', '--workspace', root, '--db', db, '--problem', 'settle \x1b[2J payment', '--error', 'E', '--solution', 'S']);
+  assert.equal(stored.code, 0, stored.stderr);
+  const search = cli(['search', 'settle invoice payment', '--workspace', root, '--db', db]);
+  assert.equal(search.code, 0, search.stderr);
+  for (const output of [index.stdout, search.stdout]) assert.doesNotMatch(output, /[\x1b\x07\u202e]/);
+  assert.match(search.stdout, /pay\\u\{1b\}\]0;owned\\u\{7\}/);
+  assert.match(search.stdout, /settle \\u\{1b\}\[2J payment/);
+});
+
 test('cli: bad input gets one clear line and a non-zero exit', () => {
   const root = workspace();
   const missing = cli(['index', path.join(root, 'nope')]);

@@ -76,9 +76,11 @@ describe('@memory chat participant', () => {
     assert.equal(found[0]?.kind, 'debugging', `first: ${found[0]?.memoryId}`);
     assert.match(found[0].text, /Solution: round tax per invoice with Math\.round/);
     fake.clear();
-    await chat('@memory why do invoice numbers restart after deploy?');
+    const answered = await chat('@memory why do invoice numbers restart after deploy?');
     const request = fake.requests.find((r) => r.text.includes('## Memories'));
     assert.ok(request?.text.includes('Invoice numbers restart at INV-1000'), 'the note reaches the model');
+    const [note] = (await api.retrieve('invoice numbers restart deploy')).filter((m) => m.kind === 'note');
+    assert.ok(answered.metadata?.cited?.includes(note.memoryId), `the note the model saw is a reference too: ${answered.metadata?.cited}`);
     fake.clear();
     await chat('@memory which discount codes are case sensitive?');
     assert.ok(fake.requests.find((r) => r.text.includes('SPRING10 gives ten percent off')), 'the documentation reaches the model');
@@ -105,14 +107,17 @@ describe('@memory chat participant', () => {
     assert.equal(await find(), undefined);
   });
 
-  it('keeps earlier turns of the conversation in the prompt', async () => {
+  it('keeps earlier questions and answers of the conversation in the prompt, not memory commands or lists', async () => {
     await chat('@memory how is a line item priced?');
+    await chat('@memory /stats', { newSession: false });
+    await chat('@memory /search discount codes', { newSession: false });
     await chat('@memory and how is the discount applied?', { newSession: false });
     const last = fake.requests.filter((r) => r.text.includes('## Memories')).at(-1)!;
     const roles = last.messages.map((m) => m.role);
     assert.deepEqual(roles, ['user', 'user', 'assistant', 'user'], `roles: ${roles.join(', ')}`);
     assert.match(last.messages[1].text, /how is a line item priced\?/);
     assert.match(last.messages[2].text, /^FAKE ANSWER/);
+    assert.ok(!last.messages.slice(1, -1).some((m) => /discount codes|memories from \d+ candidates/.test(m.text)), 'no /search or /stats turn');
   });
 
   it('without a model it lists the memories and says how to configure one', async () => {

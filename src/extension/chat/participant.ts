@@ -135,15 +135,23 @@ function showWithoutAnswer(stream: vscode.ChatResponseStream, found: Found, work
   return citeAll(stream, found.memories);
 }
 
-/** The conversation so far as turns of messages, oldest first (only this participant's turns are given). */
+/**
+ * The conversation so far as question and answer pairs, oldest first (only this participant's turns are given).
+ * Memory commands, `/search` lists and turns no model answered are left out: they are tables and lists that
+ * would fill the history budget without saying what was asked and answered.
+ */
 function historyOf(chatContext: vscode.ChatContext): ChatMessage[][] {
   const turns: ChatMessage[][] = [];
+  let question: ChatMessage | undefined;
   for (const turn of chatContext.history) {
     if (turn instanceof vscode.ChatRequestTurn) {
-      turns.push([{ role: 'user', text: `${turn.command ? `/${turn.command} ` : ''}${turn.prompt}` }]);
-    } else if (turn instanceof vscode.ChatResponseTurn && turns.length) {
+      question = turn.command && (turn.command === 'search' || MEMORY_COMMANDS.has(turn.command))
+        ? undefined : { role: 'user', text: turn.prompt };
+    } else if (turn instanceof vscode.ChatResponseTurn && question) {
+      const metadata = turn.result.metadata as ChatMetadata | undefined;
       const text = turn.response.map((part) => (part instanceof vscode.ChatResponseMarkdownPart ? part.value.value : '')).join('');
-      if (text.trim()) turns[turns.length - 1].push({ role: 'assistant', text });
+      if (!metadata?.unanswered && !turn.result.errorDetails && text.trim()) turns.push([question, { role: 'assistant', text }]);
+      question = undefined;
     }
   }
   return turns;

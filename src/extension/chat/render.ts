@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Found, FoundMemory } from './retrieve';
 import { memoryLocation } from './retrieve';
+import { memoryDocumentUri } from '../memoryDocuments';
 
 const KIND_LABELS = { documentation: 'Documentation', debugging: 'Debugging session', note: 'Note' } as const;
 /** A non-code memory is shown by its first words; the whole text is one click away in the answer. */
@@ -21,19 +22,28 @@ export function renderMemories(stream: vscode.ChatResponseStream, found: Found, 
   }
   stream.markdown(`${rankingLine(found, scoringModel)}:\n\n`);
   found.memories.forEach((item, i) => {
-    stream.markdown(`${i + 1}. ${describeMemory(item)}\n`);
+    const { label, location, where, rest } = describeMemory(item);
+    stream.markdown(`${i + 1}. ${label}`);
+    // An anchor, not a Markdown link: VS Code maps its URI for a remote window, a link's text it cannot.
+    if (location && where) {
+      stream.markdown(' · ');
+      stream.anchor(location, where);
+    }
+    stream.markdown(`${rest}\n`);
   });
 }
 
-/** A reference for every memory that has a place; returns them as `path:start-end` (the result's metadata). */
+/**
+ * A reference for every memory the answer used: code and memories about a file at their place, other notes as a
+ * document of their own. Returns them as `path:start-end` or the memory id (the result's metadata).
+ */
 export function citeAll(stream: vscode.ChatResponseStream, memories: FoundMemory[]): string[] {
   const cited: string[] = [];
   for (const item of memories) {
     const location = memoryLocation(item);
-    if (!location) continue;
-    stream.reference(location);
-    const { file, startLine, endLine } = item.memory;
-    cited.push(startLine ? `${file}:${startLine}-${endLine}` : file!);
+    stream.reference(location ?? memoryDocumentUri(item));
+    const { file, startLine, endLine, memoryId } = item.memory;
+    cited.push(!location ? memoryId : startLine ? `${file}:${startLine}-${endLine}` : file!);
   }
   return cited;
 }
@@ -46,24 +56,21 @@ export function nothingFound(found: Found): string {
 }
 
 export function renderWarnings(stream: vscode.ChatResponseStream, found: Found): void {
+  for (const folder of found.unavailable) stream.markdown(`> **Not searched:** ${escape(folder)}\n\n`);
   for (const warning of found.warnings) stream.markdown(`> **Scoring model not used:** ${escape(warning)}\n\n`);
 }
 
-function describeMemory(item: FoundMemory): string {
+function describeMemory(item: FoundMemory) {
   const { memory } = item;
-  const location = memoryLocation(item);
-  const target = location instanceof vscode.Location
-    ? location.uri.with({ fragment: `L${location.range.start.line + 1}` })
-    : location;
   const where = memory.file ? `${memory.file}${memory.startLine ? `:${memory.startLine}-${memory.endLine}` : ''}` : '';
-  const link = where && target ? `[${escape(where)}](${target.toString()})` : '';
-  const score = `**${memory.relevanceScore.toFixed(2)}**`;
+  const score = ` · **${memory.relevanceScore.toFixed(2)}**`;
+  const location = memoryLocation(item);
   if (memory.kind === 'code') {
-    return `${escape(String(memory.metadata.description ?? 'code'))} · ${link} · ${score} — ${escape(memory.reasoning)}`;
+    return { label: escape(String(memory.metadata.description ?? 'code')), location, where, rest: `${score} — ${escape(memory.reasoning)}` };
   }
   const text = memory.text.replace(/\s+/g, ' ').trim();
   const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  return `${KIND_LABELS[memory.kind]} \`${memory.memoryId}\`${link ? ` · ${link}` : ''} · ${score} — ${escape(preview)}`;
+  return { label: `${KIND_LABELS[memory.kind]} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escape(preview)}` };
 }
 
 /** Memory text is data: Markdown in it must not become links, images or HTML in the chat. */

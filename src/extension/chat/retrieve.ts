@@ -1,7 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RetrievalResult } from '../../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../../core/retrieval/types';
+import { describeError } from '../log';
 import type { Workspaces } from '../workspaces';
 
 /** A retrieved memory and the folder whose index holds it (its file path is relative to that folder). */
@@ -17,6 +17,8 @@ export interface Found {
   modelCalls: number;
   cacheHits: number;
   warnings: string[];
+  /** Folders that could not be searched this time, each with why (the others still answer). */
+  unavailable: string[];
   /** Words of the question that nothing in any folder contains. */
   missingWords: string[];
   /** The uncommitted diff of the folder being worked in (see withRecentChanges), for the answering model. */
@@ -34,7 +36,8 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
   const cancel = token.onCancellationRequested(() => controller.abort());
   try {
     const folders = workspaces.folders().filter((folder) => workspaces.hasIndex(folder));
-    const results = await Promise.all(folders.map(async (folder) => {
+    // One folder whose index cannot be opened or read must not cost the user the answer from the others.
+    const settled = await Promise.allSettled(folders.map(async (folder) => {
       const own = (file: string) => workspaces.folderOf(vscode.Uri.file(file))?.uri.toString() === folder.uri.toString();
       const system = workspaces.system(folder);
       const mine: CodeContext = {
@@ -43,9 +46,13 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
         accessedFiles: context.accessedFiles?.filter(own),
         recentChanges: options.withRecentChanges ? await system.recentChanges() : context.recentChanges,
       };
-      return { folder, result: await system.retrieve(mine, { signal: controller.signal }), recentChanges: mine.recentChanges };
+      return { folder, system, result: await system.retrieve(mine, { signal: controller.signal }), recentChanges: mine.recentChanges };
     }));
-    const maxMemories = folders.length ? workspaces.system(folders[0]).config.maxMemories : 0;
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const unavailable = settled.flatMap((outcome, i) =>
+      (outcome.status === 'rejected' ? [`${folders[i].name}: ${describeError(outcome.reason)}`] : []));
+    const maxMemories = results.length ? results[0].system.config.maxMemories : 0;
     const memories = results
       .flatMap(({ folder, result }) => result.memories.map((memory) => ({ folder, memory })))
       .sort((a, b) => b.memory.relevanceScore - a.memory.relevanceScore)
@@ -58,6 +65,7 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
       modelCalls: sum(results.map(({ result }) => result.modelCalls)),
       cacheHits: sum(results.map(({ result }) => result.cacheHits)),
       warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
+      unavailable,
       // Missing only if no folder has it.
       missingWords: results.reduce<string[] | undefined>((words, { result }) =>
         (words ? words.filter((w) => result.missingWords.includes(w)) : result.missingWords), undefined) ?? [],
@@ -72,7 +80,8 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
 export function memoryLocation(found: FoundMemory): vscode.Location | vscode.Uri | undefined {
   const { memory, folder } = found;
   if (!memory.file) return undefined;
-  const uri = vscode.Uri.file(path.join(folder.uri.fsPath, memory.file));
+  // From the folder's URI, scheme and authority included: a path alone means the local disk in a remote window.
+  const uri = vscode.Uri.joinPath(folder.uri, ...memory.file.split('/'));
   if (!memory.startLine) return uri;
   return new vscode.Location(uri, new vscode.Range(memory.startLine - 1, 0, (memory.endLine ?? memory.startLine) - 1, 0));
 }

@@ -31,6 +31,10 @@ export const SELECTORS = {
   /** The answer's markdown. */
   chatMarkdown: '.chat-markdown-part.rendered-markdown',
   suggestWidget: '.suggest-widget.visible',
+  /** A ChatResponseAnchorPart: a link to a file or a range, rendered inline. */
+  chatAnchor: '.chat-inline-anchor-widget',
+  editorTab: '.tabs-container [role="tab"]',
+  notification: '.notification-toast .notification-list-item-message',
 } as const;
 
 /** "Used 3 references" / "Used 1 reference" (ChatCollapsibleListContentPart's title). */
@@ -41,6 +45,8 @@ export const ENTITY_COUNT = /\d[\d,]* entit/;
 const INDEX_COMMAND = 'Code Memory: Index Workspace';
 const OPEN_CHAT_COMMANDS = ['Chat: Open Chat', 'View: Toggle Chat', 'Chat: Focus on Chat View'];
 const QUESTION = '@memory where are invoices totalled?';
+/** The participant is sticky: after the first question the input already starts with @memory. */
+const SEARCH = '/search invoice total';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -89,6 +95,13 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
       }
     }
   }
+}
+
+async function askInChat(page: Page, text: string): Promise<void> {
+  await page.locator(SELECTORS.chatInput).first().click();
+  await page.keyboard.type(text, { delay: 10 });
+  if (await page.locator(SELECTORS.suggestWidget).isVisible()) await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
 }
 
 async function screenshot(page: Page, file: string, log: (message: string) => void): Promise<void> {
@@ -151,11 +164,7 @@ async function steps(page: Page, context: DriveContext, resultsDir: string): Pro
   });
 
   await step('ask @memory', async () => {
-    const input = page.locator(SELECTORS.chatInput).first();
-    await input.click();
-    await page.keyboard.type(QUESTION, { delay: 10 });
-    if (await page.locator(SELECTORS.suggestWidget).isVisible()) await page.keyboard.press('Escape');
-    await page.keyboard.press('Enter');
+    await askInChat(page, QUESTION);
     await page.locator(SELECTORS.chatRequest).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 
@@ -201,4 +210,24 @@ async function steps(page: Page, context: DriveContext, resultsDir: string): Pro
   });
   log(`chat answer (${answer.references}): "${answer.text.slice(0, 160)}"`);
   await screenshot(page, path.join(resultsDir, 'chat.png'), log);
+
+  // A /search result's link must open the file in this (remote) window: a file:// link in Markdown failed with
+  // "No file system handle registered".
+  await step('ask @memory /search', () => askInChat(page, SEARCH));
+  await step('open a /search result', async () => {
+    const response = page.locator(SELECTORS.chatResponse).last();
+    // The last one: the list is scrolled to its end, and the first rows hide under the sticky question.
+    const link = response.locator(SELECTORS.chatAnchor, { hasText: /invoices\.ts/ }).last();
+    await link.waitFor({ state: 'visible', timeout: 60_000 });
+    await link.scrollIntoViewIfNeeded();
+    await link.click();
+    const tab = page.locator(SELECTORS.editorTab, { hasText: 'invoices.ts' }).first();
+    try {
+      await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    } catch {
+      const notices = await page.locator(SELECTORS.notification).allInnerTexts();
+      throw new Error(`no editor for invoices.ts opened (notifications: ${notices.join(' | ').slice(0, 200) || 'none'})`);
+    }
+  });
+  await screenshot(page, path.join(resultsDir, 'search-link.png'), log);
 }
