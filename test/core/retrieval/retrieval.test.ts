@@ -79,6 +79,24 @@ test('memories: ids are never reused; a forget names what it removed, refuses a 
   assert.equal(system.restoreMemory(outcome.forgotten), false, 'restoring twice does nothing');
 });
 
+test('two connections: what one writes, the other\'s next search sees, with word frequencies that count it', async () => {
+  const { root, system } = await workspace();
+  const dbPath = system.index.database.name;
+  const other = CodeMemorySystem.open(root, { dbPath });
+  const before = await system.retrieve('ledger reconciliation');
+  assert.equal(before.memories.length, 0, 'nothing is about it yet');
+  other.addMemory('Ledger reconciliation runs nightly; mismatches go to the finance channel.');
+  const after = await system.retrieve('ledger reconciliation');
+  assert.equal(after.memories[0]?.kind, 'note', 'the other connection\'s note is found at once');
+  // Frequencies follow too: after many notes with the word, the first search's cached counts would be stale.
+  for (let i = 0; i < 30; i++) other.addMemory(`Reconciliation note ${i}`);
+  const fresh = CodeMemorySystem.open(root, { dbPath });
+  const [cached, reopened] = [await system.retrieve('ledger reconciliation'), await fresh.retrieve('ledger reconciliation')];
+  assert.deepEqual(cached.memories.map((m) => [m.memoryId, m.relevanceScore.toFixed(4)]),
+    reopened.memories.map((m) => [m.memoryId, m.relevanceScore.toFixed(4)]), 'the same scores as a connection opened now');
+  for (const s of [other, fresh]) s.close();
+});
+
 test('debugging sessions: secrets in the problem, error and solution are redacted in the text and in the metadata', async () => {
   const { system } = await workspace();
   const id = system.addDebuggingSession('login broke with config {"db_password": "hunter2pw"}',
