@@ -1,4 +1,7 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enclosingIndexedWorkspace } from '../core/store/location';
+import { printable } from './output';
 
 /** Wrong usage: the message is shown with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
@@ -18,6 +21,18 @@ export const LOCATION_OPTIONS = {
   workspace: { type: 'string' },
   db: { type: 'string' },
 } as const;
+
+/**
+ * The workspace a command works on: the one given, or the indexed workspace around the current folder (said on
+ * stderr when it is not the current folder itself), or the current folder.
+ */
+export function workspaceOf(location: { workspace?: string; db?: string }): string {
+  if (location.workspace !== undefined || location.db !== undefined) return location.workspace ?? '.';
+  const found = enclosingIndexedWorkspace('.');
+  if (!found) return '.';
+  if (found !== path.resolve('.')) process.stderr.write(printable(`code-memory: using the index of ${found}\n`));
+  return found;
+}
 
 export function parsePositiveInt(text: string, flag: string): number {
   const n = Number(text);

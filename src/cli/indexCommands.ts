@@ -2,7 +2,7 @@ import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
 import { WorkspaceIndex } from '../core/workspaceIndex';
-import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError } from './args';
+import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError, workspaceOf } from './args';
 import { print } from './output';
 
 export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N]
@@ -16,7 +16,7 @@ export async function runIndex(args: string[]): Promise<number> {
     'max-unit-lines': { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError(`index takes one directory, got ${positionals.length}`);
-  const dir = positionals[0] ?? '.';
+  const dir = positionals[0] ?? workspaceOf({ db: values.db });
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
   const maxUnitLines = values['max-unit-lines'] === undefined ? undefined : parsePositiveInt(values['max-unit-lines'], '--max-unit-lines');
   const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude });
@@ -72,7 +72,7 @@ function printIndexSummary(summary: IndexRunSummary, stats: IndexStats): void {
 export async function runStats(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...LOCATION_OPTIONS, json: { type: 'boolean' } });
   if (positionals.length) throw new UsageError(`stats takes no arguments, got '${positionals[0]}'`);
-  const system = CodeMemorySystem.open(values.workspace ?? '.', { dbPath: values.db, mustExist: true });
+  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db, mustExist: true });
   try {
     const { index: stats, memoriesByKind, cacheStats } = system.getStats();
     if (values.json) {

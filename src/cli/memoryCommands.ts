@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
-import { LOCATION_OPTIONS, parse, UsageError } from './args';
+import { LOCATION_OPTIONS, parse, UsageError, workspaceOf } from './args';
 import { print } from './output';
 
 export const MEMORY_USAGE = `code-memory remember-debug --problem TEXT --error TEXT --solution TEXT [--file PATH] [--workspace DIR] [--db PATH]
@@ -41,7 +41,7 @@ export async function runAddDoc(args: string[]): Promise<number> {
 }
 
 async function store(location: { workspace?: string; db?: string }, add: (system: CodeMemorySystem) => string, what: string): Promise<number> {
-  const system = CodeMemorySystem.open(location.workspace ?? '.', { dbPath: location.db });
+  const system = CodeMemorySystem.open(workspaceOf(location), { dbPath: location.db });
   try {
     const id = add(system);
     print(`Stored ${what} ${id}\n`);

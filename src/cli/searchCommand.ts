@@ -1,7 +1,7 @@
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { RetrievalResult } from '../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../core/retrieval/types';
-import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, UsageError } from './args';
+import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, UsageError, workspaceOf } from './args';
 import { MODEL_OPTIONS, scoringModelFrom } from './modelOptions';
 import { print } from './output';
 
@@ -28,7 +28,7 @@ export async function runSearch(args: string[]): Promise<number> {
   const limit = values.limit === undefined ? 10 : parsePositiveInt(values.limit, '--limit');
   const threshold = values.threshold === undefined ? 0 : parseFraction(values.threshold, '--threshold');
   const scoringModel = scoringModelFrom(values);
-  const system = CodeMemorySystem.open(values.workspace ?? '.', {
+  const system = CodeMemorySystem.open(workspaceOf(values), {
     dbPath: values.db, mustExist: true, scoringModel,
     // Enough candidates for the asked-for count, within the engine's cap.
     config: { maxMemories: Math.min(limit, 1000), candidateCount: Math.min(500, Math.max(40, limit)), relevanceThreshold: threshold },

@@ -15,8 +15,8 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...clean, ...env };
 }
 
-function cli(args: string[], env: Record<string, string> = {}, input?: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(env), input });
+function cli(args: string[], env: Record<string, string> = {}, input?: string, cwd?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(env), input, cwd });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -106,6 +106,20 @@ test('cli: control characters in file names and memories are printed escaped, ne
   for (const output of [index.stdout, search.stdout]) assert.doesNotMatch(output, /[\x1b\x07\u202e]/);
   assert.match(search.stdout, /pay\\u\{1b\}\]0;owned\\u\{7\}/);
   assert.match(search.stdout, /settle \\u\{1b\}\[2J payment/);
+});
+
+test('cli: run in a subfolder of an indexed workspace, commands use that workspace\'s index and say so', () => {
+  const root = workspace();
+  const cache = tempDir('cm-cache-');
+  const env = { CODE_MEMORY_CACHE_DIR: cache };
+  assert.equal(cli(['index'], env, undefined, root).code, 0);
+  const sub = path.join(root, 'src');
+  const search = cli(['search', 'user by id', '--json'], env, undefined, sub);
+  assert.equal(search.code, 0, search.stderr);
+  assert.ok(JSON.parse(search.stdout).results.some((r: { file: string }) => r.file === 'src/users.ts'));
+  assert.match(search.stderr, new RegExp(`using the index of ${fs.realpathSync(root).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.equal(cli(['index'], env, undefined, sub).code, 0, 'index from the subfolder updates the workspace');
+  assert.equal(fs.readdirSync(cache).length, 1, 'no second, partial index');
 });
 
 test('cli: bad input gets one clear line and a non-zero exit', () => {

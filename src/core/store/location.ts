@@ -19,6 +19,17 @@ export function defaultDatabasePath(workspaceRoot: string): string {
   return path.join(cacheRoot(), `${name}-${key}`, 'index.db');
 }
 
+/**
+ * The nearest folder at or above `start` that has an index in the cache folder, as git finds `.git`: a command
+ * run in a subfolder of an indexed workspace uses that workspace's index instead of starting a partial one.
+ */
+export function enclosingIndexedWorkspace(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(defaultDatabasePath(dir))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 export function cacheRoot(): string {
   const own = process.env.CODE_MEMORY_CACHE_DIR;
   if (own) return path.resolve(own);
