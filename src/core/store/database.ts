@@ -6,6 +6,7 @@ import { MIGRATIONS } from './schema';
 /** 'CMEM': marks our databases so `--db` pointing at someone else's SQLite file is refused, not altered. */
 const APPLICATION_ID = 0x434d454d;
 const BUSY_TIMEOUT_MS = 5000;
+const WAL_RETRY_MS = 10;
 const SQLITE_HEADER = 'SQLite format 3\0';
 /** The index holds the user's code and notes: what we create is theirs alone, whatever the umask. */
 const PRIVATE_FILE_MODE = 0o600;
@@ -48,7 +49,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     // One read transaction: the id and the tables must come from the same moment of a database being created.
     db.transaction(() => checkOwnership(db, file))();
     keepPrivate(file);
-    db.pragma('journal_mode = WAL');
+    useWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, file);
@@ -86,6 +87,24 @@ function keepPrivate(file: string): void {
       if ((fs.statSync(target).mode & 0o777) !== PRIVATE_FILE_MODE) fs.chmodSync(target, PRIVATE_FILE_MODE);
     } catch {
       // Missing (no WAL yet) or owned by someone else: nothing to tighten.
+    }
+  }
+}
+
+/**
+ * Switches a new database to WAL (the mode is then kept in the file). SQLite does not wait for the lock this
+ * needs, even with a busy timeout, while another process is creating the same database: retried until the
+ * timeout.
+ */
+function useWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
     }
   }
 }
