@@ -40,6 +40,12 @@ export function parsePositiveInt(text: string, flag: string): number {
   return n;
 }
 
+export function parsePositiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${text}'`);
+  return n;
+}
+
 export function parseFraction(text: string, flag: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} must be a number from 0 to 1, got '${text}'`);

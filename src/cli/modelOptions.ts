@@ -7,6 +7,7 @@ export const MODEL_OPTIONS = {
   provider: { type: 'string' },
   model: { type: 'string' },
   'base-url': { type: 'string' },
+  'scoring-timeout': { type: 'string' },
 } as const;
 
 export const MODEL_HELP = `Scoring model (optional; without one, ranking uses matching words, calls and recency, and nothing
@@ -16,6 +17,8 @@ leaves this machine):
   --base-url URL                a server that speaks the provider's API, such as Ollama
                                 (http://localhost:11434/v1); implies openai unless --provider says otherwise;
                                 also OPENAI_BASE_URL / ANTHROPIC_BASE_URL
+  --scoring-timeout SECONDS     longest a query spends on scoring, retries included (default 20); then
+                                it ranks by matching words
   --no-model                    rank without a model even when one is configured
 Keys come from the environment, never from flags (they would stay in shell history): OPENAI_API_KEY or
 ANTHROPIC_API_KEY for the providers' own APIs; CODE_MEMORY_API_KEY for a --base-url server that needs one

@@ -1,9 +1,9 @@
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { RetrievalResult } from '../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../core/retrieval/types';
-import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, UsageError, workspaceOf } from './args';
+import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, parsePositiveNumber, UsageError, workspaceOf } from './args';
 import { MODEL_OPTIONS, scoringModelFrom } from './modelOptions';
-import { print } from './output';
+import { print, printable } from './output';
 
 export const SEARCH_USAGE = `code-memory search QUERY [--workspace DIR] [--db PATH] [--limit N] [--threshold X] [--json]
                    [--file PATH] [--error TEXT] [--accessed PATH]... [model options]`;
@@ -28,18 +28,22 @@ export async function runSearch(args: string[]): Promise<number> {
   const limit = values.limit === undefined ? 10 : parsePositiveInt(values.limit, '--limit');
   const threshold = values.threshold === undefined ? 0 : parseFraction(values.threshold, '--threshold');
   const scoringModel = scoringModelFrom(values);
+  const scoringTimeout = values['scoring-timeout'] === undefined ? undefined : parsePositiveNumber(values['scoring-timeout'], '--scoring-timeout');
   const system = CodeMemorySystem.open(workspaceOf(values), {
     dbPath: values.db, mustExist: true, scoringModel,
     // Enough candidates for the asked-for count, within the engine's cap.
-    config: { maxMemories: Math.min(limit, 1000), candidateCount: Math.min(500, Math.max(40, limit)), relevanceThreshold: threshold },
+    config: { maxMemories: Math.min(limit, 1000), candidateCount: Math.min(500, Math.max(40, limit)), relevanceThreshold: threshold,
+      ...(scoringTimeout !== undefined && { scoringTimeout }) },
   });
   const interrupt = interruptSignal('cancelling…');
   try {
     const context: CodeContext = { userQuery: query, currentFile: values.file, errors: values.error, accessedFiles: values.accessed };
+    // A model can take a while: say what the wait is for, and how long it may last at most.
+    if (scoringModel) process.stderr.write(printable(`code-memory: scoring with ${scoringModel.name} (at most ${system.config.scoringTimeout} s)…\n`));
     const result = await system.retrieve(context, { signal: interrupt.signal });
     // A score of 0 means nothing matched and nothing links it: not a result, even at threshold 0.
     result.memories = result.memories.filter((m) => m.relevanceScore > 0 && m.relevanceScore >= threshold);
-    if (result.warning) process.stderr.write(`code-memory: warning: ${result.warning}\n`);
+    if (result.warning) process.stderr.write(printable(`code-memory: warning: ${result.warning}\n`));
     if (system.index.outdated()) {
       process.stderr.write('code-memory: warning: the index was built by another version; run `code-memory index` to search all code again\n');
     }

@@ -72,6 +72,7 @@ export function retrievalSettings(warn: (message: string) => void): RetrievalCon
     recencyDays: config.get('recencyDays'),
     retryAttempts: config.get('retryAttempts'),
     retryDelay: config.get('retryDelay'),
+    scoringTimeout: config.get('scoringTimeout'),
   };
   let settings: RetrievalConfig = { ...CODE_DEFAULTS };
   for (const [key, value] of Object.entries(wanted)) {

@@ -259,8 +259,15 @@ test('cli: a model from the environment scores once; the score cache survives th
     server.script({ status: 401, message: 'bad key' });
     const refused = await cliAsync(['search', 'user lookup', '--workspace', root, '--db', db], env);
     assert.equal(refused.code, 0, 'a model failure never fails the search');
-    assert.match(refused.stderr, /^code-memory: warning: scoring with openai:gpt-4o-mini@.* failed: .*refused the API key \(401\): bad key; ranked by matching words instead\n$/);
+    assert.match(refused.stderr, /^code-memory: scoring with openai:gpt-4o-mini@\S+ \(at most 20 s\)…\ncode-memory: warning: scoring with openai:gpt-4o-mini@.* failed: .*refused the API key \(401\): bad key; ranked by matching words instead\n$/);
     assert.match(refused.stdout, /= words /);
+
+    server.script({ stall: true });
+    const started = performance.now();
+    const stalled = await cliAsync(['search', 'user lookup', '--workspace', root, '--db', db, '--scoring-timeout', '1'], env);
+    assert.equal(stalled.code, 0, stalled.stderr);
+    assert.ok(performance.now() - started < 10_000, 'a server that never answers costs the scoring timeout, not minutes');
+    assert.match(stalled.stderr, /at most 1 s[\s\S]*no scores within 1 s \(scoringTimeout\); ranked by matching words instead/);
   } finally {
     await server.close();
   }

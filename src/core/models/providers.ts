@@ -67,9 +67,13 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
             return answer.choices[0]?.message?.content ?? '';
           }
           let text = '';
+          let events = 0;
           const stream = await client.chat.completions.create({ ...request, stream: true }, { signal });
-          for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-          return text;
+          for await (const chunk of stream) {
+            events++;
+            text += chunk.choices[0]?.delta?.content ?? '';
+          }
+          return streamed(where, events, text);
         });
       },
     };
@@ -88,14 +92,22 @@ export function createProvider(settings: ProviderSettings): ModelProvider {
           return answer.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
         }
         let text = '';
+        let events = 0;
         const stream = await client.messages.create({ ...request, stream: true }, { signal });
         for await (const event of stream) {
+          events++;
           if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
         }
-        return text;
+        return streamed(where, events, text);
       });
     },
   };
+}
+
+/** A body that is not an event stream parses as no events at all: an error, not an empty answer. */
+function streamed(where: string, events: number, text: string): string {
+  if (!events) throw new ModelError(`${where} sent no streamed answer (no events: is it the API it was configured as?)`, true);
+  return text;
 }
 
 type SdkError = Error & { status?: number; headers?: Headers; error?: unknown };
@@ -139,12 +151,15 @@ function displayURL(url: string): string {
 
 function describeFailure(error: SdkError, where: string, model: string): Error {
   // Aborts and timeouts never get here: callWithin reports them from its own signals.
+  if (error instanceof ModelError) return error;
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
     return new ModelError(`cannot reach ${where}: ${causeOf(error)}`, true);
   }
   const status = error?.status;
+  // A 200 whose body is not JSON: a proxy's error page, or a server that speaks another API.
+  if (error instanceof SyntaxError) return new ModelError(`${where} sent a reply that is not the API's JSON (${oneLine(error.message)})`, true);
   // No status: the connection broke mid-answer (reset, stream cut): worth another attempt.
-  if (typeof status !== 'number') return new ModelError(`${where}: the connection failed: ${oneLine(error?.message ?? String(error))}`, true);
+  if (typeof status !== 'number') return new ModelError(`${where}: the connection was cut during the answer: ${oneLine(error?.message ?? String(error))}`, true);
   const detail = serverMessage(error);
   const retryAfterMs = retryAfter(error.headers);
   if (status === 429) return new ModelError(`${where} is rate limiting requests (429)${detail}`, true, retryAfterMs);
@@ -162,9 +177,26 @@ function serverMessage(error: SdkError): string {
   return typeof message === 'string' && message.trim() ? `: ${oneLine(message)}` : '';
 }
 
+/** What the operating system said, in words: fetch itself only says "fetch failed". */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the server running on that port?)',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed (offline?)',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified',
+};
+
 function causeOf(error: Error): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return oneLine(cause?.code ?? cause?.message ?? error.message);
+  let cause = (error as { cause?: { code?: string; message?: string; cause?: unknown } }).cause;
+  // undici nests the system error one level further down.
+  if (cause && !cause.code && cause.cause) cause = cause.cause as typeof cause;
+  const code = cause?.code;
+  return oneLine((code && NETWORK_ERRORS[code]) ?? code ?? cause?.message ?? error.message);
 }
 
 /** retry-after-ms (OpenAI, Anthropic) or retry-after in seconds or as a date. */

@@ -74,7 +74,8 @@ export async function scoreWithModel(
 
   // A failed batch stops the others: the ranking falls back to lexical scores anyway.
   const stop = new AbortController();
-  const stopSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const budget = AbortSignal.timeout(config.scoringTimeout * 1000);
+  const stopSignal = AbortSignal.any([stop.signal, budget, ...(signal ? [signal] : [])]);
   const fresh = new Map<string, CachedScore>();
   const unscored = new Set<string>();
   let failure: unknown;
@@ -111,7 +112,7 @@ export async function scoreWithModel(
       await runBatch(batch);
     } catch (error) {
       if (!stop.signal.aborted && !signal?.aborted) {
-        failure = error;
+        failure = budget.aborted ? new ModelError(`no scores within ${config.scoringTimeout} s (scoringTimeout)`, false) : error;
         stop.abort();
       }
     }

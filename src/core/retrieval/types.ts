@@ -61,6 +61,11 @@ export interface RetrievalConfig {
   retryDelay: number;
   /** Candidates scored per query (the cap that keeps cost independent of the code base's size). */
   candidateCount: number;
+  /**
+   * Seconds a query may spend on model scoring in all, retries and waits included; past it the ranking falls
+   * back to matching words (a server that never answers cannot hold a query).
+   */
+  scoringTimeout: number;
 }
 
 export const CODE_DEFAULTS: Readonly<RetrievalConfig> = Object.freeze({
@@ -76,6 +81,7 @@ export const CODE_DEFAULTS: Readonly<RetrievalConfig> = Object.freeze({
   retryAttempts: 3,
   retryDelay: 1.0,
   candidateCount: 40,
+  scoringTimeout: 20,
 });
 
 /** The general memory system's defaults differ only in how many memories it returns. */
@@ -98,6 +104,7 @@ const RULES: Record<keyof RetrievalConfig, Rule> = {
   retryAttempts: { kind: 'number', min: 1, max: 10, integer: true },
   retryDelay: { kind: 'number', min: 0, max: 60 },
   candidateCount: { kind: 'number', min: 1, max: 500, integer: true },
+  scoringTimeout: { kind: 'number', min: 1, max: 600 },
 };
 
 /** Checks every given setting and returns the merged configuration; unknown keys are errors too. */

@@ -104,6 +104,24 @@ test('providers: an unreachable server is a retryable error that names it', asyn
   const model = createProvider({ provider: 'openai', baseURL });
   const error = await model.complete('x').then(() => undefined, (e: unknown) => e);
   assert.ok(error instanceof ModelError);
-  assert.match(error.message, /cannot reach http:\/\/127\.0\.0\.1:\d+\/v1/);
+  assert.match(error.message, /cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: connection refused \(is the server running/);
   assert.equal(error.retryable, true);
+});
+
+test('providers: a reply that is not the API\'s, streamed or not, says so and names the server', async () => {
+  const server = await ModelServer.start(() => ({ raw: '<html><body>502 Bad Gateway</body></html>' }));
+  try {
+    for (const provider of ['openai', 'anthropic'] as const) {
+      const baseURL = provider === 'openai' ? server.openaiURL : server.anthropicURL;
+      for (const stream of [false, true]) {
+        const error = await createProvider({ provider, baseURL, apiKey: 'k', stream }).complete('x').then(() => undefined, (e: unknown) => e);
+        assert.ok(error instanceof ModelError, `${provider} stream=${stream}: ${String(error)}`);
+        assert.ok(error.message.startsWith(baseURL), error.message);
+        assert.match(error.message, stream ? /sent no streamed answer/ : /sent a reply that is not the API's JSON/);
+        assert.doesNotMatch(error.message, /connection failed|fetch failed/);
+      }
+    }
+  } finally {
+    await server.close();
+  }
 });

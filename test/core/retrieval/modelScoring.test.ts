@@ -189,6 +189,24 @@ test('failures: a bad key is not retried; a slow model times out and is retried'
   }
 });
 
+test('time budget: a server that never answers, or asks to wait two minutes, costs a query at most scoringTimeout', async () => {
+  const replies: Reply[] = [{ stall: true }, { status: 429, message: 'slow down', headers: { 'retry-after': '120' } }];
+  for (const reply of replies) {
+    const run = await setup({ answer: () => reply, config: { scoringTimeout: 1, retryAttempts: 5, retryDelay: 1 } });
+    try {
+      const started = performance.now();
+      const result = await run.system.retrieve('tokens');
+      const seconds = (performance.now() - started) / 1000;
+      assert.ok(seconds < 3, `${JSON.stringify(reply)}: took ${seconds.toFixed(1)} s`);
+      assert.equal(result.source, 'lexical');
+      assert.match(result.warning!, /no scores within 1 s \(scoringTimeout\); ranked by matching words instead/);
+      assert.ok(result.memories.length > 0, 'the lexical ranking is still there');
+    } finally {
+      await run.close();
+    }
+  }
+});
+
 test('malformed answers: text around the JSON, trailing commas and 0–10 scores are repaired; missing ids are asked again', async () => {
   let first = true;
   const sloppyJudge = (request: ModelRequest): Reply => {
