@@ -15,12 +15,17 @@ import { DEFAULT_MAX_UNIT_LINES, splitUnits, type UnitSource } from './units';
  * text/identifiers.ts, text/stopwords.ts): stored files are then parsed again, and every full-text row written
  * again, even though their content did not change. Query files count by themselves.
  */
-const EXTRACTOR_FORMAT = 5;
+const EXTRACTOR_FORMAT = 6;
 
 /** A parse that runs longer than this is abandoned (pathological input must not hang indexing). */
 const PARSE_TIMEOUT_MS = 10_000;
 const QUERY_TIMEOUT_MICROS = 10_000_000;
 const MAX_SIGNATURE_CHARS = 300;
+/** What one file may record: definitions nested deeper, or past this count, belong to their enclosing entity. */
+const MAX_ENTITY_DEPTH = 16;
+const MAX_ENTITIES_PER_FILE = 10_000;
+const MAX_NAME_CHARS = 200;
+const MAX_QUALIFIED_CHARS = 400;
 /** Kinds whose function children are methods. */
 const TYPE_KINDS = new Set<EntityKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
 const KIND_SET = new Set<string>(ENTITY_KINDS);
@@ -209,30 +214,38 @@ function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], c
   const entities: ExtractedEntity[] = [];
   const sources: UnitSource[] = [];
   const callSets: Set<string>[] = [];
+  /** Entity indices of the open definitions, innermost last, with where each ends. */
   const stack: number[] = [];
+  const ends: number[] = [];
+  const closeBefore = (position: number) => {
+    while (stack.length && ends[stack[stack.length - 1]] <= position) stack.pop();
+  };
   let c = 0;
   const flushCallsBefore = (position: number) => {
     for (; c < calls.length && calls[c].start < position; c++) {
-      while (stack.length && defs[stack[stack.length - 1]].end <= calls[c].start) stack.pop();
+      closeBefore(calls[c].start);
       if (stack.length) callSets[stack[stack.length - 1]].add(calls[c].name);
     }
   };
-  for (let i = 0; i < defs.length; i++) {
-    const def = defs[i];
+  for (const def of defs) {
     flushCallsBefore(def.start);
-    while (stack.length && defs[stack[stack.length - 1]].end <= def.start) stack.pop();
+    closeBefore(def.start);
+    // Past these bounds a definition is part of its enclosing entity: a generated file cannot cost more than
+    // its size (each entity hashes its text and names its ancestors).
+    if (stack.length >= MAX_ENTITY_DEPTH || entities.length >= MAX_ENTITIES_PER_FILE) continue;
     const parent = stack.length ? stack[stack.length - 1] : -1;
     const parentEntity = parent >= 0 ? entities[parent] : undefined;
     let kind = def.kind;
     if (kind === 'function' && parentEntity && TYPE_KINDS.has(parentEntity.kind)) kind = 'method';
     // An explicit scope nests inside the enclosing entity: `namespace geo { … Box<T>::area … }` → geo::Box::area.
     const scope = def.scope?.split('\u0000').join(spec.separator);
+    const name = def.name.slice(0, MAX_NAME_CHARS);
     const prefix = [parentEntity?.qualifiedName, scope].filter(Boolean).join(spec.separator);
     const { startRow, docRow, doc } = leadingParts(def.node, spec);
     const entity: ExtractedEntity = {
       kind,
-      name: def.name,
-      qualifiedName: prefix ? `${prefix}${spec.separator}${def.name}` : def.name,
+      name,
+      qualifiedName: boundedName(prefix ? `${prefix}${spec.separator}${name}` : name),
       signature: signatureOf(source, def.node),
       doc: spec.docStyle === 'python' ? pythonDocstring(def.node) || doc : doc,
       startLine: startRow + 1,
@@ -241,14 +254,20 @@ function buildEntities(source: string, spec: LanguageSpec, defs: Definition[], c
       calls: [],
       contentHash: hash('sha1', source.slice(def.start, def.end)).slice(0, 16),
     };
+    stack.push(entities.length);
+    ends.push(def.end);
     entities.push(entity);
     sources.push({ entity, startLine: docRow + 1, node: def.node });
     callSets.push(new Set());
-    stack.push(i);
   }
   flushCallsBefore(Infinity);
   for (let i = 0; i < entities.length; i++) entities[i].calls = [...callSets[i]];
   return sources;
+}
+
+/** A qualified name keeps its innermost part: `…b.c.d` (the outer names are the parent's). */
+function boundedName(qualified: string): string {
+  return qualified.length > MAX_QUALIFIED_CHARS ? `…${qualified.slice(-(MAX_QUALIFIED_CHARS - 1))}` : qualified;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { processFile } from '../../../src/core/indexing/fileProcessor';
 import { languageById } from '../../../src/core/indexing/languages';
 import { SourceParser } from '../../../src/core/indexing/parser';
@@ -74,18 +76,20 @@ test('bad input: an empty file parses to nothing', async () => {
   assert.equal(outcome.status === 'parsed' && outcome.extraction.entities.length, 0);
 });
 
-test('bad input: deep nesting neither crashes nor hangs', async () => {
+test('bad input: deep nesting neither crashes nor hangs; past 16 levels definitions belong to the 16th', async () => {
   const depth = 400;
   let js = '';
-  for (let i = 0; i < depth; i++) js += `${'  '.repeat(i)}function level_${i}() {\n`;
+  for (let i = 0; i < depth; i++) js += `${'  '.repeat(i)}function level_${i}() { call_${i}();\n`;
   js += '}\n'.repeat(depth);
   const outcome = await run('deep.js', js, 'javascript' as never);
   assert.equal(outcome.status, 'parsed');
   if (outcome.status !== 'parsed') return;
   const entities = outcome.extraction.entities;
-  assert.equal(entities.length, depth);
-  assert.equal(entities[depth - 1].parent, depth - 2);
-  assert.ok(entities[depth - 1].qualifiedName.startsWith('level_0.level_1.'));
+  assert.equal(entities.length, 16);
+  assert.equal(entities[15].parent, 14);
+  assert.ok(entities[15].qualifiedName.startsWith('level_0.level_1.'));
+  assert.equal(entities[15].endLine, 2 * depth - 15, 'the deepest recorded entity spans what it encloses');
+  assert.equal(entities[15].calls.length, depth - 15, 'and makes the calls of the definitions inside it');
 
   // tree-sitter-python's scanner keeps its indent stack in a fixed buffer: past ~140 levels the parse
   // reports errors, and the entities above that depth are still extracted.
@@ -96,10 +100,29 @@ test('bad input: deep nesting neither crashes nor hangs', async () => {
   assert.equal(deepPython.status, 'parsed', JSON.stringify(deepPython));
   if (deepPython.status !== 'parsed') return;
   assert.equal(deepPython.extraction.hasErrors, true);
-  assert.ok(deepPython.extraction.entities.length >= 100, `${deepPython.extraction.entities.length} entities`);
+  assert.equal(deepPython.extraction.entities.length, 16);
 
   const brackets = `x = ${'[\n'.repeat(20_000)}${']\n'.repeat(20_000)}\ndef after():\n    pass\n`;
   const nested = await run('brackets.py', brackets);
   assert.equal(nested.status, 'parsed', JSON.stringify(nested));
   assert.ok(nested.status === 'parsed' && nested.extraction.entities.some((e) => e.name === 'after'));
+});
+
+test('bad input: 5,000 nested functions cost a database proportional to the source, not to depth squared', async () => {
+  let js = '';
+  for (let i = 0; i < 5_000; i++) js += `function handler_${i}(event) { dispatch_${i}(event);\n`;
+  js += '}\n'.repeat(5_000);
+  const root = tempDir();
+  writeTree(root, { 'nested.js': js });
+  const dbPath = path.join(tempDir(), 'index.db');
+  const system = CodeMemorySystem.open(root, { dbPath });
+  try {
+    const summary = await system.indexRepository();
+    assert.equal(summary.indexed, 1);
+    system.index.database.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    system.close();
+  }
+  const bytes = fs.statSync(dbPath).size;
+  assert.ok(bytes < 10 * js.length, `${bytes} bytes of database for ${js.length} bytes of source`);
 });
