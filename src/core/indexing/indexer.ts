@@ -10,6 +10,12 @@ import { ParsePool } from './workerPool';
 
 /** Parsed files written per transaction: short enough that workers never wait on the writer. */
 const FLUSH_FILES = 128;
+/**
+ * Source bytes parsed or waiting to be written at once, over all workers: each file's results take several
+ * times its size, so a count of files alone let big files (a 20 MB limit, a worker per core) take gigabytes.
+ * A file bigger than this still goes, alone.
+ */
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
 /** The extractor and unit size that produced the stored entities and units (see extractionKey). */
@@ -38,6 +44,8 @@ export interface IndexOptions extends WalkOptions {
   onWrite?: () => void;
   /** Parse workers (default: one per core). */
   workers?: number;
+  /** Source bytes in flight at most (default DEFAULT_MAX_BYTES_IN_FLIGHT). */
+  maxBytesInFlight?: number;
 }
 
 export interface IndexRunSummary {
@@ -55,6 +63,8 @@ export interface IndexRunSummary {
   rowsWritten: number;
   /** Largest WASM heap of a parse worker (0 when nothing was parsed). */
   peakWasmHeapBytes: number;
+  /** Most source bytes that were being parsed or waiting to be written at once. */
+  peakBytesInFlight: number;
 }
 
 /** Indexes a whole workspace into the store, doing only the work its changes require. */
@@ -81,7 +91,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   const sameExtractor = store.meta(EXTRACTOR_VERSION) === version;
   const summary: IndexRunSummary = {
     files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
-    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0,
+    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0, peakBytesInFlight: 0,
   };
 
   const toParse: WalkedFile[] = [];
@@ -176,6 +186,16 @@ async function parseAll(
 ): Promise<boolean> {
   const pool = new ParsePool({ languages: [...new Set(files.map((f) => f.language.id))] }, options.workers);
   const buffer: Batch = [];
+  const maxBytes = options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT;
+  /** Bytes launched and not yet written: a file counts until its batch is flushed. */
+  let bytesInFlight = 0;
+  let bufferedBytes = 0;
+  const flushBuffer = () => {
+    const batch = buffer.splice(0);
+    bytesInFlight -= bufferedBytes;
+    bufferedBytes = 0;
+    flush(batch);
+  };
   let next = 0;
   let done = 0;
   let failure: unknown;
@@ -192,21 +212,28 @@ async function parseAll(
           cancelled = true;
           void pool.close().catch(() => undefined);
         }
-        while (!cancelled && failure === undefined && active < pool.capacity && next < files.length) {
+        while (!cancelled && failure === undefined && active < pool.capacity && next < files.length &&
+            (bytesInFlight === 0 || bytesInFlight + files[next].size <= maxBytes)) {
           const file = files[next++];
           active++;
+          bytesInFlight += file.size;
+          summary.peakBytesInFlight = Math.max(summary.peakBytesInFlight, bytesInFlight);
           void pool.parse({
             absolutePath: file.absolutePath, language: file.language.id, ...limits,
             // A new extractor must re-extract even unchanged content.
             knownHash: sameExtractor ? stored.get(file.path)?.hash : undefined,
           }).then((outcome) => {
             active--;
-            if (!cancelled) {
+            if (cancelled) {
+              bytesInFlight -= file.size;
+            } else {
               done++;
               buffer.push({ file, outcome });
+              bufferedBytes += file.size;
               try {
                 options.onProgress?.({ phase: 'parsing', done, total: files.length });
-                if (buffer.length >= FLUSH_FILES) flush(buffer.splice(0));
+                // Written when the batch is full, or when holding it would stop new parses.
+                if (buffer.length >= FLUSH_FILES || bytesInFlight >= maxBytes / 2) flushBuffer();
               } catch (error) {
                 failure ??= error;
               }
@@ -219,7 +246,7 @@ async function parseAll(
       options.signal?.addEventListener('abort', onAbort);
       launch();
     });
-    if (failure === undefined && buffer.length) flush(buffer.splice(0));
+    if (failure === undefined && buffer.length) flushBuffer();
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     summary.peakWasmHeapBytes = pool.peakWasmHeapBytes;

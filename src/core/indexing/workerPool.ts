@@ -35,6 +35,11 @@ const IN_FLIGHT_PER_WORKER = 64;
  * not from when a request was queued, so a long queue of large files is not mistaken for a hang.
  */
 const WATCHDOG_MS = 60_000;
+/**
+ * A WebAssembly heap never shrinks: a worker that grew this big on one huge file is replaced once its queue
+ * is done, so the memory goes back (an 18 MB file takes a 930 MB heap).
+ */
+const RECYCLE_WASM_BYTES = 256 * 1024 * 1024;
 /** A file whose worker died is tried once more on a fresh worker before it counts as failed. */
 const CRASH_RETRIES = 1;
 
@@ -48,6 +53,8 @@ interface Slot {
   worker: Worker;
   inFlight: Set<number>;
   watchdog?: NodeJS.Timeout;
+  /** Its heap grew past RECYCLE_WASM_BYTES: it gets no new work, and stops when its queue is done. */
+  recycling?: boolean;
 }
 
 /**
@@ -64,11 +71,14 @@ export class ParsePool {
   private closing: Promise<void> | undefined;
   /** Largest WASM heap any worker reported. */
   peakWasmHeapBytes = 0;
+  /** Workers replaced to give their heap back. */
+  recycled = 0;
 
   constructor(
     private readonly setup: WorkerSetup,
     private readonly size = Math.max(1, os.availableParallelism()),
     private readonly watchdogMs = WATCHDOG_MS,
+    private readonly recycleWasmBytes = RECYCLE_WASM_BYTES,
   ) {}
 
   get capacity(): number {
@@ -128,9 +138,14 @@ export class ParsePool {
 
   private freeSlot(): Slot | undefined {
     let best: Slot | undefined;
-    for (const slot of this.slots) if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
+    let working = 0;
+    for (const slot of this.slots) {
+      if (slot.recycling) continue;
+      working++;
+      if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
+    }
     if (best && best.inFlight.size === 0) return best;
-    if (this.slots.length < this.size) return this.spawn();
+    if (working < this.size) return this.spawn();
     return best && best.inFlight.size < IN_FLIGHT_PER_WORKER ? best : undefined;
   }
 
@@ -142,12 +157,22 @@ export class ParsePool {
       this.watch(slot);
       this.peakWasmHeapBytes = Math.max(this.peakWasmHeapBytes, response.wasmHeapBytes);
       this.settle(response.id, response.outcome);
+      if (response.wasmHeapBytes > this.recycleWasmBytes) slot.recycling = true;
+      if (slot.recycling && !slot.inFlight.size && !this.closed) this.recycle(slot);
       this.dispatch();
     });
     worker.on('error', (error) => this.retire(slot, `the parser crashed: ${error.message}`));
     worker.on('exit', (code) => this.retire(slot, `the parser stopped (exit code ${code})`));
     this.slots.push(slot);
     return slot;
+  }
+
+  /** Stops a worker whose queue is done; a fresh one takes its place when there is work. */
+  private recycle(slot: Slot): void {
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    clearTimeout(slot.watchdog);
+    this.recycled++;
+    slot.worker.terminate().catch(() => undefined);
   }
 
   /**

@@ -31,6 +31,47 @@ test('robustness: an error while handling results rejects the run instead of han
   index.close();
 });
 
+test('robustness: the source bytes in flight over all workers stay under the cap; a bigger file goes alone', async () => {
+  const root = tempDir();
+  const files: Record<string, string> = {};
+  const body = (i: number, lines: number) => Array.from({ length: lines }, (_, n) => `def f${i}_${n}(x):\n    return x + ${n}\n`).join('\n');
+  for (let i = 0; i < 12; i++) files[`m${i}.py`] = body(i, 3_000);
+  files['big.py'] = body(99, 20_000);
+  writeTree(root, files);
+  const sizes = Object.values(files).map((text) => Buffer.byteLength(text));
+  const cap = 4 * Math.max(...sizes.slice(0, 12));
+  assert.ok(sizes[12] > cap, 'the big file alone is over the cap');
+  const open = () => WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db'), maxFileBytes: 8 * 1024 * 1024 });
+  const index = open();
+  const summary = await index.indexRepository({ maxBytesInFlight: cap });
+  assert.equal(summary.indexed, 13, 'every file is indexed');
+  assert.equal(summary.peakBytesInFlight, sizes[12], 'the big file went alone; the others stayed under the cap');
+  const loose = open();
+  const again = await loose.indexRepository({ maxBytesInFlight: cap * 100 });
+  assert.ok(again.peakBytesInFlight > sizes[12], 'without a tight cap more is in flight: the cap is what held it');
+  for (const opened of [index, loose]) opened.close();
+});
+
+test('robustness: a worker whose heap grew past the limit is replaced after its queue, and nothing is lost', async () => {
+  const root = tempDir();
+  const names = Array.from({ length: 12 }, (_, i) => `m${i}.py`);
+  writeTree(root, Object.fromEntries(names.map((name, i) => [name, `def f${i}():\n    return ${i}\n`])));
+  // Every heap is over a limit of one byte: each worker is replaced once its queue is done.
+  const pool = new ParsePool({ languages: ['python'] }, 2, undefined, 1);
+  const parse = (name: string) => pool.parse({ absolutePath: path.join(root, name), language: 'python', maxFileBytes: 1 << 20, maxUnitLines: 150 });
+  try {
+    const first = await Promise.all(names.map(parse));
+    assert.ok(first.every((o) => o.status === 'parsed'), JSON.stringify(first.filter((o) => o.status !== 'parsed')));
+    const recycled = pool.recycled;
+    assert.ok(recycled >= 1, 'workers were replaced');
+    const second = await Promise.all(names.map(parse));
+    assert.ok(second.every((o) => o.status === 'parsed'), 'fresh workers take the next files');
+    assert.ok(pool.recycled > recycled);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('robustness: closing the pool settles every pending parse as failed', async () => {
   const root = tempDir();
   writeTree(root, { 'a.py': 'def a():\n    pass\n' });
