@@ -120,7 +120,10 @@ export class WorkspaceIndex {
     return indexWorkspace(this.store, this.root, {
       maxFileBytes: this.maxFileBytes, maxUnitLines: this.maxUnitLines, exclude: this.exclude, ...options,
       // Searches while a long run writes see each batch as it lands.
-      onWrite: () => this.lexical.invalidate(),
+      onWrite: () => {
+        this.lexical.invalidate();
+        options.onWrite?.();
+      },
     });
   }
 

@@ -11,6 +11,11 @@ import { ParsePool } from './workerPool';
 /** Parsed files written per transaction: short enough that workers never wait on the writer. */
 const FLUSH_FILES = 128;
 /**
+ * A transaction commits once it has written for this long, whatever the batch: other processes (a window, the
+ * CLI) wait for the lock to store a memory, and their busy timeout is 5 s.
+ */
+const WRITE_SLICE_MS = 500;
+/**
  * Source bytes parsed or waiting to be written at once, over all workers: each file's results take several
  * times its size, so a count of files alone let big files (a 20 MB limit, a worker per core) take gigabytes.
  * A file bigger than this still goes, alone.
@@ -46,6 +51,8 @@ export interface IndexOptions extends WalkOptions {
   workers?: number;
   /** Source bytes in flight at most (default DEFAULT_MAX_BYTES_IN_FLIGHT). */
   maxBytesInFlight?: number;
+  /** Longest a write transaction goes on before it commits, in ms (default 500). */
+  writeSliceMs?: number;
 }
 
 export interface IndexRunSummary {
@@ -146,10 +153,18 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
       applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt, !sameExtractor);
     const changesLinks = (file: WalkedFile, outcome: FileOutcome) =>
       outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path));
-    summary.cancelled = await parseAll(toParse, stored, sameExtractor, { maxFileBytes, maxUnitLines }, options, summary, (batch) =>
-      write(() => {
-        for (const { file, outcome } of batch) apply(file, outcome);
-      }, batch.some(({ file, outcome }) => changesLinks(file, outcome))));
+    const sliceMs = options.writeSliceMs ?? WRITE_SLICE_MS;
+    summary.cancelled = await parseAll(toParse, stored, sameExtractor, { maxFileBytes, maxUnitLines }, options, summary, (batch) => {
+      for (let i = 0; i < batch.length;) {
+        write(() => {
+          const started = performance.now();
+          do {
+            apply(batch[i].file, batch[i].outcome);
+            i++;
+          } while (i < batch.length && performance.now() - started < sliceMs);
+        }, batch.slice(i).some(({ file, outcome }) => changesLinks(file, outcome)));
+      }
+    });
   }
 
   if (!summary.cancelled && (pending || !sameExtractor)) {

@@ -3,6 +3,9 @@ import type Database from 'better-sqlite3';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
 
+/** How long a memory write keeps trying for the lock (each try waits out the busy timeout, 5 s). */
+const MEMORY_WRITE_PATIENCE_MS = 30_000;
+
 /** Memories that are not code: what the user documented, debugged or asked to remember. */
 export type MemoryKind = 'documentation' | 'debugging' | 'note';
 
@@ -62,11 +65,11 @@ export class MemoryStore {
 
   add(memory: NewMemory): number {
     const row = prepare(memory);
-    return this.db.transaction(() => {
+    return this.write(() => {
       const id = Number(this.s.insert.run({ ...row, now: Date.now() }).lastInsertRowid);
       this.indexText(id, row);
       return id;
-    }).immediate();
+    });
   }
 
   get(id: number): MemoryRecord | undefined {
@@ -76,7 +79,7 @@ export class MemoryStore {
 
   /** Replaces the given fields; returns false when there is no such memory. */
   update(id: number, changes: Partial<Pick<NewMemory, 'title' | 'text' | 'filePath' | 'metadata'>>): boolean {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const current = this.get(id);
       if (!current) return false;
       const row = prepare({
@@ -90,7 +93,7 @@ export class MemoryStore {
       this.s.deleteFts.run(id);
       this.indexText(id, row);
       return true;
-    }).immediate();
+    });
   }
 
   /**
@@ -98,25 +101,40 @@ export class MemoryStore {
    * deleted, so it can be restored; `changed` when it was edited since.
    */
   delete(id: number, updatedAt?: number): MemoryRecord | 'missing' | 'changed' {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const current = this.get(id);
       if (!current) return 'missing';
       if (updatedAt !== undefined && current.updatedAt !== updatedAt) return 'changed';
       this.s.delete.run(id);
       this.s.deleteFts.run(id);
       return current;
-    }).immediate();
+    });
   }
 
   /** Puts a deleted memory back under its own id (ids are never handed out twice, so it is still free). */
   restore(memory: MemoryRecord): boolean {
-    return this.db.transaction(() => {
+    return this.write(() => {
       if (this.get(memory.id)) return false;
       const row = { ...memory, metadata: JSON.stringify(memory.metadata) };
       this.s.restore.run(row);
       this.indexText(memory.id, memory);
       return true;
-    }).immediate();
+    });
+  }
+
+  /**
+   * One write transaction, tried again while another process (an index run, another window) holds the lock
+   * past the busy timeout: a memory is what the user asked to keep, so it waits rather than fails.
+   */
+  private write<T>(work: () => T): T {
+    const deadline = Date.now() + MEMORY_WRITE_PATIENCE_MS;
+    for (;;) {
+      try {
+        return this.db.transaction(work).immediate();
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   private indexText(id: number, memory: { title: string; text: string; filePath: string | null }): void {

@@ -72,6 +72,21 @@ test('robustness: a worker whose heap grew past the limit is replaced after its 
   }
 });
 
+test('robustness: a write transaction commits once it has run for the write slice, whatever the batch', async () => {
+  const root = tempDir();
+  writeTree(root, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`m${i}.py`, `def f${i}():\n    return ${i}\n`])));
+  const commits = async (writeSliceMs?: number) => {
+    let writes = 0;
+    const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+    const summary = await index.indexRepository({ writeSliceMs, onWrite: () => writes++ });
+    index.close();
+    assert.equal(summary.indexed, 20);
+    return writes;
+  };
+  assert.equal(await commits(), 2, 'one batch, then linking');
+  assert.equal(await commits(0), 21, 'a slice of 0 ms commits after every file');
+});
+
 test('robustness: closing the pool settles every pending parse as failed', async () => {
   const root = tempDir();
   writeTree(root, { 'a.py': 'def a():\n    pass\n' });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase } from '../../../src/core/store/database';
 import { MIGRATIONS } from '../../../src/core/store/schema';
+import { MemorySystem } from '../../../src/core/memorySystem';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
 import { runProcess, tempDir, writeTree } from '../../helpers';
 
@@ -127,3 +128,33 @@ test('store: processes that create the same database at once all succeed and los
     db.close();
   }
 });
+
+test('store: a memory write waits out another process that holds the lock longer than the busy timeout', { timeout: 30_000 }, async () => {
+  const dbPath = path.join(tempDir(), 'index.db');
+  MemorySystem.open({ dbPath }).close();
+  // Another process takes the write lock and keeps it for 6 s, past the 5 s busy timeout.
+  const holder = runProcess(process.execPath, ['-e', `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(process.argv[1]);
+    db.prepare('BEGIN IMMEDIATE').run(); console.log('locked');
+    setTimeout(() => { db.prepare('COMMIT').run(); db.close(); }, 6_000);`, dbPath]);
+  const probe = new Database(dbPath);
+  while (!isLocked(probe)) await new Promise((resolve) => setTimeout(resolve, 20));
+  probe.close();
+  const system = MemorySystem.open({ dbPath });
+  try {
+    const id = system.addMemory('Kept although another process held the lock for 6 s.');
+    assert.equal(system.getMemory(id)?.text, 'Kept although another process held the lock for 6 s.');
+  } finally {
+    system.close();
+  }
+  assert.equal((await holder).code, 0);
+});
+
+function isLocked(db: Database.Database): boolean {
+  try {
+    db.prepare('BEGIN IMMEDIATE').run();
+    db.prepare('ROLLBACK').run();
+    return false;
+  } catch {
+    return true;
+  }
+}
