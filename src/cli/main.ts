@@ -1,6 +1,6 @@
 import { UsageError } from './args';
 import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
-import { MEMORY_USAGE, runAddDoc, runRememberDebug } from './memoryCommands';
+import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
 import { MODEL_HELP } from './modelOptions';
 import { runSearch, SEARCH_USAGE } from './searchCommand';
 import { printable } from './output';
@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return runRememberDebug(rest);
     case 'add-doc':
       return runAddDoc(rest);
+    case 'import-memories':
+      return runImportMemories(rest);
     case undefined:
       process.stderr.write(`${USAGE}\n`);
       return 2;

@@ -4,7 +4,10 @@ import { LOCATION_OPTIONS, parse, UsageError, workspaceOf } from './args';
 import { print } from './output';
 
 export const MEMORY_USAGE = `code-memory remember-debug --problem TEXT --error TEXT --solution TEXT [--file PATH] [--workspace DIR] [--db PATH]
-  code-memory add-doc TITLE (--text TEXT | --from PATH | < FILE) [--category NAME] [--file PATH] [--workspace DIR] [--db PATH]`;
+  code-memory add-doc TITLE (--text TEXT | --from PATH | < FILE) [--category NAME] [--file PATH] [--workspace DIR] [--db PATH]
+  code-memory import-memories BACKUP [--workspace DIR] [--db PATH]
+      memories are copied after every change to INDEX.memories.json beside the database (\`stats\` shows where):
+      after a damaged database is moved aside, this brings them back into a new one`;
 
 /** Stores a debugging session: what went wrong, the error, and what fixed it. */
 export async function runRememberDebug(args: string[]): Promise<number> {
@@ -20,6 +23,20 @@ export async function runRememberDebug(args: string[]): Promise<number> {
   if (missing.length) throw new UsageError(`remember-debug needs ${missing.map((f) => `--${f}`).join(', ')}`);
   return store(values, (system) => system.addDebuggingSession(values.problem!, values.error!, values.solution!, { filePath: values.file }),
     'debugging session');
+}
+
+/** Adds the memories of a backup file that the database does not hold yet. */
+export async function runImportMemories(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...LOCATION_OPTIONS });
+  if (positionals.length !== 1) throw new UsageError('import-memories takes one backup file');
+  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db });
+  try {
+    const { added, total } = system.importMemories(positionals[0]);
+    print(`Imported ${added} of ${total} memories (${total - added} were already there)\n`);
+    return 0;
+  } finally {
+    system.close();
+  }
 }
 
 /** Stores a documentation note, from a flag, a file or standard input. */

@@ -11,7 +11,7 @@ import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from '
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
 import { LexicalSearch } from './search/lexicalSearch';
 import { openDatabase } from './store/database';
-import type { MemoryKind, MemoryRecord } from './store/memoryStore';
+import { type MemoryKind, memoryBackupPath, type MemoryRecord, readMemoryBackup } from './store/memoryStore';
 import { MemoryStore } from './store/memoryStore';
 import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
@@ -136,6 +136,24 @@ export abstract class MemoryBase {
     if (outcome === 'changed') return { status: 'changed', memory: this.getMemory(id)! };
     this.lexical.memories.invalidate();
     return { status: 'forgotten', memory: asMemory(outcome), forgotten: outcome };
+  }
+
+  /** The copy of every memory kept beside the database after each change (undefined in memory). */
+  get memoryBackupFile(): string | undefined {
+    return memoryBackupPath(this.db.name);
+  }
+
+  /** Adds the memories of a backup file (memoryBackupFile) that this database lacks; returns how many. */
+  importMemories(file: string): { added: number; total: number } {
+    let records: MemoryRecord[];
+    try {
+      records = readMemoryBackup(file);
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+    const added = this.memories.importRecords(records);
+    if (added) this.lexical.memories.invalidate();
+    return { added, total: records.length };
   }
 
   /** Undoes forgetMemory: the memory comes back under its own id. False if that id is in use. */

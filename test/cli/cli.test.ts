@@ -122,6 +122,30 @@ test('cli: run in a subfolder of an indexed workspace, commands use that workspa
   assert.equal(fs.readdirSync(cache).length, 1, 'no second, partial index');
 });
 
+test('cli: memories survive a damaged database through the copy kept beside it', () => {
+  const root = workspace();
+  const db = path.join(tempDir(), 'index.db');
+  assert.equal(cli(['index', root, '--db', db]).code, 0);
+  for (const problem of ['login loops after token refresh', 'report export times out']) {
+    assert.equal(cli(['remember-debug', '--workspace', root, '--db', db, '--problem', problem, '--error', 'E', '--solution', 'S']).code, 0);
+  }
+  const backup = `${db}.memories.json`;
+  assert.equal(fs.statSync(backup).mode & 0o777, 0o600, 'the copy is user-only');
+  assert.match(cli(['stats', '--workspace', root, '--db', db]).stdout, new RegExp(`copied to ${backup.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  // The database is lost (moved aside after damage); a new one gets the memories back, once.
+  fs.renameSync(db, `${db}.damaged`);
+  const fresh = path.join(tempDir(), 'fresh.db');
+  const imported = cli(['import-memories', backup, '--workspace', root, '--db', fresh]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /Imported 2 of 2 memories/);
+  assert.match(cli(['import-memories', backup, '--workspace', root, '--db', fresh]).stdout, /Imported 0 of 2 memories \(2 were already there\)/);
+  const found = cli(['search', 'login loops token refresh', '--workspace', root, '--db', fresh, '--json']);
+  assert.ok(JSON.parse(found.stdout).results.some((r: { kind: string }) => r.kind === 'debugging'));
+  const bad = cli(['import-memories', path.join(root, 'src', 'users.ts'), '--workspace', root, '--db', fresh]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^code-memory: .*users\.ts is not a Code Memory backup \(not JSON\)\n$/);
+});
+
 test('cli: bad input gets one clear line and a non-zero exit', () => {
   const root = workspace();
   const missing = cli(['index', path.join(root, 'nope')]);

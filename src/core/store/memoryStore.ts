@@ -1,7 +1,31 @@
 import { hash } from 'node:crypto';
+import * as fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
+
+const BACKUP_VERSION = 1;
+
+/** Where the copy of a database's memories is kept; undefined for an in-memory database. */
+export function memoryBackupPath(dbFile: string): string | undefined {
+  return dbFile && dbFile !== ':memory:' ? `${dbFile}.memories.json` : undefined;
+}
+
+/** The memories in a backup file (see MemoryStore.backUp); a file that is not one is a clear error. */
+export function readMemoryBackup(file: string): MemoryRecord[] {
+  let parsed: { version?: unknown; memories?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof parsed;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code ? `cannot read ${file}: ${code}` : `${file} is not a Code Memory backup (not JSON)`);
+  }
+  const memories = parsed?.version === BACKUP_VERSION && Array.isArray(parsed.memories) ? parsed.memories : undefined;
+  const valid = memories?.every((m: Partial<MemoryRecord>) =>
+    (m.kind === 'documentation' || m.kind === 'debugging' || m.kind === 'note') && typeof m.text === 'string' && typeof m.title === 'string');
+  if (!memories || !valid) throw new Error(`${file} is not a Code Memory backup`);
+  return memories as MemoryRecord[];
+}
 
 /** How long a memory write keeps trying for the lock (each try waits out the busy timeout, 5 s). */
 const MEMORY_WRITE_PATIENCE_MS = 30_000;
@@ -60,6 +84,8 @@ export class MemoryStore {
       deleteFts: p('DELETE FROM memories_fts WHERE rowid = ?'),
       byFiles: p('SELECT * FROM memories WHERE file_path IN (SELECT value FROM json_each(?)) ORDER BY updated_at DESC LIMIT ?'),
       countByKind: p('SELECT kind, count(*) AS n FROM memories GROUP BY kind'),
+      all: p('SELECT * FROM memories ORDER BY id'),
+      hashes: p('SELECT content_hash FROM memories').pluck(),
     };
   }
 
@@ -130,10 +156,50 @@ export class MemoryStore {
     const deadline = Date.now() + MEMORY_WRITE_PATIENCE_MS;
     for (;;) {
       try {
-        return this.db.transaction(work).immediate();
+        const result = this.db.transaction(work).immediate();
+        this.backUp();
+        return result;
       } catch (error) {
         if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
       }
+    }
+  }
+
+  /** Every memory, oldest first. */
+  all(): MemoryRecord[] {
+    return (this.s.all.all() as Row[]).map(toRecord);
+  }
+
+  /** Adds the memories this store does not hold yet (by content); returns how many were added. */
+  importRecords(records: readonly MemoryRecord[]): number {
+    return this.write(() => {
+      const known = new Set(this.s.hashes.all() as string[]);
+      let added = 0;
+      for (const record of records) {
+        const row = prepare(record);
+        if (known.has(row.contentHash)) continue;
+        known.add(row.contentHash);
+        const id = Number(this.s.insert.run({ ...row, now: record.updatedAt || Date.now() }).lastInsertRowid);
+        this.indexText(id, row);
+        added++;
+      }
+      return added;
+    });
+  }
+
+  /**
+   * Keeps a copy of every memory beside the database (user-only, replaced atomically): code can be indexed
+   * again, but a damaged database must not take what the user asked to remember with it.
+   */
+  private backUp(): void {
+    const file = memoryBackupPath(this.db.name);
+    if (!file) return;
+    try {
+      const temporary = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, JSON.stringify({ version: BACKUP_VERSION, memories: this.all() }), { mode: 0o600 });
+      fs.renameSync(temporary, file);
+    } catch {
+      // The memory is stored; only its copy is not current. The next write tries again.
     }
   }
 
