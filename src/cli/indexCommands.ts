@@ -3,7 +3,7 @@ import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
 import { WorkspaceIndex } from '../core/workspaceIndex';
 import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError, workspaceOf } from './args';
-import { print } from './output';
+import { print, warn } from './output';
 
 export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N]
   code-memory stats [--workspace DIR] [--db PATH] [--json]`;
@@ -72,7 +72,7 @@ function printIndexSummary(summary: IndexRunSummary, stats: IndexStats): void {
 export async function runStats(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...LOCATION_OPTIONS, json: { type: 'boolean' } });
   if (positionals.length) throw new UsageError(`stats takes no arguments, got '${positionals[0]}'`);
-  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db, mustExist: true });
+  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db, mustExist: true, onWarning: warn });
   try {
     const { index: stats, memoriesByKind, cacheStats } = system.getStats();
     if (values.json) {

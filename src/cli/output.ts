@@ -8,6 +8,11 @@ export function printable(text: string): string {
     (char) => `\\u{${char.charCodeAt(0).toString(16)}}`);
 }
 
+/** One line on stderr: what went wrong but did not stop the command. */
+export function warn(message: string): void {
+  process.stderr.write(printable(`code-memory: warning: ${message}\n`));
+}
+
 export function print(text: string): void {
   process.stdout.write(printable(text));
 }

@@ -3,7 +3,7 @@ import type { RetrievalResult } from '../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../core/retrieval/types';
 import { interruptSignal, LOCATION_OPTIONS, parse, parseFraction, parsePositiveInt, parsePositiveNumber, UsageError, workspaceOf } from './args';
 import { MODEL_OPTIONS, scoringModelFrom } from './modelOptions';
-import { print, printable } from './output';
+import { print, printable, warn } from './output';
 
 export const SEARCH_USAGE = `code-memory search QUERY [--workspace DIR] [--db PATH] [--limit N] [--threshold X] [--json]
                    [--file PATH] [--error TEXT] [--accessed PATH]... [model options]`;
@@ -30,7 +30,7 @@ export async function runSearch(args: string[]): Promise<number> {
   const scoringModel = scoringModelFrom(values);
   const scoringTimeout = values['scoring-timeout'] === undefined ? undefined : parsePositiveNumber(values['scoring-timeout'], '--scoring-timeout');
   const system = CodeMemorySystem.open(workspaceOf(values), {
-    dbPath: values.db, mustExist: true, scoringModel,
+    dbPath: values.db, mustExist: true, scoringModel, onWarning: warn,
     // Enough candidates for the asked-for count, within the engine's cap.
     config: { maxMemories: Math.min(limit, 1000), candidateCount: Math.min(500, Math.max(40, limit)), relevanceThreshold: threshold,
       ...(scoringTimeout !== undefined && { scoringTimeout }) },
@@ -43,9 +43,9 @@ export async function runSearch(args: string[]): Promise<number> {
     const result = await system.retrieve(context, { signal: interrupt.signal });
     // A score of 0 means nothing matched and nothing links it: not a result, even at threshold 0.
     result.memories = result.memories.filter((m) => m.relevanceScore > 0 && m.relevanceScore >= threshold);
-    if (result.warning) process.stderr.write(printable(`code-memory: warning: ${result.warning}\n`));
+    if (result.warning) warn(result.warning);
     if (system.index.outdated()) {
-      process.stderr.write('code-memory: warning: the index was built by another version; run `code-memory index` to search all code again\n');
+      warn('the index was built by another version; run `code-memory index` to search all code again');
     }
     if (values.json) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
     else print(formatResult(result, query, scoringModel?.name));

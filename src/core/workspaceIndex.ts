@@ -31,6 +31,8 @@ export interface WorkspaceIndexOptions {
   exclude?: readonly string[];
   /** See OpenOptions.nativeBinding. */
   nativeBinding?: string;
+  /** See OpenOptions.onWarning. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ReindexResult {
@@ -105,7 +107,7 @@ export class WorkspaceIndex {
       throw new InputError(`the unit size must be a whole number of lines from ${MIN_UNIT_LINES} to ${MAX_UNIT_LINES_LIMIT}, got ${maxUnitLines}`);
     }
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
-    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding });
+    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding, onWarning: options.onWarning });
     try {
       claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
     } catch (error) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ModelServer } from '../modelServer';
 import { type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
 
@@ -144,6 +144,33 @@ test('cli: memories survive a damaged database through the copy kept beside it',
   const bad = cli(['import-memories', path.join(root, 'src', 'users.ts'), '--workspace', root, '--db', fresh]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^code-memory: .*users\.ts is not a Code Memory backup \(not JSON\)\n$/);
+});
+
+test('cli: an index in a folder the user cannot write is still read, with a warning; writing says why it cannot', {
+  skip: process.platform === 'win32' || process.getuid?.() !== 0 ? 'needs root to run the CLI as another user' : false,
+}, (t) => {
+  // As root, file modes do not apply: the CLI runs as nobody, who owns the index but cannot write its folder.
+  const reach = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(CLI)})`], { uid: 65534, gid: 65534 });
+  if (reach.status !== 0) return t.skip('the CLI is in a folder that user nobody cannot read');
+  const base = tempDir();
+  const root = path.join(base, 'ws');
+  writeTree(root, { 'billing.py': 'def settle_invoice(invoice):\n    return invoice.total\n' });
+  const folder = path.join(base, 'cache');
+  const db = path.join(folder, 'index.db');
+  assert.equal(cli(['index', root, '--db', db]).code, 0);
+  execFileSync('chown', ['-R', '65534:65534', base]);
+  fs.chmodSync(folder, 0o500);
+  const asNobody = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--workspace', root, '--db', db],
+    { uid: 65534, gid: 65534, encoding: 'utf8', env: cleanEnv({}) });
+  for (const args of [['stats'], ['search', 'settle invoice']]) {
+    const run = asNobody(args);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^code-memory: warning: the folder .*cache is not writable: reading a copy of its index/);
+  }
+  assert.match(asNobody(['search', 'settle invoice']).stdout, /billing\.py/);
+  const write = asNobody(['remember-debug', '--problem', 'p', '--error', 'e', '--solution', 's']);
+  assert.equal(write.status, 1);
+  assert.match(write.stderr, /^code-memory: the folder .*cache is not writable, so its index cannot be used: make it writable \(chmod u\+w\)\n$/);
 });
 
 test('cli: bad input gets one clear line and a non-zero exit', () => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema';
@@ -25,6 +26,8 @@ export interface OpenOptions {
    * from the one that built node_modules (VS Code's extension host) ships its own build.
    */
   nativeBinding?: string;
+  /** Told, in one line, when a read-only command reads a copy because the database's folder is not writable. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -57,6 +60,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   } catch (error) {
     db.close();
     if (error instanceof DatabaseError) throw error;
+    // SQLite needs to write its shared-memory file beside a WAL database even to read it.
+    if ((error as { code?: string }).code === 'SQLITE_READONLY_DIRECTORY') {
+      const dir = path.dirname(path.resolve(file));
+      if (options.mustExist) return openCopy(file, options, dir);
+      throw new DatabaseError(`the folder ${dir} is not writable, so its index cannot be used: make it writable (chmod u+w)`);
+    }
     throw new DatabaseError(`${file} is not a usable Code Memory database: ${(error as Error).message}`);
   }
 }
@@ -89,6 +98,20 @@ function keepPrivate(file: string): void {
       // Missing (no WAL yet) or owned by someone else: nothing to tighten.
     }
   }
+}
+
+/**
+ * A read-only command on an index whose folder it cannot write: a private copy is read instead (what it writes,
+ * such as cached scores, is dropped) and the copy is removed when the process ends.
+ */
+function openCopy(file: string, options: OpenOptions, dir: string): Database.Database {
+  const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-read-'));
+  process.once('exit', () => fs.rmSync(copyDir, { recursive: true, force: true }));
+  const copy = path.join(copyDir, path.basename(file));
+  fs.copyFileSync(file, copy);
+  if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+  options.onWarning?.(`the folder ${dir} is not writable: reading a copy of its index (make it writable with chmod u+w to update it)`);
+  return openDatabase(copy, { ...options, onWarning: undefined });
 }
 
 /**
