@@ -19,7 +19,7 @@ export async function runIndex(args: string[]): Promise<number> {
   const dir = positionals[0] ?? workspaceOf({ db: values.db });
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
   const maxUnitLines = values['max-unit-lines'] === undefined ? undefined : parsePositiveInt(values['max-unit-lines'], '--max-unit-lines');
-  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude });
+  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude, verify: 'daily' });
   const interrupt = interruptSignal('cancelling: finishing files in progress…');
   try {
     const printer = progressPrinter();

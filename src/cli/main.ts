@@ -1,3 +1,4 @@
+import { DatabaseDamagedError } from '../core/store/database';
 import { UsageError } from './args';
 import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
 import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
@@ -45,13 +46,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** One line; a damaged index comes with what to do about it. */
+function describe(error: Error): string {
+  const recovery = (file: string) => `move it aside (mv ${file} ${file}.damaged), run \`code-memory index\` to build it ` +
+    `again, and \`code-memory import-memories ${file}.memories.json\` to bring back the memories`;
+  if (error instanceof DatabaseDamagedError) return `${error.message}: ${recovery(error.file)}`;
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
+    return `the index is damaged (${error.message}): ${recovery('INDEX')}`;
+  }
+  return error.message;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: Error) => {
     const usage = error instanceof UsageError;
-    process.stderr.write(printable(`code-memory: ${error.message}${usage ? ` (see code-memory --help)` : ''}\n`));
+    process.stderr.write(printable(`code-memory: ${describe(error)}${usage ? ` (see code-memory --help)` : ''}\n`));
     if (process.env.CODE_MEMORY_DEBUG) process.stderr.write(`${error.stack}\n`);
     process.exitCode = usage ? 2 : 1;
   },

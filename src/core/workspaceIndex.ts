@@ -33,6 +33,8 @@ export interface WorkspaceIndexOptions {
   nativeBinding?: string;
   /** See OpenOptions.onWarning. */
   onWarning?: (message: string) => void;
+  /** See OpenOptions.verify. */
+  verify?: 'always' | 'daily';
 }
 
 export interface ReindexResult {
@@ -107,7 +109,7 @@ export class WorkspaceIndex {
       throw new InputError(`the unit size must be a whole number of lines from ${MIN_UNIT_LINES} to ${MAX_UNIT_LINES_LIMIT}, got ${maxUnitLines}`);
     }
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
-    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding, onWarning: options.onWarning });
+    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding, onWarning: options.onWarning, verify: options.verify });
     try {
       claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
     } catch (error) {
