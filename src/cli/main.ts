@@ -1,4 +1,4 @@
-import { DatabaseDamagedError } from '../core/store/database';
+import { DatabaseDamagedError, isDamage } from '../core/store/database';
 import { UsageError } from './args';
 import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
 import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
@@ -51,9 +51,7 @@ function describe(error: Error): string {
   const recovery = (file: string) => `move it aside (mv ${file} ${file}.damaged), run \`code-memory index\` to build it ` +
     `again, and \`code-memory import-memories ${file}.memories.json\` to bring back the memories`;
   if (error instanceof DatabaseDamagedError) return `${error.message}: ${recovery(error.file)}`;
-  if (/^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
-    return `the index is damaged (${error.message}): ${recovery('INDEX')}`;
-  }
+  if (isDamage(error)) return `the index is damaged (${error.message}): ${recovery('INDEX')}`;
   return error.message;
 }
 

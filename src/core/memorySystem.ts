@@ -11,8 +11,7 @@ import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from '
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
 import { LexicalSearch } from './search/lexicalSearch';
 import { openDatabase } from './store/database';
-import { type MemoryKind, memoryBackupPath, type MemoryRecord, readMemoryBackup } from './store/memoryStore';
-import { MemoryStore } from './store/memoryStore';
+import { type MemoryKind, memoryBackupPath, type MemoryRecord, MemoryStore, readMemoryBackup } from './store/memoryStore';
 import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
 

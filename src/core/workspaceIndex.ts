@@ -11,16 +11,15 @@ import { resolveGraph } from './indexing/resolver';
 import type { FailReason, SkipReason } from './indexing/walker';
 import { DEFAULT_MAX_FILE_BYTES, WorkspaceRules } from './indexing/walker';
 import { CodeStore, emptyEffects } from './store/codeStore';
-import { DatabaseError, openDatabase } from './store/database';
+import { DatabaseError, openDatabase, type OpenOptions } from './store/database';
 import { workspaceRelative } from './text/modulePath';
 import { defaultDatabasePath } from './store/location';
 import { LexicalSearch, type SearchOptions, type UnitHit } from './search/lexicalSearch';
 
-export interface WorkspaceIndexOptions {
+/** How to open the database (must exist, native binding, checks, warnings) and what to index. */
+export interface WorkspaceIndexOptions extends OpenOptions {
   /** Database file; default: the per-user cache location for this workspace. */
   dbPath?: string;
-  /** Only open an index that exists (for read-only commands). */
-  mustExist?: boolean;
   maxFileBytes?: number;
   /**
    * Longest unit in lines (20–1000). Default: what the index was built with, else 150. Changing it makes the
@@ -29,12 +28,6 @@ export interface WorkspaceIndexOptions {
   maxUnitLines?: number;
   /** Globs left out of the index, by full runs and single-file updates alike. */
   exclude?: readonly string[];
-  /** See OpenOptions.nativeBinding. */
-  nativeBinding?: string;
-  /** See OpenOptions.onWarning. */
-  onWarning?: (message: string) => void;
-  /** See OpenOptions.verify. */
-  verify?: 'always' | 'daily';
 }
 
 export interface ReindexResult {
@@ -109,7 +102,7 @@ export class WorkspaceIndex {
       throw new InputError(`the unit size must be a whole number of lines from ${MIN_UNIT_LINES} to ${MAX_UNIT_LINES_LIMIT}, got ${maxUnitLines}`);
     }
     const dbPath = path.resolve(options.dbPath ?? defaultDatabasePath(root));
-    const db = openDatabase(dbPath, { mustExist: options.mustExist, nativeBinding: options.nativeBinding, onWarning: options.onWarning, verify: options.verify });
+    const db = openDatabase(dbPath, options);
     try {
       claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
     } catch (error) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MemoryRecord } from '../core/store/memoryStore';
+import { preview } from './chat/render';
 import { fileErrors } from './editorState';
 import { describeError } from './log';
 import { UntrustedError, type Workspaces } from './workspaces';
@@ -84,12 +85,6 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       void vscode.window.showInformationMessage('Code Memory: cached scores cleared.');
     })),
   );
-}
-
-/** The start of a memory's text, on one line: enough to tell which memory a message is about. */
-export function preview(text: string, chars = 80): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > chars ? `${line.slice(0, chars)}…` : line;
 }
 
 function stored(id: string, workspaces: Workspaces): string {

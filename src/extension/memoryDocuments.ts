@@ -14,9 +14,9 @@ export function memoryDocumentUri(found: FoundMemory): vscode.Uri {
 export function registerMemoryDocuments(context: vscode.ExtensionContext, workspaces: Workspaces): void {
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
     provideTextDocumentContent(uri) {
-      const id = /(mem)-(\d+)\.md$/.exec(uri.path);
+      const id = /mem-(\d+)\.md$/.exec(uri.path);
       const folder = workspaces.folderOf(vscode.Uri.parse(uri.query));
-      const memory = id && folder && workspaces.hasIndex(folder) ? workspaces.system(folder).getMemory(`mem:${id[2]}`) : undefined;
+      const memory = id && folder && workspaces.hasIndex(folder) ? workspaces.system(folder).getMemory(`mem:${id[1]}`) : undefined;
       if (!memory) return 'This memory has been forgotten.';
       return `${memory.text}\n\n---\n${memory.id} · ${memory.kind} · ${memory.timestamp}\n`;
     },

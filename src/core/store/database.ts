@@ -26,6 +26,16 @@ export class DatabaseDamagedError extends DatabaseError {
   }
 }
 
+/** The extended result code of a better-sqlite3 error (`SQLITE_BUSY`, `SQLITE_CORRUPT_INDEX`, …), if it is one. */
+export function sqliteCode(error: unknown): string | undefined {
+  return (error as { code?: unknown } | undefined)?.code as string | undefined;
+}
+
+/** SQLite met damaged pages or a file that is not a database. */
+export function isDamage(error: unknown): boolean {
+  return /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
+}
+
 export interface OpenOptions {
   /** Fail instead of creating the file (for commands that only read). */
   mustExist?: boolean;
@@ -77,11 +87,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   } catch (error) {
     db.close();
     if (error instanceof DatabaseError) throw error;
-    if (/^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
-      throw new DatabaseDamagedError(file, (error as Error).message);
-    }
+    if (isDamage(error)) throw new DatabaseDamagedError(file, (error as Error).message);
     // SQLite needs to write its shared-memory file beside a WAL database even to read it.
-    if ((error as { code?: string }).code === 'SQLITE_READONLY_DIRECTORY') {
+    if (sqliteCode(error) === 'SQLITE_READONLY_DIRECTORY') {
       const dir = path.dirname(path.resolve(file));
       if (options.mustExist) return openCopy(file, options, dir);
       throw new DatabaseError(`the folder ${dir} is not writable, so its index cannot be used: make it writable (chmod u+w)`);
@@ -146,7 +154,7 @@ function useWal(db: Database.Database): void {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       return;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
     }
   }

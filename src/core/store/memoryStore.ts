@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
+import { sqliteCode } from './database';
 
 const BACKUP_VERSION = 1;
 
@@ -160,7 +161,7 @@ export class MemoryStore {
         this.backUp();
         return result;
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
       }
     }
   }

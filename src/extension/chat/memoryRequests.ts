@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { fileErrors } from '../editorState';
-import { preview } from '../memoryCommands';
 import { statisticsMarkdown } from '../statistics';
 import type { Workspaces } from '../workspaces';
+import { escapeMarkdown, preview } from './render';
 import type { Found } from './retrieve';
 
 /** Candidates `/forget <words>` offers to forget. */
@@ -103,8 +103,4 @@ async function forget(text: string, stream: vscode.ChatResponseStream, workspace
     stream.markdown(`- \`${memory.memoryId}\` ${escapeMarkdown(preview(memory.text, 100))}\n`);
     stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.memoryId, folder.uri.toString(), memory.timestamp], title: `Forget ${memory.memoryId}` });
   }
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>]/g, '\\$&');
 }

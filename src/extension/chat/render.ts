@@ -56,8 +56,8 @@ export function nothingFound(found: Found): string {
 }
 
 export function renderWarnings(stream: vscode.ChatResponseStream, found: Found): void {
-  for (const folder of found.unavailable) stream.markdown(`> **Not searched:** ${escape(folder)}\n\n`);
-  for (const warning of found.warnings) stream.markdown(`> **Scoring model not used:** ${escape(warning)}\n\n`);
+  for (const folder of found.unavailable) stream.markdown(`> **Not searched:** ${escapeMarkdown(folder)}\n\n`);
+  for (const warning of found.warnings) stream.markdown(`> **Scoring model not used:** ${escapeMarkdown(warning)}\n\n`);
 }
 
 function describeMemory(item: FoundMemory) {
@@ -66,14 +66,18 @@ function describeMemory(item: FoundMemory) {
   const score = ` · **${memory.relevanceScore.toFixed(2)}**`;
   const location = memoryLocation(item);
   if (memory.kind === 'code') {
-    return { label: escape(String(memory.metadata.description ?? 'code')), location, where, rest: `${score} — ${escape(memory.reasoning)}` };
+    return { label: escapeMarkdown(String(memory.metadata.description ?? 'code')), location, where, rest: `${score} — ${escapeMarkdown(memory.reasoning)}` };
   }
-  const text = memory.text.replace(/\s+/g, ' ').trim();
-  const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  return { label: `${KIND_LABELS[memory.kind]} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escape(preview)}` };
+  return { label: `${KIND_LABELS[memory.kind]} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escapeMarkdown(preview(memory.text, PREVIEW_CHARS))}` };
 }
 
 /** Memory text is data: Markdown in it must not become links, images or HTML in the chat. */
-function escape(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()<>#+!|]/g, '\\$&');
+}
+
+/** The start of a memory's text, on one line: enough to tell which memory a message is about. */
+export function preview(text: string, chars = 80): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > chars ? `${line.slice(0, chars)}…` : line;
 }
