@@ -135,7 +135,8 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
         report?.(`${PHASES[progress.phase]}${counts}${folders.length > 1 ? ` in ${folder.name}` : ''}`, percent);
       };
       try {
-        const summary = await workspaces.exclusive(folder, (system) => system.indexRepository({ signal: controller.signal, onProgress }));
+        const summary = await workspaces.exclusive(folder, (system, closing) =>
+          system.indexRepository({ signal: AbortSignal.any([controller.signal, closing]), onProgress }));
         summaries.push(summary);
         log.info(`${folder.name}: ${summary.files} files, ${summary.indexed} parsed, ${summary.removed} removed, ` +
           `${summary.skipped.length} skipped in ${summary.seconds.toFixed(1)} s${summary.cancelled ? ' (cancelled)' : ''}`);

@@ -16,6 +16,8 @@ interface FolderMemory {
   system: CodeMemorySystem;
   /** Writes to one folder's index run one after another (a save during a full run waits for it). */
   queue: Promise<unknown>;
+  /** Aborted when this connection is closed: a run started with the old settings stops instead of finishing. */
+  closing: AbortController;
 }
 
 /** What the status bar and statistics show while a full run is under way. */
@@ -31,6 +33,8 @@ export interface IndexingState {
  */
 export class Workspaces implements vscode.Disposable {
   private readonly byFolder = new Map<string, FolderMemory>();
+  /** Connections being closed: a folder's next connection writes only after its previous one has closed. */
+  private readonly closed = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposing = new vscode.EventEmitter<void>();
   /** Fires when the extension shuts down: long runs stop before their databases close. */
@@ -80,10 +84,13 @@ export class Workspaces implements vscode.Disposable {
     return this.entry(folder).system;
   }
 
-  /** Runs a write against one folder's index after the writes queued before it. */
-  exclusive<T>(folder: vscode.WorkspaceFolder, task: (system: CodeMemorySystem) => Promise<T>): Promise<T> {
+  /**
+   * Runs a write against one folder's index after the writes queued before it. The signal aborts when that
+   * index is closed (settings changed, folder removed, shutdown), so long tasks should stop on it.
+   */
+  exclusive<T>(folder: vscode.WorkspaceFolder, task: (system: CodeMemorySystem, closing: AbortSignal) => Promise<T>): Promise<T> {
     const entry = this.entry(folder);
-    const result = entry.queue.then(() => task(entry.system));
+    const result = entry.queue.then(() => task(entry.system, entry.closing.signal));
     entry.queue = result.catch(() => undefined);
     return result;
   }
@@ -108,7 +115,10 @@ export class Workspaces implements vscode.Disposable {
     for (const { system } of this.byFolder.values()) system.updateRetrievalConfig(settings);
   }
 
-  /** Closes every folder's index once its queued writes are done; the next use reopens it with new settings. */
+  /**
+   * Closes every folder's index: a full run under way stops at its next file, queued writes finish, and the
+   * next use reopens the index with new settings (its writes wait until the old connection has closed).
+   */
   reopen(): Promise<void> {
     return this.close([...this.byFolder.keys()]);
   }
@@ -132,9 +142,18 @@ export class Workspaces implements vscode.Disposable {
   }
 
   private async close(keys: string[]): Promise<void> {
-    const entries = keys.flatMap((key) => this.byFolder.get(key) ?? []);
-    for (const key of keys) this.byFolder.delete(key);
-    await Promise.all(entries.map((entry) => entry.queue.then(() => entry.system.close())));
+    const closing = keys.flatMap((key) => {
+      const entry = this.byFolder.get(key);
+      if (!entry) return [];
+      this.byFolder.delete(key);
+      entry.closing.abort();
+      const done = entry.queue.then(() => entry.system.close());
+      const settled = done.catch(() => undefined);
+      this.closed.set(key, settled);
+      void settled.then(() => { if (this.closed.get(key) === settled) this.closed.delete(key); });
+      return [done];
+    });
+    await Promise.all(closing);
   }
 
   private entry(folder: vscode.WorkspaceFolder): FolderMemory {
@@ -145,7 +164,7 @@ export class Workspaces implements vscode.Disposable {
       const system = CodeMemorySystem.open(folder.uri.fsPath, {
         ...indexSettings(folder), nativeBinding: this.nativeBinding, config: this.retrieval, scoringModel: this.scoringModel,
       });
-      entry = { system, queue: Promise.resolve() };
+      entry = { system, queue: this.closed.get(key) ?? Promise.resolve(), closing: new AbortController() };
       this.byFolder.set(key, entry);
     }
     return entry;

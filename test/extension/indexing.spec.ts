@@ -113,4 +113,38 @@ describe('indexing', () => {
     }
     await waitFor('reports/ to come back', async () => /def revenue_by_customer/.test(await retrievedText('revenue by customer')));
   });
+
+  it('an exclude change stops a full run under way rather than letting it finish with the old settings', async function () {
+    this.timeout(180_000);
+    const api = await codeMemory();
+    const { files: before } = await statistics();
+    const generated = path.join(workspaceRoot().fsPath, 'generated');
+    fs.mkdirSync(generated);
+    for (let i = 0; i < GENERATED_FILES; i++) fs.writeFileSync(path.join(generated, `module${i}.ts`), generatedModule(i));
+    try {
+      const run = api.indexAll() as Promise<{ files: number; indexed: number; cancelled: boolean }[]>;
+      await waitFor('the run to be parsing', () => /Indexing \d+%/.test(api.statusBarText()), 60_000);
+      await setSetting('codeMemory.exclude', ['generated/**']);
+      const [summary] = await run;
+      assert.equal(summary.cancelled, true, `the run with the old settings parsed ${summary.indexed} of ${summary.files} files`);
+      assert.ok(summary.indexed < GENERATED_FILES, `parsed ${summary.indexed} files`);
+      await waitFor('the new settings to leave generated/ out', async () => (await statistics()).files === before, 60_000);
+    } finally {
+      await setSetting('codeMemory.exclude', undefined);
+      fs.rmSync(generated, { recursive: true, force: true });
+    }
+    await waitFor('the index to be as before', async () => (await statistics()).files === before, 60_000);
+  });
 });
+
+/**
+ * Enough files that a full run outlasts a settings change: under load the change took 4 s to reach the
+ * extension host, while 1,500 files were parsed in 5 s.
+ */
+const GENERATED_FILES = 4000;
+
+function generatedModule(i: number): string {
+  const functions = Array.from({ length: 12 }, (_, j) =>
+    `export function step${i}x${j}(input: number[]): number {\n  let total = ${j};\n  for (const value of input) total += value * ${i};\n  return total;\n}\n`);
+  return `// Generated module ${i}\n${functions.join('\n')}`;
+}
