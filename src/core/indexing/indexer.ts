@@ -2,7 +2,7 @@ import type { CodeStore, FileRow, FileUpdate, WriteEffects } from '../store/code
 import { emptyEffects, InsertedGraph } from '../store/codeStore';
 import type { FileOutcome } from './fileProcessor';
 import { extractorVersion } from './parser';
-import { resolveGraph } from './resolver';
+import { linkInSlices } from './resolver';
 import type { SkippedFile, WalkedFile, WalkOptions } from './walker';
 import { DEFAULT_MAX_FILE_BYTES, walkWorkspace } from './walker';
 import { DEFAULT_MAX_UNIT_LINES } from './units';
@@ -148,12 +148,12 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
     summary.removed = removed.length;
   }
 
+  const sliceMs = options.writeSliceMs ?? WRITE_SLICE_MS;
   if (toParse.length) {
     const apply = (file: WalkedFile, outcome: FileOutcome) =>
       applyOutcome(store, file, outcome, stored.get(file.path), effects, summary, startedAt, !sameExtractor);
     const changesLinks = (file: WalkedFile, outcome: FileOutcome) =>
       outcome.status === 'parsed' || (outcome.status === 'skipped' && stored.has(file.path));
-    const sliceMs = options.writeSliceMs ?? WRITE_SLICE_MS;
     summary.cancelled = await parseAll(toParse, stored, sameExtractor, { maxFileBytes, maxUnitLines }, options, summary, (batch) => {
       for (let i = 0; i < batch.length;) {
         write(() => {
@@ -169,8 +169,8 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
 
   if (!summary.cancelled && (pending || !sameExtractor)) {
     options.onProgress?.({ phase: 'linking', done: 0, total: 1 });
+    if (pending) linkInSlices(store, effects, coldStart || pendingAtStart, sliceMs, (work) => write(work, false));
     store.transaction(() => {
-      if (pending) resolveGraph(store.db, effects, coldStart || pendingAtStart);
       store.setMeta(GRAPH_PENDING, undefined);
       store.setMeta(EXTRACTOR_VERSION, version);
       store.setMeta(MAX_UNIT_LINES, String(maxUnitLines));

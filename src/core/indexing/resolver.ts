@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
+import type { CodeStore, GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
 import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
 
 /**
@@ -8,8 +8,67 @@ import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
  * writes over only what the writes could have affected (see WriteEffects); `full` redoes everything.
  */
 export function resolveGraph(db: Database.Database, effects: WriteEffects, full: boolean): void {
-  for (const fileId of resolveImports(db, effects, full)) effects.files.add(fileId);
-  resolveCalls(db, effects, full);
+  applyLinks(db, planLinks(db, effects, full), 0, Infinity);
+}
+
+/**
+ * Links after a run without holding the write lock for long (the final linking of a 14,000-file workspace
+ * takes 1.7 s): plans from one read snapshot, then writes the plan in transactions of at most `sliceMs`
+ * through `write`. If another connection committed meanwhile the plan may be stale, so the rest is planned
+ * again and written under one lock.
+ */
+export function linkInSlices(store: CodeStore, effects: WriteEffects, full: boolean, sliceMs: number,
+  write: (work: () => void) => void): void {
+  const version = store.dataVersion();
+  let plan = store.db.transaction(() => planLinks(store.db, effects, full)).deferred();
+  let done = 0;
+  while (done < planSize(plan)) {
+    write(() => {
+      if (store.dataVersion() === version) {
+        done = applyLinks(store.db, plan, done, sliceMs);
+      } else {
+        plan = planLinks(store.db, effects, full);
+        done = applyLinks(store.db, plan, 0, Infinity);
+      }
+    });
+  }
+}
+
+/** Link targets that differ from what the database holds, as UPDATE parameters. */
+export interface LinkPlan {
+  imports: [target: number | null, fileId: number, module: string][];
+  calls: [target: number | null, entityId: number, name: string][];
+}
+
+/** Reads only: what linking would change. Adds the files whose imports now resolve differently to `effects.files`. */
+export function planLinks(db: Database.Database, effects: WriteEffects, full: boolean): LinkPlan {
+  const imports = planImports(db, effects, full);
+  for (const [, fileId] of imports) effects.files.add(fileId);
+  return { imports, calls: planCalls(db, effects, full, imports) };
+}
+
+/** Number of updates in a plan: `applyLinks` positions run over imports, then calls. */
+export function planSize(plan: LinkPlan): number {
+  return plan.imports.length + plan.calls.length;
+}
+
+/** Checking the clock every update would cost more than some updates. */
+const CLOCK_EVERY_UPDATES = 256;
+
+/** Writes a plan's updates from position `from` until done or `budgetMs` has passed; returns where it stopped. */
+export function applyLinks(db: Database.Database, plan: LinkPlan, from: number, budgetMs: number): number {
+  const started = performance.now();
+  const updateImport = db.prepare('UPDATE imports SET target_file_id = ? WHERE file_id = ? AND module = ?');
+  const updateCall = db.prepare('UPDATE calls SET target_id = ? WHERE entity_id = ? AND name = ?');
+  const size = planSize(plan);
+  let i = from;
+  while (i < size) {
+    if (i < plan.imports.length) updateImport.run(...plan.imports[i]);
+    else updateCall.run(...plan.calls[i - plan.imports.length]);
+    i++;
+    if (i % CLOCK_EVERY_UPDATES === 0 && performance.now() - started >= budgetMs) break;
+  }
+  return i;
 }
 
 /** Where a file can be named from: its path without extension; an index file also names its folder. */
@@ -80,9 +139,7 @@ interface ImportRow {
   language: string;
 }
 
-/** Returns the files whose import targets changed (their calls must be re-resolved). */
-function resolveImports(db: Database.Database, effects: WriteEffects, full: boolean): Set<number> {
-  const changed = new Set<number>();
+function planImports(db: Database.Database, effects: WriteEffects, full: boolean): LinkPlan['imports'] {
   const select = `SELECT i.file_id, i.module, i.target_file_id, f.path, f.language
                   FROM imports i JOIN files f ON f.id = i.file_id`;
   let rows: ImportRow[];
@@ -92,23 +149,20 @@ function resolveImports(db: Database.Database, effects: WriteEffects, full: bool
     // Rewritten import lists, plus imports whose last name matches a file that appeared or disappeared
     // (and bare relative ones, `from . import x`, which name a folder's index file).
     const leaves = [...effects.pathsAddedOrRemoved].flatMap(fileLeaves);
-    if (!effects.importFiles.size && !leaves.length) return changed;
+    if (!effects.importFiles.size && !leaves.length) return [];
     rows = db.prepare(`${select} WHERE i.file_id IN (SELECT value FROM json_each(?))
       OR i.leaf IN (SELECT value FROM json_each(?)) OR (i.leaf = '' AND ?)`)
       .all(json(effects.importFiles), json(leaves), leaves.length ? 1 : 0) as ImportRow[];
   }
-  if (!rows.length) return changed;
+  if (!rows.length) return [];
   const index = new PathIndex(db.prepare('SELECT id, path FROM files ORDER BY id').all() as { id: number; path: string }[]);
-  const update = db.prepare('UPDATE imports SET target_file_id = ? WHERE file_id = ? AND module = ?');
+  const changes: LinkPlan['imports'] = [];
   for (const row of rows) {
     let target = index.resolve(row.module, row.path, row.language) ?? null;
     if (target === row.file_id) target = null;
-    if (target !== row.target_file_id) {
-      update.run(target, row.file_id, row.module);
-      changed.add(row.file_id);
-    }
+    if (target !== row.target_file_id) changes.push([target, row.file_id, row.module]);
   }
-  return changed;
+  return changes;
 }
 
 interface CallRow {
@@ -149,28 +203,34 @@ function callsToRevisit(db: Database.Database, effects: WriteEffects): CallRow[]
     .all(json(effects.files), json(everywhere), json(nearby), json(effects.nameScopes)) as CallRow[];
 }
 
-function resolveCalls(db: Database.Database, effects: WriteEffects, full: boolean): void {
-  if (!full && effects.files.size === 0 && effects.names.size === 0) return;
+/** Call target changes; `importChanges` are planned import targets the database does not hold yet. */
+function planCalls(db: Database.Database, effects: WriteEffects, full: boolean, importChanges: LinkPlan['imports']): LinkPlan['calls'] {
+  if (!full && effects.files.size === 0 && effects.names.size === 0) return [];
   const calls = full ? (insertedCalls(effects.inserted) ?? allCalls(db)) : revisitedCalls(db, effects);
-  if (calls.rows.length === 0) return;
+  if (calls.rows.length === 0) return [];
 
-  const imported = new Map<number, Set<number>>();
-  const importSelect = 'SELECT file_id, target_file_id FROM imports WHERE target_file_id IS NOT NULL';
+  const importSelect = 'SELECT file_id, module, target_file_id FROM imports WHERE target_file_id IS NOT NULL';
   const importRows = (full
-    ? db.prepare(importSelect).all()
-    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`).all(json(new Set(calls.rows.map((r) => r.file_id))))
-  ) as { file_id: number; target_file_id: number }[];
-  for (const r of importRows) {
-    let set = imported.get(r.file_id);
-    if (!set) imported.set(r.file_id, (set = new Set()));
-    set.add(r.target_file_id);
-  }
+    ? db.prepare(importSelect).raw().all()
+    : db.prepare(`${importSelect} AND file_id IN (SELECT value FROM json_each(?))`).raw().all(json(new Set(calls.rows.map((r) => r.file_id))))
+  ) as [number, string, number][];
+  const key = (fileId: number, module: string) => `${fileId}\0${module}`;
+  const planned = new Set(importChanges.map(([, fileId, module]) => key(fileId, module)));
+  const imported = new Map<number, Set<number>>();
+  const addImport = (fileId: number, target: number) => {
+    let set = imported.get(fileId);
+    if (!set) imported.set(fileId, (set = new Set()));
+    set.add(target);
+  };
+  for (const [fileId, module, target] of importRows) if (!planned.size || !planned.has(key(fileId, module))) addImport(fileId, target);
+  for (const [target, fileId] of importChanges) if (target !== null) addImport(fileId, target);
 
-  const update = db.prepare('UPDATE calls SET target_id = ? WHERE entity_id = ? AND name = ?');
+  const changes: LinkPlan['calls'] = [];
   for (const row of calls.rows) {
     const target = pickTarget(row, calls.byName.get(row.name) ?? [], imported.get(row.file_id)) ?? null;
-    if (target !== row.target_id) update.run(target, row.entity_id, row.name);
+    if (target !== row.target_id) changes.push([target, row.entity_id, row.name]);
   }
+  return changes;
 }
 
 /** Calls to link, and the entities they could name, by name. */

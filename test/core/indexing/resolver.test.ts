@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { resolveGraph } from '../../../src/core/indexing/resolver';
+import { linkInSlices, planLinks, planSize, resolveGraph } from '../../../src/core/indexing/resolver';
 import { CodeStore, emptyEffects, InsertedGraph, type FileUpdate } from '../../../src/core/store/codeStore';
 import { openDatabase } from '../../../src/core/store/database';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
-import { fixturePath, tempDir } from '../../helpers';
+import { fixturePath, tempDir, writeTree } from '../../helpers';
 
 type Row = Record<string, unknown>;
 
@@ -79,5 +79,69 @@ test('linking: rows another writer added during a run from an empty index are li
     JOIN entities caller ON caller.id = c.entity_id LEFT JOIN entities target ON target.id = c.target_id
     ORDER BY caller.name`).all();
   assert.deepEqual(targets, [{ caller: 'load', target: 'parse' }, { caller: 'parse', target: 'load' }]);
+  store.db.close();
+});
+
+/** A chain of modules, each importing the next and calling it, with a helper every module defines. */
+function chainOfModules(count: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`m${i}.py`,
+    `from m${i + 1} import f${i + 1}\n\ndef f${i}():\n    return f${i + 1}() + helper()\n\ndef helper():\n    return ${i}\n`]));
+}
+
+test('linking: a run links in transactions no longer than the write slice, to the same graph as one transaction', async () => {
+  const root = tempDir();
+  writeTree(root, chainOfModules(400));
+  const run = async (writeSliceMs?: number) => {
+    const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+    let linking = false;
+    let linkWrites = 0;
+    await index.indexRepository({
+      writeSliceMs, onProgress: (p) => { linking = p.phase === 'linking'; }, onWrite: () => { if (linking) linkWrites++; },
+    });
+    // Workers finish in any order, so ids differ from run to run: compare by name.
+    const calls = callTargets(index.database).map((row) => JSON.stringify(row)).sort();
+    const graph = { calls, unlinked: planSize(planLinks(index.database, emptyEffects(), true)) };
+    index.close();
+    return { graph, linkWrites };
+  };
+  const whole = await run();
+  const sliced = await run(0);
+  assert.ok(whole.graph.calls.filter((row) => !row.includes('"target":null')).length >= 790, 'calls to the next module and to the helper resolve');
+  assert.equal(whole.graph.unlinked, 0);
+  assert.deepEqual(sliced.graph, whole.graph);
+  assert.equal(whole.linkWrites, 2, 'the links, then the run\'s final marks');
+  assert.ok(sliced.linkWrites >= 4, `a 0 ms slice commits every few hundred links: ${sliced.linkWrites} commits`);
+});
+
+test('linking: a plan made stale by another connection between slices is made again under the lock', () => {
+  const dbPath = path.join(tempDir(), 'index.db');
+  const store = new CodeStore(openDatabase(dbPath));
+  const effects = emptyEffects();
+  effects.inserted = new InsertedGraph(store);
+  const count = 600;
+  store.transaction(() => {
+    for (let i = 0; i < count; i++) store.writeFile(file(`m${i}.py`, `f${i}`, `f${i + 1}`), effects);
+  });
+  const other = new CodeStore(openDatabase(dbPath));
+  let writes = 0;
+  linkInSlices(store, effects, true, 0, (work) => {
+    // Between the first and second slice another process saves the last module: f599 is gone, g599 calls f0.
+    if (writes++ === 1) {
+      const saved = emptyEffects();
+      other.transaction(() => {
+        other.writeFile(file(`m${count - 1}.py`, `g${count - 1}`, 'f0'), saved);
+        resolveGraph(other.db, saved, false);
+      });
+    }
+    store.transaction(work);
+  });
+  other.db.close();
+  assert.ok(writes >= 2);
+  assert.equal(planSize(planLinks(store.db, emptyEffects(), true)), 0, 'every link is what a full relink now gives');
+  const target = (caller: string) => (store.db.prepare(`SELECT t.name FROM calls c JOIN entities e ON e.id = c.entity_id
+    LEFT JOIN entities t ON t.id = c.target_id WHERE e.name = ?`).get(caller) as { name: string | null }).name;
+  assert.equal(target(`f${count - 2}`), null, 'the call to the definition that went away is unlinked');
+  assert.equal(target(`g${count - 1}`), 'f0');
+  assert.equal(target('f0'), 'f1');
   store.db.close();
 });
