@@ -169,7 +169,7 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
 
   if (!summary.cancelled && (pending || !sameExtractor)) {
     options.onProgress?.({ phase: 'linking', done: 0, total: 1 });
-    if (pending) linkInSlices(store, effects, coldStart || pendingAtStart, sliceMs, (work) => write(work, false));
+    if (pending) await linkInSlices(store, effects, coldStart || pendingAtStart, sliceMs, (work) => write(work, false));
     store.transaction(() => {
       store.setMeta(GRAPH_PENDING, undefined);
       store.setMeta(EXTRACTOR_VERSION, version);

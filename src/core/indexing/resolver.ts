@@ -14,17 +14,20 @@ export function resolveGraph(db: Database.Database, effects: WriteEffects, full:
 /**
  * Links after a run without holding the write lock for long (the final linking of a 14,000-file workspace
  * takes 1.7 s): plans from one read snapshot, then writes the plan in transactions of at most `sliceMs`
- * through `write`. If another connection committed meanwhile the plan may be stale, so the rest is planned
- * again and written under one lock.
+ * through `write`, letting the event loop run in between (the extension host stays responsive). If the graph
+ * was written meanwhile the plan may be stale, so the rest is planned again and written under one lock.
  */
-export function linkInSlices(store: CodeStore, effects: WriteEffects, full: boolean, sliceMs: number,
-  write: (work: () => void) => void): void {
-  const version = store.dataVersion();
+export async function linkInSlices(store: CodeStore, effects: WriteEffects, full: boolean, sliceMs: number,
+  write: (work: () => void) => void): Promise<void> {
+  // Changed by another connection's commit, and by this one's graph writes (a reindexFile while we wait).
+  const stamp = () => `${store.dataVersion()}:${store.graphWrites}`;
+  const planned = stamp();
   let plan = store.db.transaction(() => planLinks(store.db, effects, full)).deferred();
   let done = 0;
   while (done < planSize(plan)) {
+    if (done > 0) await new Promise((resolve) => setImmediate(resolve));
     write(() => {
-      if (store.dataVersion() === version) {
+      if (stamp() === planned) {
         done = applyLinks(store.db, plan, done, sliceMs);
       } else {
         plan = planLinks(store.db, effects, full);

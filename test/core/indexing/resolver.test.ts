@@ -113,35 +113,37 @@ test('linking: a run links in transactions no longer than the write slice, to th
   assert.ok(sliced.linkWrites >= 4, `a 0 ms slice commits every few hundred links: ${sliced.linkWrites} commits`);
 });
 
-test('linking: a plan made stale by another connection between slices is made again under the lock', () => {
-  const dbPath = path.join(tempDir(), 'index.db');
-  const store = new CodeStore(openDatabase(dbPath));
-  const effects = emptyEffects();
-  effects.inserted = new InsertedGraph(store);
-  const count = 600;
-  store.transaction(() => {
-    for (let i = 0; i < count; i++) store.writeFile(file(`m${i}.py`, `f${i}`, `f${i + 1}`), effects);
+for (const writer of ['another connection', 'this connection'] as const) {
+  test(`linking: a plan made stale by ${writer} between slices is made again under the lock`, async () => {
+    const dbPath = path.join(tempDir(), 'index.db');
+    const store = new CodeStore(openDatabase(dbPath));
+    const effects = emptyEffects();
+    effects.inserted = new InsertedGraph(store);
+    const count = 600;
+    store.transaction(() => {
+      for (let i = 0; i < count; i++) store.writeFile(file(`m${i}.py`, `f${i}`, `f${i + 1}`), effects);
+    });
+    const other = writer === 'this connection' ? store : new CodeStore(openDatabase(dbPath));
+    let writes = 0;
+    await linkInSlices(store, effects, true, 0, (work) => {
+      // Between the first and second slice the last module is saved: f599 is gone, g599 calls f0.
+      if (writes++ === 1) {
+        const saved = emptyEffects();
+        other.transaction(() => {
+          other.writeFile(file(`m${count - 1}.py`, `g${count - 1}`, 'f0'), saved);
+          resolveGraph(other.db, saved, false);
+        });
+      }
+      store.transaction(work);
+    });
+    if (other !== store) other.db.close();
+    assert.ok(writes >= 2);
+    assert.equal(planSize(planLinks(store.db, emptyEffects(), true)), 0, 'every link is what a full relink now gives');
+    const target = (caller: string) => (store.db.prepare(`SELECT t.name FROM calls c JOIN entities e ON e.id = c.entity_id
+      LEFT JOIN entities t ON t.id = c.target_id WHERE e.name = ?`).get(caller) as { name: string | null }).name;
+    assert.equal(target(`f${count - 2}`), null, 'the call to the definition that went away is unlinked');
+    assert.equal(target(`g${count - 1}`), 'f0');
+    assert.equal(target('f0'), 'f1');
+    store.db.close();
   });
-  const other = new CodeStore(openDatabase(dbPath));
-  let writes = 0;
-  linkInSlices(store, effects, true, 0, (work) => {
-    // Between the first and second slice another process saves the last module: f599 is gone, g599 calls f0.
-    if (writes++ === 1) {
-      const saved = emptyEffects();
-      other.transaction(() => {
-        other.writeFile(file(`m${count - 1}.py`, `g${count - 1}`, 'f0'), saved);
-        resolveGraph(other.db, saved, false);
-      });
-    }
-    store.transaction(work);
-  });
-  other.db.close();
-  assert.ok(writes >= 2);
-  assert.equal(planSize(planLinks(store.db, emptyEffects(), true)), 0, 'every link is what a full relink now gives');
-  const target = (caller: string) => (store.db.prepare(`SELECT t.name FROM calls c JOIN entities e ON e.id = c.entity_id
-    LEFT JOIN entities t ON t.id = c.target_id WHERE e.name = ?`).get(caller) as { name: string | null }).name;
-  assert.equal(target(`f${count - 2}`), null, 'the call to the definition that went away is unlinked');
-  assert.equal(target(`g${count - 1}`), 'f0');
-  assert.equal(target('f0'), 'f1');
-  store.db.close();
-});
+}
