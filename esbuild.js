@@ -69,7 +69,7 @@ async function main() {
   // is bundled and the package needs no node_modules.
   await esbuild.build({
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/extension.ts', pageCheckWorker: 'src/core/store/pageCheckWorker.ts' },
     external: ['vscode', ...assetFallbacks],
   });
   copyRuntimeAssets(dist);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createApi } from './extension/api';
 import { registerChatParticipant } from './extension/chat/participant';
+import { registerDamagedIndex } from './extension/damagedIndex';
 import { registerEditorState } from './extension/editorState';
 import { registerFileWatching } from './extension/fileWatching';
 import { registerIndexing } from './extension/indexing';
@@ -16,7 +17,7 @@ import { Workspaces } from './extension/workspaces';
 /** Composes the features; none of them waits for indexing, which runs in the background. */
 export function activate(context: vscode.ExtensionContext) {
   const log = registerLog(context);
-  const workspaces = new Workspaces(nativeSqliteBinding(context.extensionPath));
+  const workspaces = new Workspaces(nativeSqliteBinding(context.extensionPath), log);
   context.subscriptions.push(workspaces);
   const editors = registerEditorState(context);
   registerModels(context, workspaces, log);
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerMemoryDocuments(context, workspaces);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
+  registerDamagedIndex(context, workspaces, indexer, log);
   registerChatParticipant(context, workspaces, editors, indexer, log);
   return createApi(workspaces, indexer, statusBar);
 }

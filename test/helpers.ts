@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { languageForPath } from '../src/core/indexing/languages';
 import { SourceParser } from '../src/core/indexing/parser';
 import type { FileExtraction } from '../src/core/types';
@@ -94,4 +96,20 @@ export function runProcess(command: string, args: string[], env?: NodeJS.Process
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Overwrites the root page of the units table with random bytes, as a failing disk would (the memories' own
+ * pages stay intact). `prepare` runs on a connection first, e.g. to make the daily page check due.
+ */
+export function damageUnitsPage(db: string, prepare?: (connection: Database.Database) => void): void {
+  const connection = new Database(db);
+  prepare?.(connection);
+  connection.pragma('wal_checkpoint(TRUNCATE)');
+  const pageSize = connection.pragma('page_size', { simple: true }) as number;
+  const page = connection.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'units'").pluck().get() as number;
+  connection.close();
+  const fd = fs.openSync(db, 'r+');
+  fs.writeSync(fd, crypto.randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize);
+  fs.closeSync(fd);
 }

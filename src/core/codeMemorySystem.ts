@@ -40,6 +40,11 @@ export class CodeMemorySystem extends MemoryBase {
     return this.index.indexRepository(options);
   }
 
+  /** See WorkspaceIndex.checkPages: a daily check of every page, off the calling thread. */
+  checkPages(force = false): Promise<void> {
+    return this.index.checkPages(force);
+  }
+
   /** Indexes one file; the same as reindexFile (an unchanged file is not parsed again). */
   indexFile(filePath: string): Promise<ReindexResult> {
     return this.index.reindexFile(filePath);

@@ -11,7 +11,8 @@ import { resolveGraph } from './indexing/resolver';
 import type { FailReason, SkipReason } from './indexing/walker';
 import { DEFAULT_MAX_FILE_BYTES, WorkspaceRules } from './indexing/walker';
 import { CodeStore, emptyEffects } from './store/codeStore';
-import { DatabaseError, openDatabase, type OpenOptions } from './store/database';
+import { checkPagesOffThread } from './store/damage';
+import { DatabaseError, openDatabase, pageCheckDue, recordPageCheck, type OpenOptions } from './store/database';
 import { workspaceRelative } from './text/modulePath';
 import { defaultDatabasePath } from './store/location';
 import { LexicalSearch, type SearchOptions, type UnitHit } from './search/lexicalSearch';
@@ -74,6 +75,7 @@ export class WorkspaceIndex {
   private readonly exclude: readonly string[];
   /** The walk's rules, compiled once: reindexFile runs on every save. */
   private readonly rules: WorkspaceRules;
+  private readonly nativeBinding: string | undefined;
   private parser: Promise<SourceParser> | undefined;
 
   private constructor(root: string, dbPath: string, db: Database.Database, options: WorkspaceIndexOptions) {
@@ -86,6 +88,7 @@ export class WorkspaceIndex {
     this.maxUnitLines = options.maxUnitLines ?? (Number(this.store.meta(MAX_UNIT_LINES)) || DEFAULT_MAX_UNIT_LINES);
     this.exclude = options.exclude ?? [];
     this.rules = new WorkspaceRules(root, { exclude: this.exclude });
+    this.nativeBinding = options.nativeBinding;
   }
 
   static open(workspaceRoot: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
@@ -237,6 +240,16 @@ export class WorkspaceIndex {
   private entityIds(relative: string): number[] {
     return (this.db.prepare('SELECT e.id FROM entities e JOIN files f ON f.id = e.file_id WHERE f.path = ? ORDER BY e.id')
       .all(relative) as { id: number }[]).map((r) => r.id);
+  }
+
+  /**
+   * Checks every page on a worker thread once a day (or now, with `force`) and records when it was found
+   * intact; rejects with DatabaseDamagedError. For hosts that must not block on a synchronous check.
+   */
+  async checkPages(force = false): Promise<void> {
+    if (!force && !pageCheckDue(this.db)) return;
+    await checkPagesOffThread(this.dbPath, this.nativeBinding);
+    if (this.db.open) recordPageCheck(this.db);
   }
 
   /** Full-text search over this index, shared with retrieval (one word-frequency cache). */

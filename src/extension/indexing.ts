@@ -142,6 +142,8 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
           `${summary.skipped.length} skipped in ${summary.seconds.toFixed(1)} s${summary.cancelled ? ' (cancelled)' : ''}`);
       } catch (error) {
         if (workspaces.disposed) break;
+        // Damage comes with its own offer to rebuild (see damagedIndex.ts).
+        if (workspaces.reportFailure(folder, error)) continue;
         workspaces.lastError = describeError(error);
         log.error(`Indexing ${folder.name} failed: ${workspaces.lastError}`);
         // Quiet runs (catching up, file events) leave it to the status bar's warning: no popup on every change.

@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
+import { moveAside, type MovedAside } from '../core/store/damage';
+import { DatabaseDamagedError, isDamage } from '../core/store/database';
 import { defaultDatabasePath } from '../core/store/location';
+import { describeError } from './log';
 import { indexSettings } from './settings';
 
 /** A workspace the user has not trusted: nothing is indexed and no model is called until they do. */
@@ -18,6 +21,14 @@ interface FolderMemory {
   queue: Promise<unknown>;
   /** Aborted when this connection is closed: a run started with the old settings stops instead of finishing. */
   closing: AbortController;
+  /** Set once SQLite or the page check found damage: nothing is written through this connection any more. */
+  damaged?: Error;
+}
+
+/** A folder whose index was found damaged, and what found it. */
+export interface Damage {
+  folder: vscode.WorkspaceFolder;
+  error: Error;
 }
 
 /** What the status bar and statistics show while a full run is under way. */
@@ -37,6 +48,11 @@ export class Workspaces implements vscode.Disposable {
   private readonly closed = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposing = new vscode.EventEmitter<void>();
+  private readonly damage = new vscode.EventEmitter<Damage>();
+  /** Folders whose damage was already announced: one offer per damaged file, not one per failed write. */
+  private readonly announced = new Set<string>();
+  /** Fires once when a folder's index is found damaged (on opening, by the page check, or by a failed read or write). */
+  readonly onDamaged = this.damage.event;
   /** Fires when the extension shuts down: long runs stop before their databases close. */
   readonly onDispose = this.disposing.event;
   disposed = false;
@@ -47,7 +63,7 @@ export class Workspaces implements vscode.Disposable {
   private scoringModel: ModelProvider | undefined;
   private retrieval: RetrievalConfig | undefined;
 
-  constructor(private readonly nativeBinding: string | undefined) {}
+  constructor(private readonly nativeBinding: string | undefined, private readonly log: vscode.LogOutputChannel) {}
 
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
@@ -80,8 +96,55 @@ export class Workspaces implements vscode.Disposable {
     return this.byFolder.has(folder.uri.toString()) || fs.existsSync(defaultDatabasePath(folder.uri.fsPath));
   }
 
+  /** The folder's memory; throws the damage found in its index, if any, rather than read or write it. */
   system(folder: vscode.WorkspaceFolder): CodeMemorySystem {
-    return this.entry(folder).system;
+    const entry = this.entry(folder);
+    if (entry.damaged) throw entry.damaged;
+    return entry.system;
+  }
+
+  /**
+   * Records a failure of a folder's index; damage (SQLITE_CORRUPT, a failed page check) stops every later write
+   * through its connection and is announced once. Returns whether it was damage.
+   */
+  reportFailure(folder: vscode.WorkspaceFolder, error: unknown): boolean {
+    if (!(error instanceof DatabaseDamagedError || isDamage(error))) return false;
+    const entry = this.byFolder.get(folder.uri.toString());
+    if (entry) entry.damaged ??= error as Error;
+    this.lastError = describeError(error);
+    if (!this.announced.has(folder.uri.toString())) {
+      this.announced.add(folder.uri.toString());
+      this.damage.fire({ folder, error: error as Error });
+    }
+    this.notify();
+    return true;
+  }
+
+  /** Checks every page of the folder's index now, on a worker thread; damage is reported as reportFailure does. */
+  async checkPages(folder: vscode.WorkspaceFolder): Promise<void> {
+    try {
+      await this.entry(folder).system.checkPages(true);
+    } catch (error) {
+      this.reportFailure(folder, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Moves the folder's damaged index aside, byte for byte, and opens a new one holding the memories of the
+   * old one's copy. The code is indexed again by the next run.
+   */
+  async rebuild(folder: vscode.WorkspaceFolder): Promise<{ moved: MovedAside; memories: number }> {
+    const key = folder.uri.toString();
+    const file = this.byFolder.get(key)?.system.index.dbPath ?? defaultDatabasePath(folder.uri.fsPath);
+    await this.close([key]);
+    const moved = moveAside(file);
+    this.announced.delete(key);
+    this.lastError = undefined;
+    const system = this.system(folder);
+    const memories = moved.memories ? system.importMemories(moved.memories).added : 0;
+    this.notify();
+    return { moved, memories };
   }
 
   /**
@@ -90,8 +153,11 @@ export class Workspaces implements vscode.Disposable {
    */
   exclusive<T>(folder: vscode.WorkspaceFolder, task: (system: CodeMemorySystem, closing: AbortSignal) => Promise<T>): Promise<T> {
     const entry = this.entry(folder);
-    const result = entry.queue.then(() => task(entry.system, entry.closing.signal));
-    entry.queue = result.catch(() => undefined);
+    const result = entry.queue.then(() => {
+      if (entry.damaged) throw entry.damaged;
+      return task(entry.system, entry.closing.signal);
+    });
+    entry.queue = result.catch((error) => this.reportFailure(folder, error));
     return result;
   }
 
@@ -139,6 +205,7 @@ export class Workspaces implements vscode.Disposable {
     void this.close([...this.byFolder.keys()]);
     this.changed.dispose();
     this.disposing.dispose();
+    this.damage.dispose();
   }
 
   private async close(keys: string[]): Promise<void> {
@@ -161,11 +228,23 @@ export class Workspaces implements vscode.Disposable {
     const key = folder.uri.toString();
     let entry = this.byFolder.get(key);
     if (!entry) {
-      const system = CodeMemorySystem.open(folder.uri.fsPath, {
-        ...indexSettings(folder), nativeBinding: this.nativeBinding, config: this.retrieval, scoringModel: this.scoringModel,
+      let system: CodeMemorySystem;
+      try {
+        system = CodeMemorySystem.open(folder.uri.fsPath, {
+          ...indexSettings(folder), nativeBinding: this.nativeBinding, config: this.retrieval, scoringModel: this.scoringModel,
+        });
+      } catch (error) {
+        this.reportFailure(folder, error);
+        throw error;
+      }
+      const opened: FolderMemory = { system, queue: Promise.resolve(), closing: new AbortController() };
+      // The daily check of every page runs on a worker thread; writes wait for it, reads do not.
+      const checked = system.checkPages().catch((error) => {
+        if (this.reportFailure(folder, error)) opened.damaged ??= error as Error;
+        else this.log.warn(`Could not check the index of ${folder.name}: ${describeError(error)}`);
       });
-      entry = { system, queue: this.closed.get(key) ?? Promise.resolve(), closing: new AbortController() };
-      this.byFolder.set(key, entry);
+      opened.queue = (this.closed.get(key) ?? Promise.resolve()).then(() => checked);
+      this.byFolder.set(key, (entry = opened));
     }
     return entry;
   }

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { ModelServer } from '../modelServer';
-import { type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
+import { damageUnitsPage, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -212,17 +210,8 @@ test('cli: a page overwritten with random bytes is found before anything is writ
   const db = path.join(tempDir(), 'idx.db');
   assert.equal(cli(['index', root, '--db', db]).code, 0);
   assert.equal(cli(['remember-debug', '--workspace', root, '--db', db, '--problem', 'p', '--error', 'e', '--solution', 's']).code, 0);
-  // Damage one page of code, as a failing disk would (the memories' own pages are intact).
-  const reader = new Database(db);
   // As if the last check of every page were more than a day ago: index runs check then.
-  reader.prepare("DELETE FROM meta WHERE key = 'pages_checked_at'").run();
-  reader.pragma('wal_checkpoint(TRUNCATE)');
-  const pageSize = reader.pragma('page_size', { simple: true }) as number;
-  const page = reader.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'units'").pluck().get() as number;
-  reader.close();
-  const fd = fs.openSync(db, 'r+');
-  fs.writeSync(fd, crypto.randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize);
-  fs.closeSync(fd);
+  damageUnitsPage(db, (connection) => connection.prepare("DELETE FROM meta WHERE key = 'pages_checked_at'").run());
   const before = fs.readFileSync(db);
   for (const args of [
     ['remember-debug', '--workspace', root, '--db', db, '--problem', 'q', '--error', 'e', '--solution', 's'],

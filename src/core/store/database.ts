@@ -75,14 +75,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // One read transaction: the id and the tables must come from the same moment of a database being created.
     db.transaction(() => checkOwnership(db, file))();
-    const due = options.verify === 'always' || (options.verify === 'daily' && !(Date.now() - Number(lastCheck(db)) < DAY_MS));
+    const due = options.verify === 'always' || (options.verify === 'daily' && pageCheckDue(db));
     if (due) checkPages(db, file);
     keepPrivate(file);
     useWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, file);
-    if (due) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('pages_checked_at', ?)").run(String(Date.now()));
+    if (due) recordPageCheck(db);
     return db;
   } catch (error) {
     db.close();
@@ -181,18 +181,28 @@ function checkHeader(file: string): void {
   }
 }
 
-/** When the pages were last found intact (ms since epoch), if the schema has a place for it yet. */
-function lastCheck(db: Database.Database): string | undefined {
+/** Whether every page should be checked again: never checked, or last found intact more than a day ago. */
+export function pageCheckDue(db: Database.Database): boolean {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'meta'").get();
-  return hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'pages_checked_at'").pluck().get() as string | undefined) : undefined;
+  const last = hasMeta ? db.prepare("SELECT value FROM meta WHERE key = 'pages_checked_at'").pluck().get() : undefined;
+  return !(Date.now() - Number(last) < DAY_MS);
+}
+
+export function recordPageCheck(db: Database.Database): void {
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('pages_checked_at', ?)").run(String(Date.now()));
+}
+
+/** What PRAGMA quick_check found wrong first, in one line; undefined when every page is intact. */
+export function pageProblem(db: Database.Database): string | undefined {
+  const problems = (db.pragma('quick_check(1)') as { quick_check: string }[]).map((row) => row.quick_check);
+  if (problems[0] === 'ok') return undefined;
+  // "*** in database main ***\nTree 17 page 17: btreeInitPage() returns error code 11" → its second line.
+  return (problems[0] ?? '').replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim() || 'unknown damage';
 }
 
 function checkPages(db: Database.Database, file: string): void {
-  const problems = (db.pragma('quick_check(1)') as { quick_check: string }[]).map((row) => row.quick_check);
-  if (problems[0] === 'ok') return;
-  // "*** in database main ***\nTree 17 page 17: btreeInitPage() returns error code 11" → its second line.
-  const detail = (problems[0] ?? '').replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim();
-  throw new DatabaseDamagedError(file, detail || 'unknown damage');
+  const problem = pageProblem(db);
+  if (problem) throw new DatabaseDamagedError(file, problem);
 }
 
 function checkOwnership(db: Database.Database, file: string): void {

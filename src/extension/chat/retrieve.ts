@@ -50,8 +50,11 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     }));
     if (controller.signal.aborted) throw controller.signal.reason;
     const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    const unavailable = settled.flatMap((outcome, i) =>
-      (outcome.status === 'rejected' ? [`${folders[i].name}: ${describeError(outcome.reason)}`] : []));
+    const unavailable = settled.flatMap((outcome, i) => {
+      if (outcome.status !== 'rejected') return [];
+      workspaces.reportFailure(folders[i], outcome.reason);
+      return [`${folders[i].name}: ${describeError(outcome.reason)}`];
+    });
     const maxMemories = results.length ? results[0].system.config.maxMemories : 0;
     const memories = results
       .flatMap(({ folder, result }) => result.memories.map((memory) => ({ folder, memory })))
