@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
+import { isDamage } from '../core/store/database';
 import type { ReindexResult } from '../core/workspaceIndex';
 import { describeError } from './log';
 import { SECTION } from './settings';
@@ -142,9 +143,9 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
           `${summary.skipped.length} skipped in ${summary.seconds.toFixed(1)} s${summary.cancelled ? ' (cancelled)' : ''}`);
       } catch (error) {
         if (workspaces.disposed) break;
-        // Damage comes with its own offer to rebuild (see damagedIndex.ts).
-        if (workspaces.reportFailure(folder, error)) continue;
         workspaces.lastError = describeError(error);
+        // Damage comes with its own offer to rebuild (see damagedIndex.ts).
+        if (isDamage(error)) continue;
         log.error(`Indexing ${folder.name} failed: ${workspaces.lastError}`);
         // Quiet runs (catching up, file events) leave it to the status bar's warning: no popup on every change.
         if (report) void vscode.window.showErrorMessage(`Code Memory could not index ${folder.name}: ${workspaces.lastError}`, 'Open Log')

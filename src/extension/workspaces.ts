@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
 import { moveAside, type MovedAside } from '../core/store/damage';
-import { DatabaseDamagedError, isDamage } from '../core/store/database';
+import { isDamage } from '../core/store/database';
 import { defaultDatabasePath } from '../core/store/location';
 import { describeError } from './log';
 import { indexSettings } from './settings';
@@ -21,8 +21,6 @@ interface FolderMemory {
   queue: Promise<unknown>;
   /** Aborted when this connection is closed: a run started with the old settings stops instead of finishing. */
   closing: AbortController;
-  /** Set once SQLite or the page check found damage: nothing is written through this connection any more. */
-  damaged?: Error;
 }
 
 /** A folder whose index was found damaged, and what found it. */
@@ -49,8 +47,10 @@ export class Workspaces implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposing = new vscode.EventEmitter<void>();
   private readonly damage = new vscode.EventEmitter<Damage>();
-  /** Folders whose damage was already announced: one offer per damaged file, not one per failed write. */
-  private readonly announced = new Set<string>();
+  /** Damage found in a folder's index: kept across reopenings (nothing is read or written) until it is rebuilt. */
+  private readonly damaged = new Map<string, Error>();
+  /** Folders whose index is being moved aside: not opened meanwhile. */
+  private readonly rebuilding = new Set<string>();
   /** Fires once when a folder's index is found damaged (on opening, by the page check, or by a failed read or write). */
   readonly onDamaged = this.damage.event;
   /** Fires when the extension shuts down: long runs stop before their databases close. */
@@ -98,49 +98,58 @@ export class Workspaces implements vscode.Disposable {
 
   /** The folder's memory; throws the damage found in its index, if any, rather than read or write it. */
   system(folder: vscode.WorkspaceFolder): CodeMemorySystem {
-    const entry = this.entry(folder);
-    if (entry.damaged) throw entry.damaged;
-    return entry.system;
+    this.throwIfDamaged(folder);
+    return this.entry(folder).system;
   }
 
   /**
-   * Records a failure of a folder's index; damage (SQLITE_CORRUPT, a failed page check) stops every later write
-   * through its connection and is announced once. Returns whether it was damage.
+   * Records a failure of a folder's index. Damage (SQLITE_CORRUPT, a failed page check) stops every later read
+   * and write of it and is announced once; a late failure of a connection since closed (`system`) is not the
+   * current index's. Returns whether it was damage.
    */
-  reportFailure(folder: vscode.WorkspaceFolder, error: unknown): boolean {
-    if (!(error instanceof DatabaseDamagedError || isDamage(error))) return false;
-    const entry = this.byFolder.get(folder.uri.toString());
-    if (entry) entry.damaged ??= error as Error;
-    this.lastError = describeError(error);
-    if (!this.announced.has(folder.uri.toString())) {
-      this.announced.add(folder.uri.toString());
+  reportFailure(folder: vscode.WorkspaceFolder, error: unknown, system?: CodeMemorySystem): boolean {
+    if (!isDamage(error)) return false;
+    const key = folder.uri.toString();
+    if (system && this.byFolder.get(key)?.system !== system) return true;
+    if (!this.damaged.has(key)) {
+      this.damaged.set(key, error as Error);
+      this.lastError = describeError(error);
       this.damage.fire({ folder, error: error as Error });
+      this.notify();
     }
-    this.notify();
     return true;
   }
 
   /** Checks every page of the folder's index now, on a worker thread; damage is reported as reportFailure does. */
   async checkPages(folder: vscode.WorkspaceFolder): Promise<void> {
+    this.throwIfDamaged(folder);
+    const { system } = this.entry(folder);
     try {
-      await this.entry(folder).system.checkPages(true);
+      await system.checkPages(true);
     } catch (error) {
-      this.reportFailure(folder, error);
+      this.reportFailure(folder, error, system);
       throw error;
     }
   }
 
   /**
-   * Moves the folder's damaged index aside, byte for byte, and opens a new one holding the memories of the
-   * old one's copy. The code is indexed again by the next run.
+   * Moves the folder's index aside, byte for byte, and opens a new one holding the memories of the old one's
+   * copy. The code is indexed again by the next run.
    */
   async rebuild(folder: vscode.WorkspaceFolder): Promise<{ moved: MovedAside; memories: number }> {
     const key = folder.uri.toString();
-    const file = this.byFolder.get(key)?.system.index.dbPath ?? defaultDatabasePath(folder.uri.fsPath);
-    await this.close([key]);
-    const moved = moveAside(file);
-    this.announced.delete(key);
-    this.lastError = undefined;
+    if (this.rebuilding.has(key)) throw new Error(`the index of ${folder.name} is already being rebuilt`);
+    this.rebuilding.add(key);
+    let moved: MovedAside;
+    try {
+      const file = this.byFolder.get(key)?.system.index.dbPath ?? defaultDatabasePath(folder.uri.fsPath);
+      await this.close([key]);
+      moved = moveAside(file);
+      this.damaged.delete(key);
+      this.lastError = undefined;
+    } finally {
+      this.rebuilding.delete(key);
+    }
     const system = this.system(folder);
     const memories = moved.memories ? system.importMemories(moved.memories).added : 0;
     this.notify();
@@ -154,17 +163,18 @@ export class Workspaces implements vscode.Disposable {
   exclusive<T>(folder: vscode.WorkspaceFolder, task: (system: CodeMemorySystem, closing: AbortSignal) => Promise<T>): Promise<T> {
     const entry = this.entry(folder);
     const result = entry.queue.then(() => {
-      if (entry.damaged) throw entry.damaged;
+      this.throwIfDamaged(folder);
       return task(entry.system, entry.closing.signal);
     });
-    entry.queue = result.catch((error) => this.reportFailure(folder, error));
+    entry.queue = result.catch((error) => this.reportFailure(folder, error, entry.system));
     return result;
   }
 
   /** Folders with an index (from this window, another one or the CLI), opened: statistics show only what exists. */
   indexed(): { folder: vscode.WorkspaceFolder; system: CodeMemorySystem }[] {
     if (!this.trusted) return [];
-    return this.folders().filter((folder) => this.hasIndex(folder)).map((folder) => ({ folder, system: this.system(folder) }));
+    return this.folders().filter((folder) => this.hasIndex(folder) && !this.damaged.has(folder.uri.toString()))
+      .map((folder) => ({ folder, system: this.system(folder) }));
   }
 
   get scoringModelName(): string | undefined {
@@ -202,7 +212,7 @@ export class Workspaces implements vscode.Disposable {
     this.disposed = true;
     this.disposing.fire();
     // Runs stop at their next file; each database closes once its queue has settled.
-    void this.close([...this.byFolder.keys()]);
+    void this.close([...this.byFolder.keys()]).catch(() => undefined);
     this.changed.dispose();
     this.disposing.dispose();
     this.damage.dispose();
@@ -223,11 +233,22 @@ export class Workspaces implements vscode.Disposable {
     await Promise.all(closing);
   }
 
+  /** The damage found in the folder's index, until it is rebuilt. */
+  damageOf(folder: vscode.WorkspaceFolder): Error | undefined {
+    return this.damaged.get(folder.uri.toString());
+  }
+
+  private throwIfDamaged(folder: vscode.WorkspaceFolder): void {
+    const damage = this.damageOf(folder);
+    if (damage) throw damage;
+  }
+
   private entry(folder: vscode.WorkspaceFolder): FolderMemory {
     if (!this.trusted) throw new UntrustedError();
     const key = folder.uri.toString();
     let entry = this.byFolder.get(key);
     if (!entry) {
+      if (this.rebuilding.has(key)) throw new Error(`the index of ${folder.name} is being moved aside and rebuilt`);
       let system: CodeMemorySystem;
       try {
         system = CodeMemorySystem.open(folder.uri.fsPath, {
@@ -240,8 +261,7 @@ export class Workspaces implements vscode.Disposable {
       const opened: FolderMemory = { system, queue: Promise.resolve(), closing: new AbortController() };
       // The daily check of every page runs on a worker thread; writes wait for it, reads do not.
       const checked = system.checkPages().catch((error) => {
-        if (this.reportFailure(folder, error)) opened.damaged ??= error as Error;
-        else this.log.warn(`Could not check the index of ${folder.name}: ${describeError(error)}`);
+        if (!this.reportFailure(folder, error, system)) this.log.warn(`Could not check the index of ${folder.name}: ${describeError(error)}`);
       });
       opened.queue = (this.closed.get(key) ?? Promise.resolve()).then(() => checked);
       this.byFolder.set(key, (entry = opened));

@@ -87,6 +87,9 @@ describe('a damaged index', () => {
       return pages.length >= 6 ? pages : undefined;
     }));
     const damaged = fs.readFileSync(db);
+    /** The file and its write-ahead log, where any write would go first. */
+    const onDisk = () => Buffer.concat([fs.readFileSync(db), fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`) : Buffer.alloc(0)]);
+    const before = onDisk();
 
     const checks = await vscode.commands.executeCommand<{ folder: string; damage?: string }[]>('codeMemory.checkIndex');
     assert.equal(checks.length, 1);
@@ -96,7 +99,10 @@ describe('a damaged index', () => {
     assert.equal(refused, undefined, 'a memory is not written into a damaged index');
     const summaries = await vscode.commands.executeCommand<unknown[]>('codeMemory.indexWorkspace');
     assert.deepEqual(summaries, [], 'the index is not written into');
-    assert.ok(fs.readFileSync(db).equals(damaged), 'the damaged file is byte for byte as it was');
+    // A new connection (an index setting changed) still knows the index is damaged.
+    await setSetting('codeMemory.maxFileSizeKB', 999);
+    assert.equal(await vscode.commands.executeCommand('codeMemory.addDocumentation', 'A third note', 'Not stored.'), undefined);
+    assert.ok(onDisk().equals(before), 'the damaged file and its log are byte for byte as they were');
 
     const rebuilt = await vscode.commands.executeCommand<{ movedTo: string; memories: number; summaries: { indexed: number }[] }>(
       'codeMemory.rebuildIndex', workspaceRoot().toString());

@@ -2,25 +2,17 @@ import type { CodeStore, FileRow, FileUpdate, WriteEffects } from '../store/code
 import { emptyEffects, InsertedGraph } from '../store/codeStore';
 import type { FileOutcome } from './fileProcessor';
 import { extractorVersion } from './parser';
-import { linkInSlices } from './resolver';
+import { linkInSlices } from './linkWriter';
 import type { SkippedFile, WalkedFile, WalkOptions } from './walker';
 import { DEFAULT_MAX_FILE_BYTES, walkWorkspace } from './walker';
 import { DEFAULT_MAX_UNIT_LINES } from './units';
-import { ParsePool } from './workerPool';
+import { parseAll } from './parseAll';
 
-/** Parsed files written per transaction: short enough that workers never wait on the writer. */
-const FLUSH_FILES = 128;
 /**
  * A transaction commits once it has written for this long, whatever the batch: other processes (a window, the
  * CLI) wait for the lock to store a memory, and their busy timeout is 5 s.
  */
 const WRITE_SLICE_MS = 500;
-/**
- * Source bytes parsed or waiting to be written at once, over all workers: each file's results take several
- * times its size, so a count of files alone let big files (a 20 MB limit, a worker per core) take gigabytes.
- * A file bigger than this still goes, alone.
- */
-export const DEFAULT_MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 /** Marks a graph that is not yet linked (a run was cancelled or crashed between writes and resolution). */
 const GRAPH_PENDING = 'graph_pending';
 /** The extractor and unit size that produced the stored entities and units (see extractionKey). */
@@ -49,7 +41,7 @@ export interface IndexOptions extends WalkOptions {
   onWrite?: () => void;
   /** Parse workers (default: one per core). */
   workers?: number;
-  /** Source bytes in flight at most (default DEFAULT_MAX_BYTES_IN_FLIGHT). */
+  /** Source bytes in flight at most (default 32 MB, see parseAll.ts). */
   maxBytesInFlight?: number;
   /** Longest a write transaction goes on before it commits, in ms (default 500). */
   writeSliceMs?: number;
@@ -82,6 +74,12 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   options.onProgress?.({ phase: 'walking', done: 0, total: 0 });
   const walk = walkWorkspace(root, options);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const summary: IndexRunSummary = {
+    files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
+    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0, peakBytesInFlight: 0,
+  };
+  // Aborted while waiting its turn (its connection is closing): nothing is written under the old settings.
+  if (options.signal?.aborted) return { ...summary, cancelled: true, seconds: (performance.now() - started) / 1000 };
   // Taken before anything is read: a commit by another process after this point makes the record incomplete.
   const inserted = new InsertedGraph(store);
   const stored = new Map(store.files().map((f) => [f.path, f]));
@@ -96,10 +94,6 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
     });
   }
   const sameExtractor = store.meta(EXTRACTOR_VERSION) === version;
-  const summary: IndexRunSummary = {
-    files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
-    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0, peakBytesInFlight: 0,
-  };
 
   const toParse: WalkedFile[] = [];
   const present = new Set<string>();
@@ -182,93 +176,6 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   summary.seconds = (performance.now() - started) / 1000;
   summary.rowsWritten = store.totalChanges() - changesBefore;
   return summary;
-}
-
-type Batch = { file: WalkedFile; outcome: FileOutcome }[];
-
-/**
- * Feeds the workers and hands their results to `flush` in batches. Returns whether it was cancelled. An
- * error in `flush` or in the progress callback stops feeding, lets in-flight parses finish, then is thrown.
- */
-async function parseAll(
-  files: WalkedFile[],
-  stored: Map<string, FileRow>,
-  sameExtractor: boolean,
-  limits: { maxFileBytes: number; maxUnitLines: number },
-  options: IndexOptions,
-  summary: IndexRunSummary,
-  flush: (batch: Batch) => void,
-): Promise<boolean> {
-  const pool = new ParsePool({ languages: [...new Set(files.map((f) => f.language.id))] }, options.workers);
-  const buffer: Batch = [];
-  const maxBytes = options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT;
-  /** Bytes launched and not yet written: a file counts until its batch is flushed. */
-  let bytesInFlight = 0;
-  let bufferedBytes = 0;
-  const flushBuffer = () => {
-    const batch = buffer.splice(0);
-    bytesInFlight -= bufferedBytes;
-    bufferedBytes = 0;
-    flush(batch);
-  };
-  let next = 0;
-  let done = 0;
-  let failure: unknown;
-  let cancelled = false;
-  const onAbort = () => launch();
-  let launch = () => {};
-  try {
-    await new Promise<void>((resolve) => {
-      let active = 0;
-      launch = () => {
-        if (options.signal?.aborted && !cancelled) {
-          // Queued parses are not waited for: they settle at once as failed, and are not recorded. The pool's
-          // closing is awaited below.
-          cancelled = true;
-          void pool.close().catch(() => undefined);
-        }
-        while (!cancelled && failure === undefined && active < pool.capacity && next < files.length &&
-            (bytesInFlight === 0 || bytesInFlight + files[next].size <= maxBytes)) {
-          const file = files[next++];
-          active++;
-          bytesInFlight += file.size;
-          summary.peakBytesInFlight = Math.max(summary.peakBytesInFlight, bytesInFlight);
-          void pool.parse({
-            absolutePath: file.absolutePath, language: file.language.id, ...limits,
-            // A new extractor must re-extract even unchanged content.
-            knownHash: sameExtractor ? stored.get(file.path)?.hash : undefined,
-          }).then((outcome) => {
-            active--;
-            if (cancelled) {
-              bytesInFlight -= file.size;
-            } else {
-              done++;
-              buffer.push({ file, outcome });
-              bufferedBytes += file.size;
-              try {
-                options.onProgress?.({ phase: 'parsing', done, total: files.length });
-                // Written when the batch is full, or when holding it would stop new parses.
-                if (buffer.length >= FLUSH_FILES || bytesInFlight >= maxBytes / 2) flushBuffer();
-              } catch (error) {
-                failure ??= error;
-              }
-            }
-            launch();
-          });
-        }
-        if (active === 0 && (cancelled || failure !== undefined || next >= files.length)) resolve();
-      };
-      options.signal?.addEventListener('abort', onAbort);
-      launch();
-    });
-    if (failure === undefined && buffer.length) flushBuffer();
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    summary.peakWasmHeapBytes = pool.peakWasmHeapBytes;
-    await pool.close();
-  }
-  if (failure !== undefined) throw failure;
-  return cancelled;
 }
 
 function applyOutcome(

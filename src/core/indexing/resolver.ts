@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { CodeStore, GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
+import type { GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
 import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
 
 /**
@@ -9,32 +9,6 @@ import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
  */
 export function resolveGraph(db: Database.Database, effects: WriteEffects, full: boolean): void {
   applyLinks(db, planLinks(db, effects, full), 0, Infinity);
-}
-
-/**
- * Links after a run without holding the write lock for long (the final linking of a 14,000-file workspace
- * takes 1.7 s): plans from one read snapshot, then writes the plan in transactions of at most `sliceMs`
- * through `write`, letting the event loop run in between (the extension host stays responsive). If the graph
- * was written meanwhile the plan may be stale, so the rest is planned again and written under one lock.
- */
-export async function linkInSlices(store: CodeStore, effects: WriteEffects, full: boolean, sliceMs: number,
-  write: (work: () => void) => void): Promise<void> {
-  // Changed by another connection's commit, and by this one's graph writes (a reindexFile while we wait).
-  const stamp = () => `${store.dataVersion()}:${store.graphWrites}`;
-  const planned = stamp();
-  let plan = store.db.transaction(() => planLinks(store.db, effects, full)).deferred();
-  let done = 0;
-  while (done < planSize(plan)) {
-    if (done > 0) await new Promise((resolve) => setImmediate(resolve));
-    write(() => {
-      if (stamp() === planned) {
-        done = applyLinks(store.db, plan, done, sliceMs);
-      } else {
-        plan = planLinks(store.db, effects, full);
-        done = applyLinks(store.db, plan, 0, Infinity);
-      }
-    });
-  }
 }
 
 /** Link targets that differ from what the database holds, as UPDATE parameters. */

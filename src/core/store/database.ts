@@ -6,7 +6,7 @@ import { MIGRATIONS } from './schema';
 
 /** 'CMEM': marks our databases so `--db` pointing at someone else's SQLite file is refused, not altered. */
 const APPLICATION_ID = 0x434d454d;
-const BUSY_TIMEOUT_MS = 5000;
+export const BUSY_TIMEOUT_MS = 5000;
 const WAL_RETRY_MS = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -31,9 +31,9 @@ export function sqliteCode(error: unknown): string | undefined {
   return (error as { code?: unknown } | undefined)?.code as string | undefined;
 }
 
-/** SQLite met damaged pages or a file that is not a database. */
+/** SQLite met damaged pages or a file that is not a database, or a page check found damage. */
 export function isDamage(error: unknown): boolean {
-  return /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
+  return error instanceof DatabaseDamagedError || /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
 }
 
 export interface OpenOptions {

@@ -2,14 +2,14 @@
 // host) stays responsive: about 20 ms per MB of index. Posts the first problem found, or null.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { isDamage, pageProblem } from './database';
+import { BUSY_TIMEOUT_MS, isDamage, pageProblem } from './database';
 
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 let problem: string | null;
 try {
   const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding && { nativeBinding }) });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     problem = pageProblem(db) ?? null;
   } finally {
     db.close();

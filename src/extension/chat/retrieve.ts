@@ -40,21 +40,23 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     const settled = await Promise.allSettled(folders.map(async (folder) => {
       const own = (file: string) => workspaces.folderOf(vscode.Uri.file(file))?.uri.toString() === folder.uri.toString();
       const system = workspaces.system(folder);
-      const mine: CodeContext = {
-        ...context,
-        currentFile: context.currentFile && own(context.currentFile) ? context.currentFile : undefined,
-        accessedFiles: context.accessedFiles?.filter(own),
-        recentChanges: options.withRecentChanges ? await system.recentChanges() : context.recentChanges,
-      };
-      return { folder, system, result: await system.retrieve(mine, { signal: controller.signal }), recentChanges: mine.recentChanges };
+      try {
+        const mine: CodeContext = {
+          ...context,
+          currentFile: context.currentFile && own(context.currentFile) ? context.currentFile : undefined,
+          accessedFiles: context.accessedFiles?.filter(own),
+          recentChanges: options.withRecentChanges ? await system.recentChanges() : context.recentChanges,
+        };
+        return { folder, system, result: await system.retrieve(mine, { signal: controller.signal }), recentChanges: mine.recentChanges };
+      } catch (error) {
+        workspaces.reportFailure(folder, error, system);
+        throw error;
+      }
     }));
     if (controller.signal.aborted) throw controller.signal.reason;
     const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    const unavailable = settled.flatMap((outcome, i) => {
-      if (outcome.status !== 'rejected') return [];
-      workspaces.reportFailure(folders[i], outcome.reason);
-      return [`${folders[i].name}: ${describeError(outcome.reason)}`];
-    });
+    const unavailable = settled.flatMap((outcome, i) =>
+      (outcome.status === 'rejected' ? [`${folders[i].name}: ${describeError(outcome.reason)}`] : []));
     const maxMemories = results.length ? results[0].system.config.maxMemories : 0;
     const memories = results
       .flatMap(({ folder, result }) => result.memories.map((memory) => ({ folder, memory })))

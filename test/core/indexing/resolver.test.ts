@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { linkInSlices, planLinks, planSize, resolveGraph } from '../../../src/core/indexing/resolver';
+import { linkInSlices } from '../../../src/core/indexing/linkWriter';
+import { planLinks, planSize, resolveGraph } from '../../../src/core/indexing/resolver';
 import { CodeStore, emptyEffects, InsertedGraph, type FileUpdate } from '../../../src/core/store/codeStore';
 import { openDatabase } from '../../../src/core/store/database';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
@@ -31,11 +32,11 @@ test('linking: a run from an empty index links what it wrote exactly as a full r
   index.close();
 });
 
-function file(filePath: string, defines: string, calls: string): FileUpdate {
+function file(filePath: string, defines: string, calls: string, imports: string[] = []): FileUpdate {
   return {
-    path: filePath, hash: filePath, size: 10, mtimeMs: Date.now() - 3_600_000, language: 'python',
+    path: filePath, hash: `${filePath}:${imports.join()}`, size: 10, mtimeMs: Date.now() - 3_600_000, language: 'python',
     extraction: {
-      imports: [], hasErrors: false,
+      imports, hasErrors: false,
       entities: [{ kind: 'function', name: defines, qualifiedName: defines, signature: `def ${defines}():`, doc: '',
         startLine: 1, endLine: 2, parent: -1, calls: [calls], contentHash: defines }],
       units: [{ kind: 'entity', startLine: 1, endLine: 2, entity: 0, contentHash: defines }],
@@ -147,3 +148,33 @@ for (const writer of ['another connection', 'this connection'] as const) {
     store.db.close();
   });
 }
+
+test('linking: a save by this connection that only changes imports between slices makes the plan stale', async () => {
+  const store = new CodeStore(openDatabase(path.join(tempDir(), 'index.db')));
+  const effects = emptyEffects();
+  effects.inserted = new InsertedGraph(store);
+  store.transaction(() => {
+    for (let i = 0; i < 600; i++) store.writeFile(file(`m${i}.py`, `f${i}`, `f${i + 1}`), effects);
+    // Two modules define helper: run's call resolves through what run.py imports.
+    store.writeFile(file('a.py', 'helper', 'print'), effects);
+    store.writeFile(file('b.py', 'helper', 'print'), effects);
+    store.writeFile(file('run.py', 'run', 'helper', ['a']), effects);
+  });
+  let writes = 0;
+  await linkInSlices(store, effects, true, 0, (work) => {
+    if (writes++ === 1) {
+      const saved = emptyEffects();
+      store.transaction(() => {
+        store.writeFile(file('run.py', 'run', 'helper', ['b']), saved);
+        resolveGraph(store.db, saved, false);
+      });
+    }
+    store.transaction(work);
+  });
+  assert.ok(writes >= 2);
+  assert.equal(planSize(planLinks(store.db, emptyEffects(), true)), 0, 'every link is what a full relink now gives');
+  const target = store.db.prepare(`SELECT tf.path FROM calls c JOIN entities e ON e.id = c.entity_id
+    JOIN entities t ON t.id = c.target_id JOIN files tf ON tf.id = t.file_id WHERE e.name = 'run'`).pluck().get();
+  assert.equal(target, 'b.py');
+  store.db.close();
+});

@@ -237,3 +237,16 @@ test('robustness: an index belongs to one workspace; pointing another at it is r
   assert.deepEqual(reopened.search('first fn').map((h) => h.entity?.name), ['first_fn']);
   reopened.close();
 });
+
+test('robustness: a run aborted before its turn writes nothing (its connection is closing under old settings)', async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.py': 'def audit_ledger():\n    pass\n', 'b.py': 'def billing_total():\n    pass\n' });
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+  await index.indexRepository();
+  fs.unlinkSync(path.join(root, 'b.py'));
+  const summary = await index.indexRepository({ signal: AbortSignal.abort() });
+  assert.equal(summary.cancelled, true);
+  assert.equal(summary.removed, 0);
+  assert.deepEqual(index.search('billing total').map((hit) => hit.entity?.name), ['billing_total'], 'b.py is still indexed');
+  index.close();
+});
