@@ -99,15 +99,15 @@ export function runProcess(command: string, args: string[], env?: NodeJS.Process
 }
 
 /**
- * Overwrites the root page of the units table with random bytes, as a failing disk would (the memories' own
- * pages stay intact). `prepare` runs on a connection first, e.g. to make the daily page check due.
+ * Overwrites the root page of one table with random bytes, as a failing disk would (other tables' pages stay
+ * intact). `prepare` runs on a connection first, e.g. to make the daily page check due.
  */
-export function damageUnitsPage(db: string, prepare?: (connection: Database.Database) => void): void {
+export function damageTablePage(db: string, table: string, prepare?: (connection: Database.Database) => void): void {
   const connection = new Database(db);
   prepare?.(connection);
   connection.pragma('wal_checkpoint(TRUNCATE)');
   const pageSize = connection.pragma('page_size', { simple: true }) as number;
-  const page = connection.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'units'").pluck().get() as number;
+  const page = connection.prepare('SELECT rootpage FROM sqlite_schema WHERE name = ?').pluck().get(table) as number;
   connection.close();
   const fd = fs.openSync(db, 'r+');
   fs.writeSync(fd, crypto.randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize);

@@ -29,7 +29,7 @@ export async function runRememberDebug(args: string[]): Promise<number> {
 export async function runImportMemories(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...LOCATION_OPTIONS });
   if (positionals.length !== 1) throw new UsageError('import-memories takes one backup file');
-  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db, verify: 'always' });
+  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db, verify: 'memories' });
   try {
     const { added, total } = system.importMemories(positionals[0]);
     print(`Imported ${added} of ${total} memories (${total - added} were already there)\n`);
@@ -58,7 +58,7 @@ export async function runAddDoc(args: string[]): Promise<number> {
 }
 
 async function store(location: { workspace?: string; db?: string }, add: (system: CodeMemorySystem) => string, what: string): Promise<number> {
-  const system = CodeMemorySystem.open(workspaceOf(location), { dbPath: location.db, verify: 'always' });
+  const system = CodeMemorySystem.open(workspaceOf(location), { dbPath: location.db, verify: 'memories' });
   try {
     const id = add(system);
     print(`Stored ${what} ${id}\n`);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ModelServer } from '../modelServer';
-import { damageUnitsPage, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
+import { damageTablePage, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -211,7 +211,7 @@ test('cli: a page overwritten with random bytes is found before anything is writ
   assert.equal(cli(['index', root, '--db', db]).code, 0);
   assert.equal(cli(['remember-debug', '--workspace', root, '--db', db, '--problem', 'p', '--error', 'e', '--solution', 's']).code, 0);
   // As if the last check of every page were more than a day ago: index runs check then.
-  damageUnitsPage(db, (connection) => connection.prepare("DELETE FROM meta WHERE key = 'pages_checked_at'").run());
+  damageTablePage(db, 'units', (connection) => connection.prepare("DELETE FROM meta WHERE key = 'pages_checked_at'").run());
   const before = fs.readFileSync(db);
   for (const args of [
     ['remember-debug', '--workspace', root, '--db', db, '--problem', 'q', '--error', 'e', '--solution', 's'],
@@ -222,6 +222,19 @@ test('cli: a page overwritten with random bytes is found before anything is writ
     assert.equal(result.code, 1, `${args[0]}: ${result.stdout}`);
     assert.match(result.stderr, /^code-memory: .*idx\.db is damaged \(.*\); it was left as it is: move it aside \(mv .*\), run `code-memory index` to build it again, and `code-memory import-memories .*idx\.db\.memories\.json` to bring back the memories\n$/);
   }
+  assert.ok(fs.readFileSync(db).equals(before), 'the damaged file is byte for byte as it was');
+});
+
+test('cli: a damaged page of the memories is found by a memory write on a day the whole file was already checked', () => {
+  const root = workspace();
+  const db = path.join(tempDir(), 'idx.db');
+  assert.equal(cli(['index', root, '--db', db]).code, 0);
+  assert.equal(cli(['remember-debug', '--workspace', root, '--db', db, '--problem', 'p', '--error', 'e', '--solution', 's']).code, 0);
+  damageTablePage(db, 'memories');
+  const before = fs.readFileSync(db);
+  const result = cli(['add-doc', 'Deploys', '--text', 'Deploys run from CI only.', '--workspace', root, '--db', db]);
+  assert.equal(result.code, 1, result.stdout);
+  assert.match(result.stderr, /idx\.db is damaged \(.*\); it was left as it is: move it aside/);
   assert.ok(fs.readFileSync(db).equals(before), 'the damaged file is byte for byte as it was');
 });
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { moveAside } from '../../../src/core/store/damage';
 import { DatabaseDamagedError } from '../../../src/core/store/database';
-import { damageUnitsPage, tempDir, writeTree } from '../../helpers';
+import { damageTablePage, tempDir, writeTree } from '../../helpers';
 
 async function indexedWorkspace(): Promise<{ root: string; db: string }> {
   const root = tempDir();
@@ -35,7 +35,7 @@ test('damage: the page check runs off the calling thread, once a day unless forc
 
 test('damage: a damaged page is reported without writing, and the index moved aside is rebuilt with its memories', async () => {
   const { root, db } = await indexedWorkspace();
-  damageUnitsPage(db);
+  damageTablePage(db, 'units');
   const before = fs.readFileSync(db);
   const system = CodeMemorySystem.open(root, { dbPath: db });
   await assert.rejects(system.checkPages(), (error: Error) =>
