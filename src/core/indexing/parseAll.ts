@@ -41,6 +41,8 @@ export async function parseAll(
     flush(batch);
   };
   let next = 0;
+  /** The next file must wait for bytes to be written: holding the buffer back would stall the run. */
+  const nextWaits = () => next < files.length && bytesInFlight > 0 && bytesInFlight + files[next].size > maxBytes;
   let done = 0;
   let failure: unknown;
   let cancelled = false;
@@ -77,7 +79,7 @@ export async function parseAll(
               try {
                 options.onProgress?.({ phase: 'parsing', done, total: files.length });
                 // Written when the batch is full, or when holding it would stop new parses.
-                if (buffer.length >= FLUSH_FILES || bytesInFlight >= maxBytes / 2) flushBuffer();
+                if (buffer.length >= FLUSH_FILES || bytesInFlight >= maxBytes / 2 || nextWaits()) flushBuffer();
               } catch (error) {
                 failure ??= error;
               }

@@ -250,3 +250,14 @@ test('robustness: a run aborted before its turn writes nothing (its connection i
   assert.deepEqual(index.search('billing total').map((hit) => hit.entity?.name), ['billing_total'], 'b.py is still indexed');
   index.close();
 });
+
+test('robustness: a file that must wait for written bytes does not stall the run', async () => {
+  const root = tempDir();
+  // The first file's results wait in the buffer; the second fits in the byte budget only once they are written.
+  writeTree(root, { 'a.py': `def small():\n    return 1\n${'# pad\n'.repeat(40)}`, 'b.py': `def large():\n    return 2\n${'# padding line\n'.repeat(60)}` });
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+  const sizes = ['a.py', 'b.py'].map((file) => fs.statSync(path.join(root, file)).size);
+  const summary = await index.indexRepository({ workers: 1, maxBytesInFlight: sizes[1] + Math.floor(sizes[0] / 2) });
+  assert.equal(summary.indexed, 2);
+  index.close();
+});
