@@ -142,9 +142,8 @@ export class Workspaces implements vscode.Disposable {
     this.rebuilding.add(key);
     let moved: MovedAside;
     try {
-      const file = this.byFolder.get(key)?.system.index.dbPath ?? defaultDatabasePath(folder.uri.fsPath);
       await this.close([key]);
-      moved = moveAside(file);
+      moved = moveAside(defaultDatabasePath(folder.uri.fsPath));
       this.damaged.delete(key);
       this.lastError = undefined;
     } finally {

@@ -71,15 +71,16 @@ export async function indexWorkspace(store: CodeStore, root: string, options: In
   const started = performance.now();
   const startedAt = Date.now();
   const changesBefore = store.totalChanges();
+  const summary: IndexRunSummary = {
+    files: 0, indexed: 0, unchanged: 0, removed: 0, skipped: [], excluded: 0, cancelled: false, seconds: 0,
+    rowsWritten: 0, peakWasmHeapBytes: 0, peakBytesInFlight: 0,
+  };
+  // Aborted while waiting its turn (its connection is closing): not walked, nothing written under old settings.
+  if (options.signal?.aborted) return { ...summary, cancelled: true };
   options.onProgress?.({ phase: 'walking', done: 0, total: 0 });
   const walk = walkWorkspace(root, options);
+  Object.assign(summary, { files: walk.files.length, skipped: walk.skipped, excluded: walk.excluded });
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const summary: IndexRunSummary = {
-    files: walk.files.length, indexed: 0, unchanged: 0, removed: 0, skipped: walk.skipped,
-    excluded: walk.excluded, cancelled: false, seconds: 0, rowsWritten: 0, peakWasmHeapBytes: 0, peakBytesInFlight: 0,
-  };
-  // Aborted while waiting its turn (its connection is closing): nothing is written under the old settings.
-  if (options.signal?.aborted) return { ...summary, cancelled: true, seconds: (performance.now() - started) / 1000 };
   // Taken before anything is read: a commit by another process after this point makes the record incomplete.
   const inserted = new InsertedGraph(store);
   const stored = new Map(store.files().map((f) => [f.path, f]));
