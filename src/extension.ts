@@ -9,7 +9,7 @@ import { registerLog } from './extension/log';
 import { registerMemoryCommands } from './extension/memoryCommands';
 import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerModels } from './extension/models';
-import { nativeSqliteBinding } from './extension/nativeSqlite';
+import { chooseSqliteDriver } from './extension/sqliteDriver';
 import { registerStatistics } from './extension/statistics';
 import { registerStatusBar } from './extension/statusBar';
 import { Workspaces } from './extension/workspaces';
@@ -17,7 +17,7 @@ import { Workspaces } from './extension/workspaces';
 /** Composes the features; none of them waits for indexing, which runs in the background. */
 export function activate(context: vscode.ExtensionContext) {
   const log = registerLog(context);
-  const workspaces = new Workspaces(nativeSqliteBinding(context.extensionPath), log);
+  const workspaces = new Workspaces(chooseSqliteDriver(context, log), log);
   context.subscriptions.push(workspaces);
   const editors = registerEditorState(context);
   registerModels(context, workspaces, log);

@@ -3,9 +3,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { languageForPath } from '../src/core/indexing/languages';
 import { SourceParser } from '../src/core/indexing/parser';
+import { connect, defaultDriver, type ConnectFlags, type Database } from '../src/core/store/driver';
 import type { FileExtraction } from '../src/core/types';
 import { WorkspaceIndex } from '../src/core/workspaceIndex';
 
@@ -102,8 +102,8 @@ export function runProcess(command: string, args: string[], env?: NodeJS.Process
  * Overwrites the root page of one table with random bytes, as a failing disk would (other tables' pages stay
  * intact). `prepare` runs on a connection first, e.g. to make the daily page check due.
  */
-export function damageTablePage(db: string, table: string, prepare?: (connection: Database.Database) => void): void {
-  const connection = new Database(db);
+export function damageTablePage(db: string, table: string, prepare?: (connection: Database) => void): void {
+  const connection = sqliteConnection(db);
   prepare?.(connection);
   connection.pragma('wal_checkpoint(TRUNCATE)');
   const pageSize = connection.pragma('page_size', { simple: true }) as number;
@@ -112,4 +112,9 @@ export function damageTablePage(db: string, table: string, prepare?: (connection
   const fd = fs.openSync(db, 'r+');
   fs.writeSync(fd, crypto.randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize);
   fs.closeSync(fd);
+}
+
+/** A plain SQLite connection through the driver the suite runs on (CODE_MEMORY_SQLITE), not openDatabase's checks. */
+export function sqliteConnection(file: string, flags?: ConnectFlags): Database {
+  return connect(defaultDriver(), file, flags);
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type Database from 'better-sqlite3';
+import type { Database } from './store/driver';
 import { abortError } from './models/modelProvider';
 import { withRetries } from './models/retry';
 import type { GitRecency } from './retrieval/gitRecency';
@@ -76,7 +76,7 @@ export abstract class MemoryBase {
   private modelFailures = 0;
 
   protected constructor(
-    protected readonly db: Database.Database,
+    protected readonly db: Database,
     protected readonly lexical: LexicalSearch,
     root: string | undefined,
     defaults: RetrievalConfig,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type Database from 'better-sqlite3';
+import { defaultDriver, type Database, type SqliteDriver } from './store/driver';
 import { processFile } from './indexing/fileProcessor';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
 import { EXTRACTOR_VERSION, extractionKey, indexWorkspace, LAST_INDEXED_AT, MAX_UNIT_LINES } from './indexing/indexer';
@@ -67,7 +67,7 @@ export class InputError extends Error {}
 export class WorkspaceIndex {
   readonly root: string;
   readonly dbPath: string;
-  private readonly db: Database.Database;
+  private readonly db: Database;
   private readonly store: CodeStore;
   private readonly lexical: LexicalSearch;
   private readonly maxFileBytes: number;
@@ -75,10 +75,10 @@ export class WorkspaceIndex {
   private readonly exclude: readonly string[];
   /** The walk's rules, compiled once: reindexFile runs on every save. */
   private readonly rules: WorkspaceRules;
-  private readonly nativeBinding: string | undefined;
+  private readonly driver: SqliteDriver | undefined;
   private parser: Promise<SourceParser> | undefined;
 
-  private constructor(root: string, dbPath: string, db: Database.Database, options: WorkspaceIndexOptions) {
+  private constructor(root: string, dbPath: string, db: Database, options: WorkspaceIndexOptions) {
     this.root = root;
     this.dbPath = dbPath;
     this.db = db;
@@ -88,7 +88,7 @@ export class WorkspaceIndex {
     this.maxUnitLines = options.maxUnitLines ?? (Number(this.store.meta(MAX_UNIT_LINES)) || DEFAULT_MAX_UNIT_LINES);
     this.exclude = options.exclude ?? [];
     this.rules = new WorkspaceRules(root, { exclude: this.exclude });
-    this.nativeBinding = options.nativeBinding;
+    this.driver = options.driver;
   }
 
   static open(workspaceRoot: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
@@ -248,7 +248,7 @@ export class WorkspaceIndex {
    */
   async checkPages(force = false): Promise<void> {
     if (!force && !pageCheckDue(this.db)) return;
-    await checkPagesOffThread(this.dbPath, this.nativeBinding);
+    await checkPagesOffThread(this.dbPath, this.driver ?? defaultDriver());
     if (this.db.open) recordPageCheck(this.db);
   }
 
@@ -258,7 +258,7 @@ export class WorkspaceIndex {
   }
 
   /** The underlying connection, for tests and later subsystems that share the store. */
-  get database(): Database.Database {
+  get database(): Database {
     return this.db;
   }
 

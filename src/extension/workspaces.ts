@@ -5,6 +5,7 @@ import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
 import { moveAside, type MovedAside } from '../core/store/damage';
 import { isDamage } from '../core/store/database';
 import { defaultDatabasePath } from '../core/store/location';
+import type { SqliteDriver, SqliteUnavailableError } from '../core/store/driver';
 import { describeError } from './log';
 import { indexSettings } from './settings';
 
@@ -63,7 +64,8 @@ export class Workspaces implements vscode.Disposable {
   private scoringModel: ModelProvider | undefined;
   private retrieval: RetrievalConfig | undefined;
 
-  constructor(private readonly nativeBinding: string | undefined, private readonly log: vscode.LogOutputChannel) {}
+  /** `sqlite`: the driver chosen at activation, or why none works here (every folder then refuses to open). */
+  constructor(private readonly sqlite: SqliteDriver | SqliteUnavailableError, private readonly log: vscode.LogOutputChannel) {}
 
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
@@ -248,10 +250,11 @@ export class Workspaces implements vscode.Disposable {
     let entry = this.byFolder.get(key);
     if (!entry) {
       if (this.rebuilding.has(key)) throw new Error(`the index of ${folder.name} is being moved aside and rebuilt`);
+      if (this.sqlite instanceof Error) throw this.sqlite;
       let system: CodeMemorySystem;
       try {
         system = CodeMemorySystem.open(folder.uri.fsPath, {
-          ...indexSettings(folder), nativeBinding: this.nativeBinding, config: this.retrieval, scoringModel: this.scoringModel,
+          ...indexSettings(folder), driver: this.sqlite, config: this.retrieval, scoringModel: this.scoringModel,
         });
       } catch (error) {
         this.reportFailure(folder, error);

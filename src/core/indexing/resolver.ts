@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type Database from 'better-sqlite3';
+import type { Database } from '../store/driver';
 import type { GraphEntity, InsertedGraph, WriteEffects } from '../store/codeStore';
 import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
 
@@ -7,7 +7,7 @@ import { fileLeaves, folderOf, SOURCE_EXTENSION } from '../text/modulePath';
  * Links the graph: import specifiers to workspace files, call names to entities. Runs after each batch of
  * writes over only what the writes could have affected (see WriteEffects); `full` redoes everything.
  */
-export function resolveGraph(db: Database.Database, effects: WriteEffects, full: boolean): void {
+export function resolveGraph(db: Database, effects: WriteEffects, full: boolean): void {
   applyLinks(db, planLinks(db, effects, full), 0, Infinity);
 }
 
@@ -18,7 +18,7 @@ export interface LinkPlan {
 }
 
 /** Reads only: what linking would change. Adds the files whose imports now resolve differently to `effects.files`. */
-export function planLinks(db: Database.Database, effects: WriteEffects, full: boolean): LinkPlan {
+export function planLinks(db: Database, effects: WriteEffects, full: boolean): LinkPlan {
   const imports = planImports(db, effects, full);
   for (const [, fileId] of imports) effects.files.add(fileId);
   return { imports, calls: planCalls(db, effects, full, imports) };
@@ -33,7 +33,7 @@ export function planSize(plan: LinkPlan): number {
 const CLOCK_EVERY_UPDATES = 256;
 
 /** Writes a plan's updates from position `from` until done or `budgetMs` has passed; returns where it stopped. */
-export function applyLinks(db: Database.Database, plan: LinkPlan, from: number, budgetMs: number): number {
+export function applyLinks(db: Database, plan: LinkPlan, from: number, budgetMs: number): number {
   const started = performance.now();
   const updateImport = db.prepare('UPDATE imports SET target_file_id = ? WHERE file_id = ? AND module = ?');
   const updateCall = db.prepare('UPDATE calls SET target_id = ? WHERE entity_id = ? AND name = ?');
@@ -116,7 +116,7 @@ interface ImportRow {
   language: string;
 }
 
-function planImports(db: Database.Database, effects: WriteEffects, full: boolean): LinkPlan['imports'] {
+function planImports(db: Database, effects: WriteEffects, full: boolean): LinkPlan['imports'] {
   const select = `SELECT i.file_id, i.module, i.target_file_id, f.path, f.language
                   FROM imports i JOIN files f ON f.id = i.file_id`;
   let rows: ImportRow[];
@@ -164,7 +164,7 @@ const BULK_LOOKUP_CALLS = 5000;
  * changed. A name that had one definition, or has one now, can change any call to it (the workspace-wide
  * rule); a name ambiguous before and after can only change calls in the files around the change.
  */
-function callsToRevisit(db: Database.Database, effects: WriteEffects): CallRow[] {
+function callsToRevisit(db: Database, effects: WriteEffects): CallRow[] {
   const count = db.prepare('SELECT count(*) AS n FROM entities WHERE name = ?');
   const everywhere: string[] = [];
   const nearby: string[] = [];
@@ -181,7 +181,7 @@ function callsToRevisit(db: Database.Database, effects: WriteEffects): CallRow[]
 }
 
 /** Call target changes; `importChanges` are planned import targets the database does not hold yet. */
-function planCalls(db: Database.Database, effects: WriteEffects, full: boolean, importChanges: LinkPlan['imports']): LinkPlan['calls'] {
+function planCalls(db: Database, effects: WriteEffects, full: boolean, importChanges: LinkPlan['imports']): LinkPlan['calls'] {
   if (!full && effects.files.size === 0 && effects.names.size === 0) return [];
   const calls = full ? (insertedCalls(effects.inserted) ?? allCalls(db)) : revisitedCalls(db, effects);
   if (calls.rows.length === 0) return [];
@@ -234,7 +234,7 @@ function insertedCalls(graph: InsertedGraph | undefined): CallsToLink | undefine
 }
 
 /** Every call in the database: reads calls and entities apart, as a join costs a lookup per call. */
-function allCalls(db: Database.Database): CallsToLink {
+function allCalls(db: Database): CallsToLink {
   const entities = new Map<number, GraphEntity>();
   for (const e of db.prepare('SELECT id, file_id AS fileId, parent_id AS parentId, name FROM entities').iterate() as Iterable<GraphEntity>) {
     entities.set(e.id, e);
@@ -248,7 +248,7 @@ function allCalls(db: Database.Database): CallsToLink {
 }
 
 /** Calls after an incremental write (callsToRevisit), with their candidates looked up by name. */
-function revisitedCalls(db: Database.Database, effects: WriteEffects): CallsToLink {
+function revisitedCalls(db: Database, effects: WriteEffects): CallsToLink {
   const rows = callsToRevisit(db, effects);
   const names = new Set(rows.map((r) => r.name));
   if (rows.length > BULK_LOOKUP_CALLS) {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from '../store/driver';
 import type { EntityKind, LanguageId, UnitKind } from '../types';
 
 /** A unit as retrieval needs it: its place, the entity it is or belongs to, and when its file changed. */
@@ -59,7 +59,7 @@ export function describeUnit(unit: Pick<CodeUnit, 'kind' | 'entity'>): string {
 export class CodeUnits {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       byIds: p(`SELECT ${COLUMNS} ${FROM} WHERE u.id IN (SELECT value FROM json_each(?))`),

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from '../store/driver';
 import type { LexicalSearch } from '../search/lexicalSearch';
 import { analyzeQuery } from '../search/query';
 import type { EvidenceRanking } from '../search/ranking';
@@ -69,7 +69,7 @@ export class Retriever {
   private readonly units: CodeUnits;
 
   constructor(
-    db: Database.Database,
+    db: Database,
     private readonly lexical: LexicalSearch,
     private readonly memories: MemoryStore,
     private readonly root: string | undefined,

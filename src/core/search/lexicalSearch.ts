@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database, Statement } from '../store/driver';
 import type { EntityKind, LanguageId, UnitKind } from '../types';
 import { analyzeQuery, type AnalyzedQuery, MAX_TERMS } from './query';
 import { EvidenceRanking, type TermEvidence } from './ranking';
@@ -55,11 +55,11 @@ interface UnitRow {
 export class LexicalSearch {
   readonly units: TermIndex;
   readonly memories: TermIndex;
-  private readonly unitsByIds: Database.Statement;
-  private readonly filePaths: Database.Statement;
+  private readonly unitsByIds: Statement;
+  private readonly filePaths: Statement;
   private dataVersion: number | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database) {
     this.units = new TermIndex(db, 'units_fts', UNIT_WEIGHTS, 'units', true);
     this.memories = new TermIndex(db, 'memories_fts', MEMORY_WEIGHTS, 'memories');
     this.unitsByIds = db.prepare(`SELECT u.id, f.path AS file, f.language, u.start_line AS startLine, u.end_line AS endLine,

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database, Statement } from '../store/driver';
 
 /** bm25's term-frequency saturation in FTS5 (k1): a term's share of a row's score never reaches k1 + 1. */
 export const BM25_K1 = 1.2;
@@ -24,19 +24,19 @@ const COUNT_MIN = 1000;
  * are cached until `invalidate()`.
  */
 export class TermIndex {
-  private readonly postingsStatement: Database.Statement;
-  private readonly countStatement: Database.Statement;
-  private readonly exactCountStatement: Database.Statement;
-  private readonly matchingStatement: Database.Statement;
-  private readonly totalStatement: Database.Statement;
-  private readonly averagesStatement: Database.Statement;
+  private readonly postingsStatement: Statement;
+  private readonly countStatement: Statement;
+  private readonly exactCountStatement: Statement;
+  private readonly matchingStatement: Statement;
+  private readonly totalStatement: Statement;
+  private readonly averagesStatement: Statement;
   private readonly frequencies = new Map<string, number>();
   private readonly exactFrequencies = new Map<string, number>();
   private rows: number | undefined;
   private ftsRows: number | undefined;
 
   /** `code`: the rows have files (units); memories have none. */
-  constructor(db: Database.Database, fts: string, weights: readonly number[], rowTable: string, code = false) {
+  constructor(db: Database, fts: string, weights: readonly number[], rowTable: string, code = false) {
     const ranked = `SELECT rowid, rank FROM ${fts} WHERE ${fts} MATCH ? AND rank MATCH 'bm25(${weights.map((w) => w.toFixed(2)).join(', ')})'
                     ORDER BY rank LIMIT ?`;
     this.postingsStatement = db.prepare(code
@@ -120,7 +120,7 @@ export class TermIndex {
   /** FTS5's own row count: the first varint of its averages record (id 1 of the `_data` table). */
   private insertedRows(): number {
     if (this.ftsRows === undefined) {
-      const block = this.averagesStatement.get() as Buffer | undefined;
+      const block = this.averagesStatement.get() as Uint8Array | undefined;
       this.ftsRows = block ? readVarint(block) : 0;
     }
     return this.ftsRows;
@@ -132,7 +132,7 @@ function bm25Idf(rows: number, containing: number): number {
 }
 
 /** SQLite's varint: big-endian 7-bit groups, the high bit set on all but the last; a ninth byte is whole. */
-function readVarint(bytes: Buffer): number {
+function readVarint(bytes: Uint8Array): number {
   let value = 0;
   for (let i = 0; i < Math.min(bytes.length, 9); i++) {
     if (i === 8) return value * 256 + bytes[i];

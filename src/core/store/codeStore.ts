@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from './driver';
 import type { FileExtraction, LanguageId } from '../types';
 import { pathWords } from '../text/identifiers';
 import { importLeaf } from '../text/modulePath';
@@ -131,7 +131,7 @@ export class CodeStore {
   /** Entity and call rows (or whole files of them) this connection inserted, changed or deleted. */
   graphWrites = 0;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       allFiles: p('SELECT id, path, hash, size, mtime_ms AS mtimeMs, indexed_at AS indexedAt FROM files'),

@@ -2,15 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseDamagedError } from './database';
+import type { SqliteDriver } from './driver';
 import { memoryBackupPath } from './memoryStore';
 
 /**
  * Checks every page of a database on a worker thread: resolves when intact, rejects with DatabaseDamagedError
  * naming the first problem. Other connections may read and write meanwhile (WAL).
  */
-export function checkPagesOffThread(file: string, nativeBinding?: string): Promise<void> {
+export function checkPagesOffThread(file: string, driver: SqliteDriver): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'pageCheckWorker.js'), { workerData: { file, nativeBinding } });
+    const worker = new Worker(path.join(__dirname, 'pageCheckWorker.js'), { workerData: { file, driver } });
     worker.once('message', (problem: string | null) => (problem ? reject(new DatabaseDamagedError(file, problem)) : resolve()));
     worker.once('error', reject);
     // After a message this settles nothing: a promise settles once.

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import { connect, defaultDriver, type Database, type SqliteDriver } from './driver';
+import { resultCodeName } from './nodeSqlite';
 import { MIGRATIONS } from './schema';
 
 /** 'CMEM': marks our databases so `--db` pointing at someone else's SQLite file is refused, not altered. */
@@ -26,9 +27,12 @@ export class DatabaseDamagedError extends DatabaseError {
   }
 }
 
-/** The extended result code of a better-sqlite3 error (`SQLITE_BUSY`, `SQLITE_CORRUPT_INDEX`, …), if it is one. */
+/** The extended result code of a SQLite error (`SQLITE_BUSY`, `SQLITE_CORRUPT_INDEX`, …), if it is one. */
 export function sqliteCode(error: unknown): string | undefined {
-  return (error as { code?: unknown } | undefined)?.code as string | undefined;
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  // node:sqlite: one code for every SQLite error, the result code as a number beside it.
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number') return resultCodeName(errcode);
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** SQLite met damaged pages or a file that is not a database, or a page check found damage. */
@@ -39,11 +43,8 @@ export function isDamage(error: unknown): boolean {
 export interface OpenOptions {
   /** Fail instead of creating the file (for commands that only read). */
   mustExist?: boolean;
-  /**
-   * better-sqlite3's compiled addon to load instead of the one next to its package: a host whose Node differs
-   * from the one that built node_modules (VS Code's extension host) ships its own build.
-   */
-  nativeBinding?: string;
+  /** Which SQLite driver opens it (default: defaultDriver(), from CODE_MEMORY_SQLITE). */
+  driver?: SqliteDriver;
   /**
    * Check pages before anything is written, so a damaged file is not written into: every page once a day
    * (PRAGMA quick_check: about 10–20 ms per MB, 0.7–2.4 s for a 126 MB index, too slow for every open), and
@@ -58,15 +59,15 @@ export interface OpenOptions {
  * Opens (or creates) a Code Memory database: checks it is ours and intact before anything writes to it,
  * then applies pending migrations in one transaction.
  */
-export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
   const exists = fs.existsSync(file);
   if (!exists && options.mustExist) throw new DatabaseError(`no index at ${file}: run \`code-memory index\` first`);
   if (exists) checkHeader(file);
   else createPrivateFile(file);
 
-  let db: Database.Database;
+  let db: Database;
   try {
-    db = new Database(file, { fileMustExist: exists, ...(options.nativeBinding && { nativeBinding: options.nativeBinding }) });
+    db = connect(options.driver ?? defaultDriver(), file, { fileMustExist: exists });
   } catch (error) {
     throw new DatabaseError(`cannot open ${file}: ${(error as Error).message}`);
   }
@@ -133,7 +134,7 @@ function keepPrivate(file: string): void {
  * A read-only command on an index whose folder it cannot write: a private copy is read instead (what it writes,
  * such as cached scores, is dropped) and the copy is removed when the process ends.
  */
-function openCopy(file: string, options: OpenOptions, dir: string): Database.Database {
+function openCopy(file: string, options: OpenOptions, dir: string): Database {
   const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-read-'));
   process.once('exit', () => fs.rmSync(copyDir, { recursive: true, force: true }));
   const copy = path.join(copyDir, path.basename(file));
@@ -148,7 +149,7 @@ function openCopy(file: string, options: OpenOptions, dir: string): Database.Dat
  * needs, even with a busy timeout, while another process is creating the same database: retried until the
  * timeout.
  */
-function useWal(db: Database.Database): void {
+function useWal(db: Database): void {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
@@ -183,13 +184,13 @@ function checkHeader(file: string): void {
 }
 
 /** Whether every page should be checked again: never checked, or last found intact more than a day ago. */
-export function pageCheckDue(db: Database.Database): boolean {
+export function pageCheckDue(db: Database): boolean {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'meta'").get();
   const last = hasMeta ? db.prepare("SELECT value FROM meta WHERE key = 'pages_checked_at'").pluck().get() : undefined;
   return !(Date.now() - Number(last) < DAY_MS);
 }
 
-export function recordPageCheck(db: Database.Database): void {
+export function recordPageCheck(db: Database): void {
   db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('pages_checked_at', ?)").run(String(Date.now()));
 }
 
@@ -197,7 +198,7 @@ export function recordPageCheck(db: Database.Database): void {
  * What PRAGMA quick_check found wrong first, in one line; undefined when every page is intact. With `tables`,
  * only their pages (and their indexes') are read.
  */
-export function pageProblem(db: Database.Database, tables?: string[]): string | undefined {
+export function pageProblem(db: Database, tables?: string[]): string | undefined {
   for (const check of tables?.map((table) => `quick_check("${table}")`) ?? ['quick_check(1)']) {
     const [first] = (db.pragma(check) as { quick_check: string }[]).map((row) => row.quick_check);
     // "*** in database main ***\nTree 17 page 17: btreeInitPage() returns error code 11" → its second line.
@@ -206,18 +207,18 @@ export function pageProblem(db: Database.Database, tables?: string[]): string | 
   return undefined;
 }
 
-function checkPages(db: Database.Database, file: string, tables?: string[]): void {
+function checkPages(db: Database, file: string, tables?: string[]): void {
   const problem = pageProblem(db, tables);
   if (problem) throw new DatabaseDamagedError(file, problem);
 }
 
 /** The tables a memory write touches: the memories, their full-text index, the id sequence and meta. */
-function memoryTables(db: Database.Database): string[] {
+function memoryTables(db: Database): string[] {
   return db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'
     AND (name LIKE 'memories%' OR name IN ('meta', 'sqlite_sequence'))`).pluck().all() as string[];
 }
 
-function checkOwnership(db: Database.Database, file: string): void {
+function checkOwnership(db: Database, file: string): void {
   const appId = db.pragma('application_id', { simple: true }) as number;
   if (appId === APPLICATION_ID) {
     // Reading the schema makes SQLite validate the first pages; damage there surfaces here.
@@ -230,7 +231,7 @@ function checkOwnership(db: Database.Database, file: string): void {
   }
 }
 
-function migrate(db: Database.Database, file: string): void {
+function migrate(db: Database, file: string): void {
   const schemaVersion = () => db.pragma('user_version', { simple: true }) as number;
   const newer = (version: number) =>
     new DatabaseError(`${file} was written by a newer Code Memory (schema ${version}); please upgrade`);

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
-import type Database from 'better-sqlite3';
+import type { Database } from './driver';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
 import { sqliteCode } from './database';
@@ -70,7 +70,7 @@ interface Row {
 export class MemoryStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insert: p(`INSERT INTO memories (kind, title, text, file_path, metadata, content_hash, created_at, updated_at)

@@ -1,13 +1,13 @@
 // Runs PRAGMA quick_check on its own read-only connection, so the thread that asked (an editor's extension
 // host) stays responsive: about 20 ms per MB of index. Posts the first problem found, or null.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, isDamage, pageProblem } from './database';
+import { connect, type SqliteDriver } from './driver';
 
-const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
+const { file, driver } = workerData as { file: string; driver: SqliteDriver };
 let problem: string | null;
 try {
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding && { nativeBinding }) });
+  const db = connect(driver, file, { readonly: true, fileMustExist: true });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     problem = pageProblem(db) ?? null;

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from './driver';
 
 export interface CachedScore {
   score: number;
@@ -24,7 +24,7 @@ export class ScoreCache {
   private readonly s;
   private counters = { hits: 0, misses: 0 };
 
-  constructor(private readonly db: Database.Database, private readonly maxSize = MAX_CACHED_SCORES) {
+  constructor(private readonly db: Database, private readonly maxSize = MAX_CACHED_SCORES) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       get: p(`SELECT memory_hash AS memoryHash, score, reasoning FROM score_cache

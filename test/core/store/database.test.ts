@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase } from '../../../src/core/store/database';
+import { chooseDriver, defaultDriver, SqliteUnavailableError, type Database } from '../../../src/core/store/driver';
+import { probeNodeSqlite } from '../../../src/core/store/nodeSqlite';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { MemorySystem } from '../../../src/core/memorySystem';
 import { WorkspaceIndex } from '../../../src/core/workspaceIndex';
-import { runProcess, tempDir, writeTree } from '../../helpers';
+import { runProcess, sqliteConnection, tempDir, writeTree } from '../../helpers';
 
 function expectUntouched(file: string, open: () => unknown, message: RegExp): void {
   const before = fs.readFileSync(file);
@@ -47,7 +48,7 @@ test('store: damaged pages behind a valid header are refused and left untouched'
 
 test('store: another program\'s SQLite database is refused, not altered', () => {
   const file = path.join(tempDir(), 'app.db');
-  const foreign = new Database(file);
+  const foreign = sqliteConnection(file);
   foreign.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders (total) VALUES (9.5);");
   foreign.close();
   expectUntouched(file, () => openDatabase(file), /not a Code Memory index/);
@@ -77,14 +78,40 @@ test('store: a corrupt index never loses the indexed workspace files', () => {
   assert.equal(fs.readFileSync(file, 'utf8'), 'garbage');
 });
 
-test('store: an explicit native binding is loaded; a missing one is a clear error', () => {
+/** better-sqlite3's addon from npm ci, when it was built for the Node running the tests. */
+const betterSqlite3Loads = (() => {
+  try {
+    chooseDriver('better-sqlite3', []);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test('store: an explicit native binding is loaded; a missing one is a clear error', { skip: !betterSqlite3Loads && 'better-sqlite3 has no build for this Node' }, () => {
   const dir = tempDir();
   const binding = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  const db = openDatabase(path.join(dir, 'index.db'), { nativeBinding: binding });
+  const db = openDatabase(path.join(dir, 'index.db'), { driver: { name: 'better-sqlite3', nativeBinding: binding } });
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
-  assert.throws(() => openDatabase(path.join(dir, 'other.db'), { nativeBinding: path.join(dir, 'missing.node') }),
+  assert.throws(() => openDatabase(path.join(dir, 'other.db'), { driver: { name: 'better-sqlite3', nativeBinding: path.join(dir, 'missing.node') } }),
     (error: Error) => error instanceof DatabaseError && /cannot open .*other\.db/.test(error.message));
+});
+
+test('store: a driver that cannot load here is refused in one line naming it', () => {
+  const missing = path.join(tempDir(), 'missing.node');
+  assert.throws(() => chooseDriver('better-sqlite3', [], missing),
+    (error: Error) => error instanceof SqliteUnavailableError && /^better-sqlite3 cannot load here \(.+\)$/.test(error.message));
+  if (probeNodeSqlite() === undefined) {
+    const auto = chooseDriver('auto', ['better-sqlite3', 'node:sqlite'], missing);
+    assert.equal(auto.driver.name, 'node:sqlite', 'auto falls back to node:sqlite');
+    assert.match(auto.reason, /^node:sqlite \(better-sqlite3 cannot load here .*; Node \d+\.\d+\.\d+\)$/);
+  } else {
+    // Node 20: no node:sqlite either, and the message says what each driver lacks.
+    assert.throws(() => chooseDriver('auto', ['better-sqlite3', 'node:sqlite'], missing), (error: Error) =>
+      /^better-sqlite3 cannot load here \(.+\); node:sqlite is missing \(needs Node 22\.16\.0 or later, this is 20\./.test(error.message));
+  }
+  assert.equal(defaultDriver().name, process.env.CODE_MEMORY_SQLITE === 'node:sqlite' || !betterSqlite3Loads ? 'node:sqlite' : 'better-sqlite3');
 });
 
 test('store: the database, its WAL and shared memory, and the folders made for them are user-only whatever the umask', { skip: process.platform === 'win32' }, () => {
@@ -123,7 +150,7 @@ test('store: processes that create the same database at once all succeed and los
     const start = String(Date.now() + 1_000);
     const runs = await Promise.all([0, 1, 2].map(() => runProcess(process.execPath, ['-e', script, file, start])));
     for (const { code, stderr } of runs) assert.equal(code, 0, stderr);
-    const db = new Database(file, { readonly: true });
+    const db = sqliteConnection(file, { readonly: true });
     assert.equal((db.prepare('SELECT count(*) AS n FROM memories').get() as { n: number }).n, 3);
     db.close();
   }
@@ -133,10 +160,11 @@ test('store: a memory write waits out another process that holds the lock longer
   const dbPath = path.join(tempDir(), 'index.db');
   MemorySystem.open({ dbPath }).close();
   // Another process takes the write lock and keeps it for 6 s, past the 5 s busy timeout.
-  const holder = runProcess(process.execPath, ['-e', `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(process.argv[1]);
+  const holder = runProcess(process.execPath, ['-e', `const { connect, defaultDriver } = require(${JSON.stringify(require.resolve('../../../src/core/store/driver'))});
+    const db = connect(defaultDriver(), process.argv[1]);
     db.prepare('BEGIN IMMEDIATE').run(); console.log('locked');
     setTimeout(() => { db.prepare('COMMIT').run(); db.close(); }, 6_000);`, dbPath]);
-  const probe = new Database(dbPath);
+  const probe = sqliteConnection(dbPath);
   while (!isLocked(probe)) await new Promise((resolve) => setTimeout(resolve, 20));
   probe.close();
   const system = MemorySystem.open({ dbPath });
@@ -149,7 +177,7 @@ test('store: a memory write waits out another process that holds the lock longer
   assert.equal((await holder).code, 0);
 });
 
-function isLocked(db: Database.Database): boolean {
+function isLocked(db: Database): boolean {
   try {
     db.prepare('BEGIN IMMEDIATE').run();
     db.prepare('ROLLBACK').run();

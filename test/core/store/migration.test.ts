@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database } from '../../../src/core/store/driver';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { MemorySystem } from '../../../src/core/memorySystem';
 import { MIGRATIONS } from '../../../src/core/store/schema';
-import { tempDir, writeTree } from '../../helpers';
+import { sqliteConnection, tempDir, writeTree } from '../../helpers';
 
 /** A database as an earlier release left it: the first `version` migrations, then `fill`. */
-function olderDatabase(dbPath: string, version: number, fill: (db: Database.Database) => void): void {
-  const old = new Database(dbPath);
+function olderDatabase(dbPath: string, version: number, fill: (db: Database) => void): void {
+  const old = sqliteConnection(dbPath);
   old.transaction(() => {
     for (const migration of MIGRATIONS.slice(0, version)) old.exec(migration);
     old.pragma(`application_id = ${0x434d454d}`);

@@ -117,7 +117,7 @@ function nodePackageName(): string {
 }
 
 /** Node 24 from npm (binary in bin/, headers in include/node/). */
-function ensureNode(log: Log): { node: string; nodeDir: string } {
+export function ensureNode(log: Log): { node: string; nodeDir: string } {
   const pkg = nodePackageName();
   const dir = path.join(CACHE_DIR, `node-${NODE_VERSION}`);
   const nodeDir = path.join(dir, 'node_modules', pkg);
@@ -166,7 +166,7 @@ function ensureCodeServer(node: string, nodeDir: string, log: Log): string {
 }
 
 /** better-sqlite3 for that Node, in dist/native/ (scripts/native.js caches it). */
-function ensureNativeAddon(node: string, nodeDir: string): string {
+export function ensureNativeAddon(node: string, nodeDir: string): string {
   const script = path.join(REPO_ROOT, 'scripts', 'native.js');
   const result = childProcess.spawnSync(process.execPath, [script, '--node', node, '--nodedir', nodeDir], {
     cwd: REPO_ROOT,

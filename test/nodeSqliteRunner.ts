@@ -1,0 +1,22 @@
+// `npm run test:node-sqlite`: the core and CLI tests again, on Node 24 (the one `npm run test:vscode` uses,
+// installed into .vscode-test/ if missing) with node:sqlite as the SQLite driver, as VS Code's extension hosts
+// use it. `npm test` runs the same files on the Node that ran npm ci, with better-sqlite3.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureNode, REPO_ROOT } from './extension/runner/setup';
+
+function testFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(full);
+    return entry.name.endsWith('.test.js') ? [full] : [];
+  }).sort();
+}
+
+const { node } = ensureNode((message) => console.log(`[test:node-sqlite] ${message}`));
+const result = spawnSync(node, ['--test', '--test-reporter=spec', ...testFiles(path.join(REPO_ROOT, 'out', 'test'))], {
+  stdio: 'inherit',
+  env: { ...process.env, CODE_MEMORY_SQLITE: 'node:sqlite' },
+});
+process.exit(result.status ?? 1);
