@@ -65,12 +65,12 @@ async function main() {
     // cannot do from inside a bundle.
     external: ['better-sqlite3', ...assetFallbacks],
   });
-  // The extension always names its addon (dist/native/, see nativeSqlite.ts), so better-sqlite3's JavaScript
-  // is bundled and the package needs no node_modules.
+  // The package uses node:sqlite (built into VS Code's runtime) and carries no better-sqlite3: a development
+  // folder, whose node_modules has it, can still choose it (codeMemory.sqliteDriver, see sqliteDriver.ts).
   await esbuild.build({
     ...common,
     entryPoints: { extension: 'src/extension.ts', pageCheckWorker: 'src/core/store/pageCheckWorker.ts' },
-    external: ['vscode', ...assetFallbacks],
+    external: ['vscode', 'better-sqlite3', ...assetFallbacks],
   });
   copyRuntimeAssets(dist);
 }

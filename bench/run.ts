@@ -3,6 +3,7 @@
  * every ratio measured against its baseline in the same run. Prints a Markdown report and records it in
  * bench/RESULTS.md (newest first).
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +17,8 @@ import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
 import { mean, percentile, RankTally, recordResults } from './measure';
 import { benchRetrieval, type QualityQuery } from './retrievalBench';
+import { ensureNativeAddon, ensureNode } from '../test/extension/runner/setup';
+import type { SqliteDriverName } from '../src/core/store/driver';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const REINDEX_SAMPLES = 200;
@@ -26,6 +29,9 @@ const MB = 1024 * 1024;
 /** `--indexing-only`: the indexing table alone, printed and not recorded (for tuning the indexer). */
 const INDEXING_ONLY = process.argv.includes('--indexing-only');
 const COLD_RUNS = 2;
+/** `--drivers-only`: the SQLite driver comparison alone, printed and not recorded. */
+const DRIVERS_ONLY = process.argv.includes('--drivers-only');
+const DRIVER_ROUNDS = 2;
 
 interface SourceFile {
   relative: string;
@@ -159,8 +165,48 @@ function searchQueries(index: WorkspaceIndex, quality: QualityQuery[]): string[]
   return [...identifierQueries, ...quality.slice(0, SEARCH_QUERIES - identifierQueries.length).map((q) => q.query)];
 }
 
+interface DriverRun { coldSeconds: number; reindexMs: number[]; retrieveMs: number[] }
+
+/**
+ * Both SQLite drivers on the same corpus and the same runtime (Node 24, as VS Code's extension hosts), each run
+ * in a fresh process, alternated so that a slow spell of the machine hits both.
+ */
+function compareDrivers(corpus: string): void {
+  const { node, nodeDir } = ensureNode((message) => console.log(message));
+  const addon = ensureNativeAddon(node, nodeDir);
+  const names: SqliteDriverName[] = ['better-sqlite3', 'node:sqlite'];
+  const runs = new Map<SqliteDriverName, DriverRun[]>(names.map((name) => [name, []]));
+  for (let round = 0; round < DRIVER_ROUNDS; round++) {
+    for (const name of names) {
+      const result = spawnSync(node, [path.join(__dirname, 'driverRun.js'), corpus, name, addon], { encoding: 'utf8', maxBuffer: 64 * MB });
+      if (result.status !== 0) throw new Error(`the ${name} run failed: ${result.stderr.trim().split('\n')[0]}`);
+      runs.get(name)!.push(JSON.parse(result.stdout.trim().split('\n').pop()!) as DriverRun);
+    }
+  }
+  const figure = (name: SqliteDriverName) => {
+    const all = runs.get(name)!;
+    return {
+      cold: mean(all.map((r) => r.coldSeconds)),
+      reindex: percentile(all.flatMap((r) => r.reindexMs), 95),
+      retrieve: percentile(all.flatMap((r) => r.retrieveMs), 95),
+    };
+  };
+  const [b, n] = names.map(figure);
+  const version = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+  line(`| SQLite driver on Node ${version}, ${DRIVER_ROUNDS} runs each, alternated | better-sqlite3 | node:sqlite | node:sqlite ÷ better-sqlite3 (goal ≤ 1.2) |`);
+  line('|---|---|---|---|');
+  line(`| cold index | ${b.cold.toFixed(2)} s | ${n.cold.toFixed(2)} s | **${(n.cold / b.cold).toFixed(2)}** |`);
+  line(`| reindexFile p95, ${runs.get(names[0])![0].reindexMs.length} files per run | ${b.reindex.toFixed(1)} ms | ${n.reindex.toFixed(1)} ms | **${(n.reindex / b.reindex).toFixed(2)}** |`);
+  line(`| retrieve p95 (no model), ${runs.get(names[0])![0].retrieveMs.length} questions per run | ${b.retrieve.toFixed(1)} ms | ${n.retrieve.toFixed(1)} ms | **${(n.retrieve / b.retrieve).toFixed(2)}** |`);
+  line();
+}
+
 async function main(): Promise<void> {
   const corpus = ensureCorpus(REPO_ROOT);
+  if (DRIVERS_ONLY) {
+    compareDrivers(corpus);
+    return;
+  }
   const files = loadSources(corpus);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   const languages = new Map<string, { files: number; bytes: number }>();
@@ -269,6 +315,7 @@ async function main(): Promise<void> {
   await benchRetrieval(system, corpus, queries, quality, line);
   system.close();
   fs.rmSync(dbDir, { recursive: true, force: true });
+  compareDrivers(corpus);
   recordResults(report.join('\n'));
 }
 

@@ -17,6 +17,7 @@ function testFiles(dir: string): string[] {
 const { node } = ensureNode((message) => console.log(`[test:node-sqlite] ${message}`));
 const result = spawnSync(node, ['--test', '--test-reporter=spec', ...testFiles(path.join(REPO_ROOT, 'out', 'test'))], {
   stdio: 'inherit',
-  env: { ...process.env, CODE_MEMORY_SQLITE: 'node:sqlite' },
+  // The Node running this script has better-sqlite3: drivers.test.ts writes with one and reads with the other.
+  env: { ...process.env, CODE_MEMORY_SQLITE: 'node:sqlite', CODE_MEMORY_OTHER_NODE: process.execPath },
 });
 process.exit(result.status ?? 1);

@@ -12,6 +12,8 @@ export interface CodeMemoryApi {
   retrieve(question: string): Promise<(ScoredMemory & { folder: string })[]>;
   /** What the status bar item shows. */
   statusBarText(): string;
+  /** The SQLite driver the indexes are opened with, or undefined when none works here. */
+  sqliteDriver(): string | undefined;
 }
 
 export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem): CodeMemoryApi {
@@ -22,5 +24,6 @@ export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: v
       return found.memories.map(({ folder, memory }) => ({ ...memory, folder: folder.name }));
     },
     statusBarText: () => statusBar.text,
+    sqliteDriver: () => workspaces.sqliteDriver,
   };
 }

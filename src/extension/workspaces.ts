@@ -67,6 +67,10 @@ export class Workspaces implements vscode.Disposable {
   /** `sqlite`: the driver chosen at activation, or why none works here (every folder then refuses to open). */
   constructor(private readonly sqlite: SqliteDriver | SqliteUnavailableError, private readonly log: vscode.LogOutputChannel) {}
 
+  get sqliteDriver(): string | undefined {
+    return this.sqlite instanceof Error ? undefined : this.sqlite.name;
+  }
+
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
   }

@@ -3,6 +3,9 @@
 //   trusted    --disable-workspace-trust, CODE_MEMORY_TEST_SUITE=trusted: every *.spec.js without a suite suffix
 //   untrusted  Restricted Mode (startup prompt off), CODE_MEMORY_TEST_SUITE=untrusted: *.untrusted.spec.js
 //   multiroot  a .code-workspace of the fixture and a second folder: *.multiroot.spec.js
+//   (these three run the development folder with codeMemory.sqliteDriver = better-sqlite3, built for Node 24)
+//   packaged   the trusted suite against the packaged VSIX (the folder it installs into; no native addon, so
+//              node:sqlite)
 //   ui         Playwright against the packaged VSIX (installed, not the development folder): index from the
 //              command palette, status bar count, @memory in chat (ui.ts)
 // Options: --only trusted,untrusted,ui   --dev-path DIR (extension under development; default: this repository)
@@ -17,7 +20,7 @@ import { ensureInstalled, prepareMultiRootWorkspace, prepareWorkspace, REPO_ROOT
 import { SETTINGS } from './protocol';
 import { driveUi } from './ui';
 
-const PHASES = ['trusted', 'untrusted', 'multiroot', 'ui'] as const;
+const PHASES = ['trusted', 'untrusted', 'multiroot', 'packaged', 'ui'] as const;
 type Phase = (typeof PHASES)[number];
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -85,14 +88,20 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(root, 'extensions');
     installVsix(install, install.fakeLmVsix, extensionsDir, path.join(root, 'install'));
     log(`fake-lm VSIX installed: ${seconds(Date.now() - vsixStart)}`);
-    // The UI test drives the package a user installs, not the development folder.
+    // The UI test and the packaged suite use the package a user installs, not the development folder.
     const packageExtensionsDir = path.join(root, 'package-extensions');
-    if (phases.includes('ui')) {
+    let installedPackage = '';
+    if (phases.includes('ui') || phases.includes('packaged')) {
       const packStart = Date.now();
       const vsix = await packageExtension(devPath, root);
       fs.cpSync(extensionsDir, packageExtensionsDir, { recursive: true });
       installVsix(install, vsix, packageExtensionsDir, path.join(root, 'install-package'));
       log(`Code Memory packaged (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB) and installed: ${seconds(Date.now() - packStart)}`);
+      // The workbench runs a test suite only in an extension development host: the packaged suite points it at
+      // the folder the VSIX was installed into, so the code under test is exactly the package's.
+      const folder = fs.readdirSync(packageExtensionsDir).find((name) => name.startsWith('code-memory.code-memory-'));
+      if (!folder) throw new Error(`the VSIX was not installed into ${packageExtensionsDir}`);
+      installedPackage = path.join(packageExtensionsDir, folder);
     }
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
@@ -100,16 +109,19 @@ async function main(): Promise<number> {
       const dir = path.join(root, phase);
       fs.mkdirSync(dir, { recursive: true });
       const workspace = phase === 'multiroot' ? prepareMultiRootWorkspace(dir) : prepareWorkspace(dir);
+      const packaged = phase === 'ui' || phase === 'packaged';
+      // The package has no native addon: node:sqlite. The development folder has better-sqlite3 built for Node 24.
+      const sqliteDriver = packaged ? 'node:sqlite' : 'better-sqlite3';
       const options: LaunchOptions = {
         install,
         name: phase,
         dir,
         extensionsDir: phase === 'ui' ? packageExtensionsDir : extensionsDir,
         workspace,
-        extensionDevelopmentPath: phase === 'ui' ? undefined : devPath,
+        extensionDevelopmentPath: phase === 'ui' ? undefined : phase === 'packaged' ? installedPackage : devPath,
         disableWorkspaceTrust: phase !== 'untrusted',
-        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache') },
-        settings: SETTINGS,
+        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver },
+        settings: packaged ? SETTINGS : { ...SETTINGS, 'codeMemory.sqliteDriver': sqliteDriver },
         timeoutMs,
         logDir: path.join(RESULTS_DIR, 'logs'),
         log,
@@ -118,7 +130,7 @@ async function main(): Promise<number> {
         options.drive = (page, context) => driveUi(page, context, RESULTS_DIR);
       } else {
         options.extensionTestsPath = TESTS_ENTRY;
-        options.env.CODE_MEMORY_TEST_SUITE = phase;
+        options.env.CODE_MEMORY_TEST_SUITE = phase === 'packaged' ? 'trusted' : phase;
         if (process.env.CODE_MEMORY_TEST_GREP) options.env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;
       }
       log(`${phase}: starting`);

@@ -1,0 +1,53 @@
+// One driver's run for `npm run bench`'s driver comparison, in a process of its own on Node 24 (node:sqlite needs
+// 22.16+; better-sqlite3 there is the build scripts/native.js makes for that Node). Prints one JSON line:
+// cold index seconds, reindexFile and retrieval latencies (ms).
+//   node driverRun.js <corpus> <better-sqlite3|node:sqlite> [native binding]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CodeMemorySystem } from '../src/core/codeMemorySystem';
+import type { SqliteDriverName } from '../src/core/store/driver';
+
+const SAMPLES = 100;
+
+async function main(): Promise<void> {
+  const [corpus, name, nativeBinding] = process.argv.slice(2);
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-driver-'));
+  const system = CodeMemorySystem.open(corpus, { dbPath: path.join(dbDir, 'index.db'), driver: { name: name as SqliteDriverName, nativeBinding } });
+  try {
+    const cold = await system.index.indexRepository();
+    const rows = system.index.database.prepare(`SELECT f.path, e.name FROM entities e JOIN files f ON f.id = e.file_id
+      WHERE e.kind IN ('function', 'method') AND e.end_line < 2000 ORDER BY e.id`).all() as { path: string; name: string }[];
+    const step = Math.floor(rows.length / SAMPLES);
+    const sample = rows.filter((_, i) => i % step === 0).slice(0, SAMPLES);
+    const reindexMs: number[] = [];
+    for (const { path: relative } of sample) {
+      const absolute = path.join(corpus, relative);
+      const text = fs.readFileSync(absolute, 'utf8');
+      const lines = text.split('\n');
+      lines.splice(Math.floor(lines.length / 2), 0, '');
+      fs.writeFileSync(absolute, lines.join('\n'));
+      const start = performance.now();
+      await system.index.reindexFile(relative);
+      reindexMs.push(performance.now() - start);
+      fs.writeFileSync(absolute, text);
+      await system.index.reindexFile(relative);
+    }
+    const retrieveMs: number[] = [];
+    for (const [i, { name: entity }] of sample.entries()) {
+      const words = entity.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+      const start = performance.now();
+      await system.retrieve({ userQuery: `where is ${words} handled`, currentFile: sample[(i * 37) % sample.length].path });
+      retrieveMs.push(performance.now() - start);
+    }
+    console.log(JSON.stringify({ coldSeconds: cold.seconds, reindexMs, retrieveMs }));
+  } finally {
+    system.close();
+    fs.rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
