@@ -92,7 +92,8 @@ export function registerIndexing(context: vscode.ExtensionContext, workspaces: W
 
   /** On opening, on trust and for added folders: a folder never indexed gets the notification, others catch up quietly. */
   const autoIndex = () => {
-    if (!workspaces.trusted || !vscode.workspace.getConfiguration(SECTION).get('autoIndex', true)) return;
+    // Without a SQLite driver the user was told once, at activation: no second popup per folder.
+    if (!workspaces.trusted || !workspaces.sqliteDriver || !vscode.workspace.getConfiguration(SECTION).get('autoIndex', true)) return;
     const firstTime = workspaces.folders().some((folder) => !workspaces.hasIndex(folder));
     void indexAll({ notify: firstTime });
   };

@@ -65,7 +65,10 @@ export class Workspaces implements vscode.Disposable {
   private retrieval: RetrievalConfig | undefined;
 
   /** `sqlite`: the driver chosen at activation, or why none works here (every folder then refuses to open). */
-  constructor(private readonly sqlite: SqliteDriver | SqliteUnavailableError, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly sqlite: SqliteDriver | SqliteUnavailableError, private readonly log: vscode.LogOutputChannel) {
+    // Said once at activation; the status bar keeps showing it.
+    if (sqlite instanceof Error) this.lastError = sqlite.message;
+  }
 
   get sqliteDriver(): string | undefined {
     return this.sqlite instanceof Error ? undefined : this.sqlite.name;

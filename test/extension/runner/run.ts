@@ -6,6 +6,7 @@
 //   (these three run the development folder with codeMemory.sqliteDriver = better-sqlite3, built for Node 24)
 //   packaged   the trusted suite against the packaged VSIX (the folder it installs into; no native addon, so
 //              node:sqlite)
+//   nodriver   the package told to use better-sqlite3, which it lacks: *.nodriver.spec.js
 //   ui         Playwright against the packaged VSIX (installed, not the development folder): index from the
 //              command palette, status bar count, @memory in chat (ui.ts)
 // Options: --only trusted,untrusted,ui   --dev-path DIR (extension under development; default: this repository)
@@ -20,7 +21,7 @@ import { ensureInstalled, prepareMultiRootWorkspace, prepareWorkspace, REPO_ROOT
 import { SETTINGS } from './protocol';
 import { driveUi } from './ui';
 
-const PHASES = ['trusted', 'untrusted', 'multiroot', 'packaged', 'ui'] as const;
+const PHASES = ['trusted', 'untrusted', 'multiroot', 'packaged', 'nodriver', 'ui'] as const;
 type Phase = (typeof PHASES)[number];
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
     // The UI test and the packaged suite use the package a user installs, not the development folder.
     const packageExtensionsDir = path.join(root, 'package-extensions');
     let installedPackage = '';
-    if (phases.includes('ui') || phases.includes('packaged')) {
+    if (phases.some((phase) => phase === 'ui' || phase === 'packaged' || phase === 'nodriver')) {
       const packStart = Date.now();
       const vsix = await packageExtension(devPath, root);
       fs.cpSync(extensionsDir, packageExtensionsDir, { recursive: true });
@@ -109,19 +110,19 @@ async function main(): Promise<number> {
       const dir = path.join(root, phase);
       fs.mkdirSync(dir, { recursive: true });
       const workspace = phase === 'multiroot' ? prepareMultiRootWorkspace(dir) : prepareWorkspace(dir);
-      const packaged = phase === 'ui' || phase === 'packaged';
+      const packaged = phase === 'ui' || phase === 'packaged' || phase === 'nodriver';
       // The package has no native addon: node:sqlite. The development folder has better-sqlite3 built for Node 24.
-      const sqliteDriver = packaged ? 'node:sqlite' : 'better-sqlite3';
+      const sqliteDriver = packaged && phase !== 'nodriver' ? 'node:sqlite' : 'better-sqlite3';
       const options: LaunchOptions = {
         install,
         name: phase,
         dir,
         extensionsDir: phase === 'ui' ? packageExtensionsDir : extensionsDir,
         workspace,
-        extensionDevelopmentPath: phase === 'ui' ? undefined : phase === 'packaged' ? installedPackage : devPath,
+        extensionDevelopmentPath: phase === 'ui' ? undefined : packaged ? installedPackage : devPath,
         disableWorkspaceTrust: phase !== 'untrusted',
         env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver },
-        settings: packaged ? SETTINGS : { ...SETTINGS, 'codeMemory.sqliteDriver': sqliteDriver },
+        settings: sqliteDriver === 'node:sqlite' ? SETTINGS : { ...SETTINGS, 'codeMemory.sqliteDriver': sqliteDriver },
         timeoutMs,
         logDir: path.join(RESULTS_DIR, 'logs'),
         log,
