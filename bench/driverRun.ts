@@ -9,6 +9,7 @@ import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import type { SqliteDriverName } from '../src/core/store/driver';
 
 const SAMPLES = 100;
+const MAX_LINES = 2000;
 
 async function main(): Promise<void> {
   const [corpus, name, nativeBinding] = process.argv.slice(2);
@@ -16,9 +17,11 @@ async function main(): Promise<void> {
   const system = CodeMemorySystem.open(corpus, { dbPath: path.join(dbDir, 'index.db'), driver: { name: name as SqliteDriverName, nativeBinding } });
   try {
     const cold = await system.index.indexRepository();
-    const rows = system.index.database.prepare(`SELECT f.path, e.name FROM entities e JOIN files f ON f.id = e.file_id
-      WHERE e.kind IN ('function', 'method') AND e.end_line < 2000 ORDER BY e.id`).all() as { path: string; name: string }[];
-    const step = Math.floor(rows.length / SAMPLES);
+    // As the main table's reindexFile row: files of at most 2,000 lines.
+    const rows = (system.index.database.prepare(`SELECT f.path, e.name FROM entities e JOIN files f ON f.id = e.file_id
+      WHERE e.kind IN ('function', 'method') ORDER BY e.id`).all() as { path: string; name: string }[])
+      .filter((row, i) => i % 97 === 0 && fs.readFileSync(path.join(corpus, row.path), 'utf8').split('\n').length <= MAX_LINES);
+    const step = Math.max(1, Math.floor(rows.length / SAMPLES));
     const sample = rows.filter((_, i) => i % step === 0).slice(0, SAMPLES);
     /** A blank line inserted in the middle, reindexed (timed), then the file put back. */
     const timedEdit = async (relative: string): Promise<number> => {

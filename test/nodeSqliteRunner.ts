@@ -1,10 +1,11 @@
-// `npm run test:node-sqlite`: the core and CLI tests again, on Node 24 (the one `npm run test:vscode` uses,
-// installed into .vscode-test/ if missing) with node:sqlite as the SQLite driver, as VS Code's extension hosts
-// use it. `npm test` runs the same files on the Node that ran npm ci, with better-sqlite3.
+// `npm run test:node-sqlite`: the core and CLI tests again with node:sqlite as the SQLite driver, as VS Code's
+// extension hosts use it, on Node 24 (the one `npm run test:vscode` uses) and on Node 22.18 (VS Code 1.104's),
+// installed from npm into .vscode-test/ if missing. `npm test` runs the same files on the Node that ran npm ci,
+// with better-sqlite3.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureNode, REPO_ROOT } from './extension/runner/setup';
+import { ensureNode, NODE_VERSION, REPO_ROOT } from './extension/runner/setup';
 
 function testFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -14,10 +15,21 @@ function testFiles(dir: string): string[] {
   }).sort();
 }
 
-const { node } = ensureNode((message) => console.log(`[test:node-sqlite] ${message}`));
-const result = spawnSync(node, ['--test', '--test-reporter=spec', ...testFiles(path.join(REPO_ROOT, 'out', 'test'))], {
-  stdio: 'inherit',
-  // The Node running this script has better-sqlite3: drivers.test.ts writes with one and reads with the other.
-  env: { ...process.env, CODE_MEMORY_SQLITE: 'node:sqlite', CODE_MEMORY_OTHER_NODE: process.execPath },
-});
-process.exit(result.status ?? 1);
+/** The Node of the oldest VS Code the extension installs into (1.104: Electron 37.3.1), and the newest here. */
+const RUNTIMES = [NODE_VERSION, '22.18.0'];
+
+let failed = 0;
+for (const version of RUNTIMES) {
+  const { node } = ensureNode((message) => console.log(`[test:node-sqlite] ${message}`), version);
+  console.log(`[test:node-sqlite] Node ${version}, node:sqlite`);
+  const result = spawnSync(node, ['--test', '--test-reporter=spec', ...testFiles(path.join(REPO_ROOT, 'out', 'test'))], {
+    stdio: 'inherit',
+    // The Node running this script has better-sqlite3: drivers.test.ts writes with one and reads with the other.
+    env: { ...process.env, CODE_MEMORY_SQLITE: 'node:sqlite', CODE_MEMORY_OTHER_NODE: process.execPath },
+  });
+  if (result.status !== 0) {
+    console.log(`[test:node-sqlite] Node ${version}: FAILED`);
+    failed++;
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -10,8 +10,9 @@ export interface CodeMemoryApi {
   indexAll(): Promise<unknown>;
   /** The memories @memory would use for a question, best first. */
   retrieve(question: string): Promise<(ScoredMemory & { folder: string })[]>;
-  /** What the status bar item shows. */
+  /** What the status bar item shows, and its tooltip as text. */
   statusBarText(): string;
+  statusBarTooltip(): string;
   /** The SQLite driver the indexes are opened with, or undefined when none works here. */
   sqliteDriver(): string | undefined;
 }
@@ -24,6 +25,7 @@ export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: v
       return found.memories.map(({ folder, memory }) => ({ ...memory, folder: folder.name }));
     },
     statusBarText: () => statusBar.text,
+    statusBarTooltip: () => typeof statusBar.tooltip === 'string' ? statusBar.tooltip : statusBar.tooltip?.value ?? '',
     sqliteDriver: () => workspaces.sqliteDriver,
   };
 }

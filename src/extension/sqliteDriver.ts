@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { chooseDriver, SqliteUnavailableError, SQLITE_PREFERENCES, type SqliteDriver, type SqlitePreference } from '../core/store/driver';
 
 /** The first VS Code whose extension host has node:sqlite with FTS5 (Node 22.16: see src/core/store/README.md). */
-export const MIN_VSCODE_FOR_NODE_SQLITE = '1.104';
+const MIN_VSCODE_FOR_NODE_SQLITE = '1.104';
 
 /**
  * Picks the SQLite driver once, at activation: node:sqlite wherever the extension host has it (no native code to
@@ -20,13 +20,23 @@ export function chooseSqliteDriver(context: vscode.ExtensionContext, log: vscode
     return driver;
   } catch (error) {
     if (!(error instanceof SqliteUnavailableError)) throw error;
-    const message = preference === 'auto'
-      ? `Code Memory needs VS Code ${MIN_VSCODE_FOR_NODE_SQLITE} or later: this one's runtime (Node ${process.versions.node}) has no SQLite with full-text search.`
-      : `Code Memory cannot use the SQLite driver "${preference}" set in codeMemory.sqliteDriver: ${error.message}.`;
+    // Shown as the extension's notification and after "Code Memory: " in the status bar tooltip.
+    const message = preference !== 'auto'
+      ? `The SQLite driver "${preference}" set in codeMemory.sqliteDriver cannot be used: ${error.message}.`
+      : olderThan(vscode.version, MIN_VSCODE_FOR_NODE_SQLITE)
+        ? `VS Code ${MIN_VSCODE_FOR_NODE_SQLITE} or later is needed (this is ${vscode.version}): its runtime has no SQLite with full-text search.`
+        : `No SQLite with full-text search in this VS Code ${vscode.version}: ${error.message}.`;
     log.error(`${message} (${error.message})`);
     void vscode.window.showErrorMessage(message);
     return new SqliteUnavailableError(message);
   }
+}
+
+/** `1.103.2` is older than `1.104`. */
+export function olderThan(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((v) => v.split(/[.-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0));
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
 }
 
 /**

@@ -13,8 +13,12 @@ describe('no usable SQLite driver', () => {
     assert.equal(api.sqliteDriver(), undefined);
   });
 
-  it('shows a warning in the status bar instead of indexing', async () => {
-    assert.match((await codeMemory()).statusBarText(), /^\$\(warning\) Code Memory$/);
+  it('shows a warning in the status bar, with the reason in one line, instead of indexing', async () => {
+    const api = await codeMemory();
+    assert.match(api.statusBarText(), /^\$\(warning\) Code Memory$/);
+    assert.match(api.statusBarTooltip(),
+      /^Code Memory: The SQLite driver "better-sqlite3" set in codeMemory\.sqliteDriver cannot be used: better-sqlite3 cannot load here \(.+\)\.$/);
+    assert.doesNotMatch(api.statusBarTooltip(), /\n/);
   });
 
   it('answers commands and questions without throwing, and writes nothing', async () => {

@@ -26,8 +26,11 @@ interface NodeDatabase {
 }
 
 interface NodeSqliteModule {
-  DatabaseSync: new (file: string, options?: { readOnly?: boolean }) => NodeDatabase;
+  DatabaseSync: new (file: string, options?: { readOnly?: boolean; timeout?: number }) => NodeDatabase;
 }
+
+/** better-sqlite3's busy timeout when a connection opens (node:sqlite's is 0): the engine sets its own after. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 let loaded: NodeSqliteModule | undefined;
 
@@ -70,7 +73,9 @@ function probe(): string | undefined {
     const db = new sqlite.DatabaseSync(':memory:');
     try {
       db.exec('CREATE VIRTUAL TABLE probe USING fts5(body)');
-      if (typeof db.prepare('SELECT 1').setReturnArrays !== 'function' || typeof db.isTransaction !== 'boolean') {
+      const statement = db.prepare('SELECT 1');
+      if (typeof statement.setReturnArrays !== 'function' || typeof statement.setAllowUnknownNamedParameters !== 'function' ||
+          typeof db.isTransaction !== 'boolean') {
         return `node:sqlite is too old (${needs})`;
       }
     } finally {
@@ -87,13 +92,27 @@ export function openNodeSqlite(file: string, flags: ConnectFlags): Database {
   if (flags.fileMustExist && !flags.readonly && file !== ':memory:' && !fs.existsSync(file)) {
     throw Object.assign(new Error(`unable to open database file ${file}`), { code: 'SQLITE_CANTOPEN' });
   }
-  return new NodeSqliteConnection(new (load().DatabaseSync)(file, { readOnly: !!flags.readonly }), file);
+  return new NodeSqliteConnection(new (load().DatabaseSync)(file, { readOnly: !!flags.readonly, timeout: OPEN_BUSY_TIMEOUT_MS }), file);
 }
 
 type Shape = 'object' | 'array' | 'first';
 
+/** better-sqlite3 binds `undefined` as NULL; node:sqlite refuses it. */
+function bindable(params: unknown[]): unknown[] {
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i];
+    if (value === undefined) params[i] = null;
+    else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && Object.values(value).includes(undefined)) {
+      params[i] = Object.fromEntries(Object.entries(value).map(([key, v]) => [key, v === undefined ? null : v]));
+    }
+  }
+  return params;
+}
+
 class NodeSqliteStatement implements Statement {
   private shape: Shape = 'object';
+  /** An iterator is open: better-sqlite3 refuses to run or reshape the statement until it ends. */
+  private iterating = false;
 
   constructor(private readonly statement: NodeStatement) {
     // better-sqlite3 ignores properties of a parameter object that the SQL does not name; node:sqlite throws.
@@ -101,36 +120,72 @@ class NodeSqliteStatement implements Statement {
   }
 
   pluck(toggle = true): this {
-    return this.reshape(toggle ? 'first' : 'object');
+    return this.reshape(toggle ? 'first' : this.shape === 'first' ? 'object' : this.shape);
   }
 
   raw(toggle = true): this {
-    return this.reshape(toggle ? 'array' : 'object');
+    return this.reshape(toggle ? 'array' : this.shape === 'array' ? 'object' : this.shape);
   }
 
   private reshape(shape: Shape): this {
+    this.idle();
     this.shape = shape;
     this.statement.setReturnArrays(shape !== 'object');
     return this;
   }
 
+  private idle(): void {
+    if (this.iterating) throw new TypeError('This statement is busy executing a query');
+  }
+
   run(...params: unknown[]): RunResult {
-    return this.statement.run(...params);
+    this.idle();
+    return this.statement.run(...bindable(params));
   }
 
   get(...params: unknown[]): unknown {
-    const row = this.statement.get(...params);
+    this.idle();
+    const row = this.statement.get(...bindable(params));
     return row === undefined ? row : this.shaped(row);
   }
 
   all(...params: unknown[]): unknown[] {
-    const rows = this.statement.all(...params);
+    this.idle();
+    const rows = this.statement.all(...bindable(params));
     if (this.shape !== 'array') for (let i = 0; i < rows.length; i++) rows[i] = this.shaped(rows[i]);
     return rows;
   }
 
-  *iterate(...params: unknown[]): IterableIterator<unknown> {
-    for (const row of this.statement.iterate(...params)) yield this.shaped(row);
+  iterate(...params: unknown[]): IterableIterator<unknown> {
+    this.idle();
+    const rows = this.statement.iterate(...bindable(params));
+    this.iterating = true;
+    let open = true;
+    const finish = () => {
+      if (open) this.iterating = open = false;
+    };
+    const iterator: IterableIterator<unknown> = {
+      next: () => {
+        if (!open) return { done: true, value: undefined };
+        let step: IteratorResult<unknown>;
+        try {
+          step = rows.next();
+        } catch (error) {
+          finish();
+          throw error;
+        }
+        if (step.done) finish();
+        return step.done ? step : { done: false, value: this.shaped(step.value) };
+      },
+      // A loop left early (break, return, throw) ends the query, as better-sqlite3's iterator does.
+      return: (value?: unknown) => {
+        finish();
+        rows.return?.();
+        return { done: true, value };
+      },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /** node:sqlite's row objects have no prototype; better-sqlite3's, like any object literal, have Object's. */

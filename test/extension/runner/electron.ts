@@ -1,9 +1,9 @@
 // `npm run test:electron`: the same mocha suite (trusted specs) in desktop VS Code, downloaded by
 // @vscode/test-electron — needs internet (update.code.visualstudio.com, electronjs.org/headers), so it cannot run
 // on the offline CI machine; there `npm run test:vscode` (code-server) is the runner.
-// Steps: download VS Code (cached in .vscode-test/), read its Electron version and ABI, build better-sqlite3 for
-// that Electron (scripts/native.js --electron), install the fake-lm VSIX with VS Code's CLI into a temporary
-// extensions folder, run the suite on a fresh copy of the fixture workspace.
+// Steps: download VS Code (cached in .vscode-test/), log its Electron and Node versions, install the fake-lm VSIX
+// with VS Code's CLI into a temporary extensions folder, run the suite on a fresh copy of the fixture workspace.
+// The extension uses the runtime's node:sqlite there: no native module to build.
 // Environment: CODE_MEMORY_VSCODE_VERSION (default "stable"), CODE_MEMORY_TEST_GREP, CODE_MEMORY_KEEP_TEMP=1.
 // Linux without a display: re-runs itself under `xvfb-run -a` when that exists (apt-get install xvfb).
 import * as childProcess from 'node:child_process';
@@ -37,18 +37,18 @@ function rerunUnderXvfb(): number | undefined {
   return result.status ?? 1;
 }
 
-/** Electron version and NODE_MODULE_VERSION of a VS Code executable. */
-function electronOf(vscodeExecutable: string): { electron: string; abi: string } {
+/** Electron and Node versions of a VS Code executable. */
+function electronOf(vscodeExecutable: string): { electron: string; node: string } {
   const output = childProcess.execFileSync(
     vscodeExecutable,
-    ['-p', 'process.versions.electron + " " + process.versions.modules'],
+    ['-p', 'process.versions.electron + " " + process.versions.node'],
     { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 },
   );
-  const [electron, abi] = output.trim().split(/\s+/);
-  if (!/^\d+\.\d+\.\d+/.test(electron ?? '') || !/^\d+$/.test(abi ?? '')) {
+  const [electron, node] = output.trim().split(/\s+/);
+  if (!/^\d+\.\d+\.\d+/.test(electron ?? '') || !/^\d+\.\d+\.\d+/.test(node ?? '')) {
     throw new Error(`cannot read the Electron version of ${vscodeExecutable}: "${output.trim()}"`);
   }
-  return { electron, abi };
+  return { electron, node };
 }
 
 async function main(): Promise<number> {
@@ -58,17 +58,8 @@ async function main(): Promise<number> {
   const downloadStart = Date.now();
   const version = process.env.CODE_MEMORY_VSCODE_VERSION || 'stable';
   const vscodeExecutable = await downloadAndUnzipVSCode({ version, cachePath: path.join(CACHE_DIR, 'electron') });
-  const { electron, abi } = electronOf(vscodeExecutable);
-  log(`VS Code ${version} at ${vscodeExecutable}: Electron ${electron}, ABI ${abi} (${seconds(Date.now() - downloadStart)})`);
-
-  const nativeStart = Date.now();
-  const native = childProcess.spawnSync(
-    process.execPath,
-    [path.join(REPO_ROOT, 'scripts', 'native.js'), '--electron', electron, '--abi', abi],
-    { cwd: REPO_ROOT, stdio: 'inherit' },
-  );
-  if (native.status !== 0) throw new Error(`scripts/native.js --electron ${electron} failed`);
-  log(`native addon: ${seconds(Date.now() - nativeStart)}`);
+  const { electron, node } = electronOf(vscodeExecutable);
+  log(`VS Code ${version} at ${vscodeExecutable}: Electron ${electron}, Node ${node} (${seconds(Date.now() - downloadStart)})`);
 
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'code-memory-electron-'));
   try {
@@ -95,6 +86,7 @@ async function main(): Promise<number> {
     const env: Record<string, string> = {
       CODE_MEMORY_TEST_SUITE: 'trusted',
       CODE_MEMORY_CACHE_DIR: path.join(tempRoot, 'cache'),
+      CODE_MEMORY_EXPECT_SQLITE: 'node:sqlite',
     };
     if (process.env.CODE_MEMORY_TEST_GREP) env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;
     // runTests adds --disable-workspace-trust (so: trusted suite only), --no-sandbox, --extensionDevelopmentPath

@@ -132,6 +132,7 @@ async function main(): Promise<number> {
       } else {
         options.extensionTestsPath = TESTS_ENTRY;
         options.env.CODE_MEMORY_TEST_SUITE = phase === 'packaged' ? 'trusted' : phase;
+        if (phase === 'packaged') options.env.CODE_MEMORY_EXPECT_PACKAGE = '1';
         if (process.env.CODE_MEMORY_TEST_GREP) options.env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;
       }
       log(`${phase}: starting`);

@@ -116,19 +116,19 @@ function nodePackageName(): string {
   return `node-${platform}-${process.arch}`;
 }
 
-/** Node 24 from npm (binary in bin/, headers in include/node/). */
-export function ensureNode(log: Log): { node: string; nodeDir: string } {
+/** Node from npm (binary in bin/, headers in include/node/): by default the Node 24 that runs code-server. */
+export function ensureNode(log: Log, version = NODE_VERSION): { node: string; nodeDir: string } {
   const pkg = nodePackageName();
-  const dir = path.join(CACHE_DIR, `node-${NODE_VERSION}`);
+  const dir = path.join(CACHE_DIR, `node-${version}`);
   const nodeDir = path.join(dir, 'node_modules', pkg);
   const node = path.join(nodeDir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  const marker = `${pkg}@${NODE_VERSION}`;
+  const marker = `${pkg}@${version}`;
   if (readMarker(dir) === marker && fs.existsSync(node)) return { node, nodeDir };
-  npmInstall(dir, pkg, NODE_VERSION, process.execPath, cleanNpmEnvironment(), log);
-  const version = runNode(node, 'process.version');
-  if (version !== `v${NODE_VERSION}`) throw new Error(`${node} reports ${version}, expected v${NODE_VERSION}`);
+  npmInstall(dir, pkg, version, process.execPath, cleanNpmEnvironment(), log);
+  const reported = runNode(node, 'process.version');
+  if (reported !== `v${version}`) throw new Error(`${node} reports ${reported}, expected v${version}`);
   if (!fs.existsSync(path.join(nodeDir, 'include', 'node', 'node_version.h'))) {
-    throw new Error(`${pkg}@${NODE_VERSION} has no headers in include/node`);
+    throw new Error(`${pkg}@${version} has no headers in include/node`);
   }
   fs.writeFileSync(path.join(dir, '.complete'), marker);
   return { node, nodeDir };
