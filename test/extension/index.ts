@@ -1,6 +1,7 @@
 // Mocha entry for the extension host (extensionTestsPath = out/test/extension/index.js). Loads the compiled specs
 // next to this file: CODE_MEMORY_TEST_SUITE=untrusted runs only *.untrusted.spec.js (Restricted Mode launch),
-// multiroot only *.multiroot.spec.js, nodriver only *.nodriver.spec.js, and trusted (the default) every other *.spec.js. CODE_MEMORY_TEST_GREP narrows by test title.
+// multiroot only *.multiroot.spec.js, nodriver only *.nodriver.spec.js, and trusted (the default) every other *.spec.js. CODE_MEMORY_TEST_GREP narrows by test title;
+// CODE_MEMORY_TEST_EXCLUDE (comma-separated file names) leaves specs out.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -23,7 +24,8 @@ export function run(): Promise<void> {
   const suite = process.env.CODE_MEMORY_TEST_SUITE || 'trusted';
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   if (process.env.CODE_MEMORY_TEST_GREP) mocha.grep(process.env.CODE_MEMORY_TEST_GREP);
-  const files = specFiles(suite);
+  const excluded = new Set((process.env.CODE_MEMORY_TEST_EXCLUDE ?? '').split(',').filter(Boolean));
+  const files = specFiles(suite).filter((file) => !excluded.has(path.basename(file)));
   console.log(`${SUITE_STARTED} "${suite}": ${files.map((file) => path.basename(file)).join(', ') || 'no spec files'}`);
   if (files.length === 0) return Promise.reject(new Error(`no spec files for suite "${suite}" in ${__dirname}`));
   for (const file of files) mocha.addFile(file);

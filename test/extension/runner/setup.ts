@@ -10,6 +10,17 @@ import { createVSIX } from '@vscode/vsce';
 
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
+/**
+ * The oldest VS Code the extension installs into (engines.vscode ^1.104.0) as code-server, on the Node 22 of
+ * that line: the package is also tested where node:sqlite is youngest.
+ */
+export const OLDEST_CODE_SERVER_VERSION = '4.104.0';
+export const OLDEST_NODE_VERSION = '22.18.0';
+/**
+ * code-server 4.104.0's VS Code pins @vscode/ripgrep 1.15.14 (lib/vscode/npm-shrinkwrap.json), whose postinstall
+ * downloads this release asset from GitHub, or takes it from its cache folder: seeded with Debian's `rg`.
+ */
+const RIPGREP_CACHE = { folder: 'vscode-ripgrep-cache-1.15.14', asset: 'ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz' };
 
 /** The repository this script was compiled from (out/test/extension/runner/ → four levels up). */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -22,6 +33,8 @@ export const FIXTURE_SECOND_FOLDER = path.join(REPO_ROOT, 'test', 'fixtures', 'v
 export interface Installation {
   /** Node 24 binary that runs code-server (and, through it, the extension host). */
   node: string;
+  /** The oldest supported VS Code: its code-server entry and the Node 22 that runs it. */
+  oldest: { node: string; codeServerEntry: string };
   /** Folder with include/node/ (headers for node-gyp). */
   nodeDir: string;
   /** code-server's entry script: `node <entry> [options] [folder]`. */
@@ -135,20 +148,21 @@ export function ensureNode(log: Log, version = NODE_VERSION): { node: string; no
 }
 
 /**
- * code-server, installed by npm running on Node 24 (its postinstall refuses other versions and builds native
- * modules such as kerberos against Node 24's headers: needs libkrb5-dev, python3, make, g++).
+ * code-server, installed by npm running on the Node it needs (its postinstall refuses other versions and builds
+ * native modules such as kerberos against that Node's headers: needs libkrb5-dev, python3, make, g++).
  */
-function ensureCodeServer(node: string, nodeDir: string, log: Log): string {
-  const dir = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`);
+function ensureCodeServer(version: string, node: string, nodeDir: string, log: Log): string {
+  const dir = path.join(CACHE_DIR, `code-server-${version}`);
   const packageDir = path.join(dir, 'node_modules', 'code-server');
   const entry = path.join(packageDir, 'out', 'node', 'entry.js');
-  const marker = `code-server@${CODE_SERVER_VERSION} node@${NODE_VERSION}`;
+  const marker = `code-server@${version} node@${runNode(node, 'process.versions.node')}`;
   if (readMarker(dir) === marker && fs.existsSync(entry)) return entry;
+  if (version === OLDEST_CODE_SERVER_VERSION) seedRipgrepCache();
   const env = cleanNpmEnvironment({
     PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
   });
-  npmInstall(dir, 'code-server', CODE_SERVER_VERSION, node, env, log);
+  npmInstall(dir, 'code-server', version, node, env, log);
   // The postinstall installs VS Code's own dependencies; a failure there leaves lib/vscode without node_modules.
   if (!fs.existsSync(path.join(packageDir, 'lib', 'vscode', 'node_modules'))) {
     throw new Error('code-server installed without lib/vscode/node_modules: its postinstall did not run or failed');
@@ -158,11 +172,23 @@ function ensureCodeServer(node: string, nodeDir: string, log: Log): string {
     encoding: 'utf8',
     env: sandboxEnvironment(path.join(dir, '.version-home'), node),
   });
-  const version = output.trim().split('\n').pop() ?? '';
-  if (!version.startsWith(`${CODE_SERVER_VERSION} `)) throw new Error(`code-server --version printed ${output.trim()}`);
+  const printed = output.trim().split('\n').pop() ?? '';
+  if (!printed.startsWith(`${version} `)) throw new Error(`code-server --version printed ${output.trim()}`);
   fs.rmSync(path.join(dir, '.version-home'), { recursive: true, force: true });
   fs.writeFileSync(path.join(dir, '.complete'), marker);
   return entry;
+}
+
+function seedRipgrepCache(): void {
+  const folder = path.join(os.tmpdir(), RIPGREP_CACHE.folder);
+  if (fs.existsSync(path.join(folder, RIPGREP_CACHE.asset))) return;
+  const rg = childProcess.spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
+  if (!rg) throw new Error(`code-server ${OLDEST_CODE_SERVER_VERSION} needs ripgrep on PATH (apt-get install ripgrep): its own download is offline`);
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-'));
+  fs.copyFileSync(rg, path.join(staging, 'rg'));
+  fs.mkdirSync(folder, { recursive: true });
+  run('tar', ['czf', path.join(folder, RIPGREP_CACHE.asset), '-C', staging, 'rg'], {}, 'packing rg for @vscode/ripgrep');
+  fs.rmSync(staging, { recursive: true, force: true });
 }
 
 /** better-sqlite3 for that Node, in dist/native/ (scripts/native.js caches it). */
@@ -233,10 +259,12 @@ export function sandboxEnvironment(home: string, node: string, extra: NodeJS.Pro
 export async function ensureInstalled(log: Log): Promise<Installation> {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const { node, nodeDir } = ensureNode(log);
-  const codeServerEntry = ensureCodeServer(node, nodeDir, log);
+  const codeServerEntry = ensureCodeServer(CODE_SERVER_VERSION, node, nodeDir, log);
+  const oldestNode = ensureNode(log, OLDEST_NODE_VERSION);
+  const oldest = { node: oldestNode.node, codeServerEntry: ensureCodeServer(OLDEST_CODE_SERVER_VERSION, oldestNode.node, oldestNode.nodeDir, log) };
   const nativeAddon = ensureNativeAddon(node, nodeDir);
   const fakeLmVsix = await ensureFakeLmVsix(log);
-  return { node, nodeDir, codeServerEntry, nativeAddon, fakeLmVsix };
+  return { node, nodeDir, oldest, codeServerEntry, nativeAddon, fakeLmVsix };
 }
 
 /**
