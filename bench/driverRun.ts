@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import type { SqliteDriverName } from '../src/core/store/driver';
+import { splitIdentifier } from '../src/core/text/identifiers';
+import { editInMiddle } from './measure';
 
 const SAMPLES = 100;
 const MAX_LINES = 2000;
@@ -27,9 +29,7 @@ async function main(): Promise<void> {
     const timedEdit = async (relative: string): Promise<number> => {
       const absolute = path.join(corpus, relative);
       const text = fs.readFileSync(absolute, 'utf8');
-      const lines = text.split('\n');
-      lines.splice(Math.floor(lines.length / 2), 0, '');
-      fs.writeFileSync(absolute, lines.join('\n'));
+      fs.writeFileSync(absolute, editInMiddle(text));
       const start = performance.now();
       await system.index.reindexFile(relative);
       const elapsed = performance.now() - start;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     for (const { path: relative } of sample) reindexMs.push(await timedEdit(relative));
     const retrieveMs: number[] = [];
     for (const [i, { name: entity }] of sample.entries()) {
-      const words = entity.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+      const words = splitIdentifier(entity).join(' ');
       const start = performance.now();
       await system.retrieve({ userQuery: `where is ${words} handled`, currentFile: sample[(i * 37) % sample.length].path });
       retrieveMs.push(performance.now() - start);

@@ -12,6 +12,13 @@ export function recordResults(markdown: string): void {
   fs.writeFileSync(RESULTS, `${head}${marker}\n\n${markdown}\n${rest.replace(/^\n+/, '\n')}`);
 }
 
+/** Inserts a blank line in the middle: every entity below it moves, as after a typical edit. */
+export function editInMiddle(text: string): string {
+  const lines = text.split('\n');
+  lines.splice(Math.floor(lines.length / 2), 0, '');
+  return lines.join('\n');
+}
+
 export function mean(values: number[]): number {
   return values.reduce((sum, x) => sum + x, 0) / values.length;
 }

@@ -15,9 +15,9 @@ import { walkWorkspace } from '../src/core/indexing/walker';
 import type { WorkspaceIndex } from '../src/core/workspaceIndex';
 import { CodeMemorySystem } from '../src/core/codeMemorySystem';
 import { ensureCorpus } from './corpus';
-import { mean, percentile, RankTally, recordResults } from './measure';
+import { editInMiddle, mean, percentile, RankTally, recordResults } from './measure';
 import { benchRetrieval, type QualityQuery } from './retrievalBench';
-import { ensureNativeAddon, ensureNode } from '../test/extension/runner/setup';
+import { ensureNativeAddon, ensureNode, NODE_VERSION } from '../test/extension/runner/setup';
 import type { SqliteDriverName } from '../src/core/store/driver';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -120,13 +120,6 @@ function closeRun(run: { system: CodeMemorySystem; dbDir: string }): void {
   fs.rmSync(run.dbDir, { recursive: true, force: true });
 }
 
-/** Inserts a blank line in the middle: every entity below it moves, as after a typical edit. */
-function editInMiddle(text: string): string {
-  const lines = text.split('\n');
-  lines.splice(Math.floor(lines.length / 2), 0, '');
-  return lines.join('\n');
-}
-
 function qualityQueries(index: WorkspaceIndex): QualityQuery[] {
   // The unit holding the function's first line is what a search should return for it.
   const rows = index.database.prepare(`
@@ -192,8 +185,7 @@ function compareDrivers(corpus: string): void {
     };
   };
   const [b, n] = names.map(figure);
-  const version = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
-  line(`| SQLite driver on Node ${version}, ${DRIVER_ROUNDS} runs each, alternated | better-sqlite3 | node:sqlite | node:sqlite ÷ better-sqlite3 (goal ≤ 1.2) |`);
+  line(`| SQLite driver on Node ${NODE_VERSION}, ${DRIVER_ROUNDS} runs each, alternated | better-sqlite3 | node:sqlite | node:sqlite ÷ better-sqlite3 (goal ≤ 1.2) |`);
   line('|---|---|---|---|');
   line(`| cold index | ${b.cold.toFixed(2)} s | ${n.cold.toFixed(2)} s | **${(n.cold / b.cold).toFixed(2)}** |`);
   line(`| reindexFile p95, ${runs.get(names[0])![0].reindexMs.length} files per run | ${b.reindex.toFixed(1)} ms | ${n.reindex.toFixed(1)} ms | **${(n.reindex / b.reindex).toFixed(2)}** |`);

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureNode, NODE_VERSION, REPO_ROOT } from './extension/runner/setup';
+import { ensureNode, NODE_VERSION, OLDEST_NODE_VERSION, REPO_ROOT } from './extension/runner/setup';
 
 function testFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,8 +15,8 @@ function testFiles(dir: string): string[] {
   }).sort();
 }
 
-/** The Node of the oldest VS Code the extension installs into (1.104: Electron 37.3.1), and the newest here. */
-const RUNTIMES = [NODE_VERSION, '22.18.0'];
+/** The Node of the newest VS Code here, and that of the oldest the extension installs into. */
+const RUNTIMES = [NODE_VERSION, OLDEST_NODE_VERSION];
 
 let failed = 0;
 for (const version of RUNTIMES) {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chooseDriver, SqliteUnavailableError, SQLITE_PREFERENCES, type SqliteDriver, type SqlitePreference } from '../core/store/driver';
 
-/** The first VS Code whose extension host has node:sqlite with FTS5 (Node 22.16: see src/core/store/README.md). */
+/** Our engines.vscode minimum, whose extension host has node:sqlite with FTS5 (see src/core/store/README.md). */
 const MIN_VSCODE_FOR_NODE_SQLITE = '1.104';
 
 /**
@@ -20,34 +20,23 @@ export function chooseSqliteDriver(context: vscode.ExtensionContext, log: vscode
     return driver;
   } catch (error) {
     if (!(error instanceof SqliteUnavailableError)) throw error;
-    // Shown as the extension's notification and after "Code Memory: " in the status bar tooltip.
+    // Shown as the extension's notification and after "Code Memory: " in the status bar tooltip. VS Code older
+    // than engines.vscode never loads the extension: a runtime without node:sqlite here is a fork or remote host.
     const message = preference !== 'auto'
       ? `The SQLite driver "${preference}" set in codeMemory.sqliteDriver cannot be used: ${error.message}.`
-      : olderThan(vscode.version, MIN_VSCODE_FOR_NODE_SQLITE)
-        ? `VS Code ${MIN_VSCODE_FOR_NODE_SQLITE} or later is needed (this is ${vscode.version}): its runtime has no SQLite with full-text search.`
-        : `No SQLite with full-text search in this VS Code ${vscode.version}: ${error.message}.`;
-    log.error(`${message} (${error.message})`);
+      : `No SQLite with full-text search in this VS Code ${vscode.version} (Code Memory needs the runtime of VS Code ${MIN_VSCODE_FOR_NODE_SQLITE} or later): ${error.message}.`;
+    log.error(message);
     void vscode.window.showErrorMessage(message);
     return new SqliteUnavailableError(message);
   }
 }
 
-/** `1.103.2` is older than `1.104`. */
-export function olderThan(version: string, minimum: string): boolean {
-  const [a, b] = [version, minimum].map((v) => v.split(/[.-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0));
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  return false;
-}
-
 /**
- * better-sqlite3's addon for the Node that runs this extension host, when the package or a development checkout
- * has one: dist/native/<platform>-<arch>-abi<N>/ (scripts/native.js), or node_modules built by this very Node.
+ * better-sqlite3's addon built for the Node that runs this extension host by scripts/native.js
+ * (dist/native/<platform>-<arch>-abi<N>/), if a development folder has one; else better-sqlite3 looks beside
+ * its package, where npm built it for the Node that ran npm ci.
  */
 function nativeSqliteBinding(extensionPath: string): string | undefined {
-  const key = `${process.platform}-${process.arch}-abi${process.versions.modules}`;
-  const candidates = [
-    path.join(extensionPath, 'dist', 'native', key, 'better_sqlite3.node'),
-    path.join(extensionPath, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
-  ];
-  return candidates.find((file) => fs.existsSync(file));
+  const file = path.join(extensionPath, 'dist', 'native', `${process.platform}-${process.arch}-abi${process.versions.modules}`, 'better_sqlite3.node');
+  return fs.existsSync(file) ? file : undefined;
 }

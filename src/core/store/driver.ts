@@ -94,7 +94,7 @@ export function chooseDriver(preference: SqlitePreference, order: readonly Sqlit
     const problem = name === 'node:sqlite' ? probeNodeSqlite() : probeBetterSqlite3(nativeBinding);
     if (problem === undefined) {
       const driver: SqliteDriver = name === 'better-sqlite3' && nativeBinding ? { name, nativeBinding } : { name };
-      const why = preference === 'auto' ? (problems.length ? `${problems.join('; ')}` : 'the first choice works here') : 'as configured';
+      const why = preference === 'auto' ? (problems.length ? problems.join('; ') : 'the first choice works here') : 'as configured';
       return { driver, reason: `${name} (${why}; Node ${process.versions.node})` };
     }
     problems.push(problem);

@@ -25,6 +25,8 @@ import { driveUi } from './ui';
 
 const PHASES = ['trusted', 'untrusted', 'multiroot', 'packaged', 'oldest', 'nodriver', 'ui'] as const;
 type Phase = (typeof PHASES)[number];
+/** Launches of the installed VSIX rather than the development folder. */
+const PACKAGED_PHASES: readonly Phase[] = ['packaged', 'oldest', 'nodriver', 'ui'];
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'extension', 'index.js');
@@ -94,7 +96,7 @@ async function main(): Promise<number> {
     // The UI test and the packaged suite use the package a user installs, not the development folder.
     const packageExtensionsDir = path.join(root, 'package-extensions');
     let installedPackage = '';
-    if (phases.some((phase) => phase === 'ui' || phase === 'packaged' || phase === 'oldest' || phase === 'nodriver')) {
+    if (phases.some((phase) => PACKAGED_PHASES.includes(phase))) {
       const packStart = Date.now();
       const vsix = await packageExtension(devPath, root);
       fs.cpSync(extensionsDir, packageExtensionsDir, { recursive: true });
@@ -112,7 +114,7 @@ async function main(): Promise<number> {
       const dir = path.join(root, phase);
       fs.mkdirSync(dir, { recursive: true });
       const workspace = phase === 'multiroot' ? prepareMultiRootWorkspace(dir) : prepareWorkspace(dir);
-      const packaged = phase === 'ui' || phase === 'packaged' || phase === 'oldest' || phase === 'nodriver';
+      const packaged = PACKAGED_PHASES.includes(phase);
       // The package has no native addon: node:sqlite. The development folder has better-sqlite3 built for Node 24.
       const sqliteDriver = packaged && phase !== 'nodriver' ? 'node:sqlite' : 'better-sqlite3';
       const options: LaunchOptions = {

@@ -151,11 +151,11 @@ export function ensureNode(log: Log, version = NODE_VERSION): { node: string; no
  * code-server, installed by npm running on the Node it needs (its postinstall refuses other versions and builds
  * native modules such as kerberos against that Node's headers: needs libkrb5-dev, python3, make, g++).
  */
-function ensureCodeServer(version: string, node: string, nodeDir: string, log: Log): string {
+function ensureCodeServer(version: string, nodeVersion: string, node: string, nodeDir: string, log: Log): string {
   const dir = path.join(CACHE_DIR, `code-server-${version}`);
   const packageDir = path.join(dir, 'node_modules', 'code-server');
   const entry = path.join(packageDir, 'out', 'node', 'entry.js');
-  const marker = `code-server@${version} node@${runNode(node, 'process.versions.node')}`;
+  const marker = `code-server@${version} node@${nodeVersion}`;
   if (readMarker(dir) === marker && fs.existsSync(entry)) return entry;
   if (version === OLDEST_CODE_SERVER_VERSION) seedRipgrepCache();
   const env = cleanNpmEnvironment({
@@ -259,9 +259,12 @@ export function sandboxEnvironment(home: string, node: string, extra: NodeJS.Pro
 export async function ensureInstalled(log: Log): Promise<Installation> {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const { node, nodeDir } = ensureNode(log);
-  const codeServerEntry = ensureCodeServer(CODE_SERVER_VERSION, node, nodeDir, log);
+  const codeServerEntry = ensureCodeServer(CODE_SERVER_VERSION, NODE_VERSION, node, nodeDir, log);
   const oldestNode = ensureNode(log, OLDEST_NODE_VERSION);
-  const oldest = { node: oldestNode.node, codeServerEntry: ensureCodeServer(OLDEST_CODE_SERVER_VERSION, oldestNode.node, oldestNode.nodeDir, log) };
+  const oldest = {
+    node: oldestNode.node,
+    codeServerEntry: ensureCodeServer(OLDEST_CODE_SERVER_VERSION, OLDEST_NODE_VERSION, oldestNode.node, oldestNode.nodeDir, log),
+  };
   const nativeAddon = ensureNativeAddon(node, nodeDir);
   const fakeLmVsix = await ensureFakeLmVsix(log);
   return { node, nodeDir, oldest, codeServerEntry, nativeAddon, fakeLmVsix };
