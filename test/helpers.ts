@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { languageForPath } from '../src/core/indexing/languages';
 import { SourceParser } from '../src/core/indexing/parser';
+import { MEMORY_KIND_NAMES, type MemoryKind } from '../src/core/memories/model';
 import { connect, defaultDriver, type ConnectFlags, type Database } from '../src/core/store/driver';
 import type { FileExtraction } from '../src/core/types';
 import { WorkspaceIndex } from '../src/core/workspaceIndex';
@@ -117,4 +118,9 @@ export function damageTablePage(db: string, table: string, prepare?: (connection
 /** A plain SQLite connection through the driver the suite runs on (CODE_MEMORY_SQLITE), not openDatabase's checks. */
 export function sqliteConnection(file: string, flags?: ConnectFlags): Database {
   return connect(defaultDriver(), file, flags);
+}
+
+/** Memory counts by kind with every kind at 0, to spread the expected counts over. */
+export function noMemories(): Record<MemoryKind, number> {
+  return Object.fromEntries(MEMORY_KIND_NAMES.map((kind) => [kind, 0])) as Record<MemoryKind, number>;
 }

@@ -10,8 +10,11 @@ import { memoryText, Retriever } from './retrieval/retriever';
 import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from './retrieval/types';
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
 import { LexicalSearch } from './search/lexicalSearch';
+import { analyzeQuery } from './search/query';
 import { openDatabase } from './store/database';
-import { type MemoryKind, memoryBackupPath, type MemoryRecord, MemoryStore, readMemoryBackup } from './store/memoryStore';
+import { readMemoryFile } from './memories/exchange';
+import type { Citation } from './memories/model';
+import { type MemoryKind, memoryBackupPath, type MemoryRecord, MemoryStore } from './store/memoryStore';
 import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
 
@@ -68,7 +71,8 @@ const MEMORY_ID = /^mem:(\d+)$/;
  * stored in the same database as the code index, retrieved by relevance and formatted for prompts.
  */
 export abstract class MemoryBase {
-  protected readonly memories: MemoryStore;
+  /** The memories that are not code; the memory service (memories/memoryService.ts) works on them directly. */
+  readonly memories: MemoryStore;
   protected readonly retriever: Retriever;
   private readonly scoreCache: ScoreCache;
   private settings: RetrievalConfig;
@@ -117,8 +121,18 @@ export abstract class MemoryBase {
   updateMemory(id: string, changes: { text?: string; metadata?: Record<string, unknown> }): boolean {
     if (changes.text !== undefined && !changes.text.trim()) throw new InputError('a memory needs some text');
     const updated = this.memories.update(this.memoryNumber(id), changes);
-    if (updated) this.lexical.memories.invalidate();
+    if (updated) this.memoriesChanged();
     return updated;
+  }
+
+  /** This connection wrote memories: what search cached about them goes (other connections notice by themselves). */
+  memoriesChanged(): void {
+    this.lexical.memories.invalidate();
+  }
+
+  /** Memories whose text best matches `text`, best first, with their lexical score (0–1). */
+  memoriesLike(text: string, limit: number): { id: number; score: number }[] {
+    return this.lexical.rankMemories(analyzeQuery(text)).ranked().slice(0, limit).map(({ id, score }) => ({ id, score }));
   }
 
   deleteMemory(id: string): boolean {
@@ -133,7 +147,7 @@ export abstract class MemoryBase {
     const outcome = this.memories.delete(this.memoryNumber(id), seen === undefined ? undefined : Date.parse(seen));
     if (outcome === 'missing') return { status: 'missing' };
     if (outcome === 'changed') return { status: 'changed', memory: this.getMemory(id)! };
-    this.lexical.memories.invalidate();
+    this.memoriesChanged();
     return { status: 'forgotten', memory: asMemory(outcome), forgotten: outcome };
   }
 
@@ -144,21 +158,16 @@ export abstract class MemoryBase {
 
   /** Adds the memories of a backup file (memoryBackupFile) that this database lacks; returns how many. */
   importMemories(file: string): { added: number; total: number } {
-    let records: MemoryRecord[];
-    try {
-      records = readMemoryBackup(file);
-    } catch (error) {
-      throw new InputError((error as Error).message);
-    }
-    const added = this.memories.importRecords(records);
-    if (added) this.lexical.memories.invalidate();
+    const { records } = readMemoryFile(file);
+    const { added } = this.memories.importRecords(records);
+    if (added) this.memoriesChanged();
     return { added, total: records.length };
   }
 
   /** Undoes forgetMemory: the memory comes back under its own id. False if that id is in use. */
   restoreMemory(forgotten: MemoryRecord): boolean {
     const restored = this.memories.restore(forgotten);
-    if (restored) this.lexical.memories.invalidate();
+    if (restored) this.memoriesChanged();
     return restored;
   }
 
@@ -202,6 +211,7 @@ export abstract class MemoryBase {
       }
     }
     result.memories = this.retriever.memoriesOf(keep(ranked, result.source, config.relevanceThreshold).slice(0, config.maxMemories));
+    this.memories.markUsed(result.memories.flatMap((m) => (MEMORY_ID.test(m.memoryId) ? [Number(m.memoryId.slice(4))] : [])));
     return { result, context: ranking.context };
   }
 
@@ -247,8 +257,10 @@ export abstract class MemoryBase {
 
   protected add(kind: MemoryKind, title: string, text: string, filePath: string | undefined, metadata: Record<string, unknown>): string {
     if (!text.trim() && !title.trim()) throw new InputError('a memory needs some text');
-    const id = this.memories.add({ kind, title, text, filePath, metadata });
-    this.lexical.memories.invalidate();
+    const { source, ...rest } = metadata;
+    const citations: Citation[] = filePath ? [{ file: filePath }] : [];
+    const id = this.memories.add({ kind, title, text, filePath, citations, metadata: rest, source: typeof source === 'string' ? source : 'user' });
+    this.memoriesChanged();
     return `mem:${id}`;
   }
 

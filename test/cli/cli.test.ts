@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ModelServer } from '../modelServer';
-import { damageTablePage, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
+import { damageTablePage, noMemories, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -143,7 +143,7 @@ test('cli: memories survive a damaged database through the copy kept beside it',
   assert.ok(JSON.parse(found.stdout).results.some((r: { kind: string }) => r.kind === 'debugging'));
   const bad = cli(['import-memories', path.join(root, 'src', 'users.ts'), '--workspace', root, '--db', fresh]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^code-memory: .*users\.ts is not a Code Memory backup \(not JSON\)\n$/);
+  assert.match(bad.stderr, /^code-memory: .*users\.ts is not a Code Memory export or backup \(not JSON\)\n$/);
 });
 
 test('cli: an index in a folder the user cannot write is still read, with a warning; writing says why it cannot', {
@@ -277,7 +277,7 @@ test('cli: remember-debug and add-doc store memories that search and stats then 
   const human = cli(['search', 'how long are users cached', ...where]);
   assert.match(human.stdout, / 1\. \[documentation\] User cache {2}\(score /);
   const stats = cli(['stats', ...where, '--json']);
-  assert.deepEqual(JSON.parse(stats.stdout).memories, { documentation: 2, debugging: 1, note: 0 });
+  assert.deepEqual(JSON.parse(stats.stdout).memories, { ...noMemories(), documentation: 2, debugging: 1 });
 
   for (const [args, message] of [
     [['remember-debug', '--problem', 'p', ...where], /remember-debug needs --error, --solution/],

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { MEMORY_KINDS } from '../memories/model';
 import { redactSecrets } from '../text/redact';
 import type { CodeContext, ModelProvider, ScoredMemory } from './types';
 
@@ -35,7 +36,7 @@ export function formatMemory(memory: ScoredMemory, index: number, includeScores:
   const where = memory.file ? `${memory.file}${memory.startLine ? `:${memory.startLine}-${memory.endLine}` : ''}` : '';
   const what = memory.kind === 'code'
     ? String(memory.metadata.description ?? 'code')
-    : { documentation: 'Documentation', debugging: 'Debugging session', note: 'Note' }[memory.kind];
+    : MEMORY_KINDS[memory.kind].label;
   const score = includeScores ? ` · relevance ${memory.relevanceScore.toFixed(2)}` : '';
   const header = `### [${index}] ${[where, what].filter(Boolean).join(' · ')}${score}`;
   const why = includeScores ? `\nWhy: ${memory.reasoning}` : '';

@@ -204,7 +204,8 @@ export class Retriever {
     }
     return {
       memoryId: candidate.memoryId, kind: memory!.kind, text: this.text(candidate, files), file: memory!.filePath ?? undefined,
-      metadata: memory!.metadata, timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
+      metadata: { ...memory!.metadata, title: memory!.title, tags: memory!.tags, citations: memory!.citations, source: memory!.source },
+      timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
     };
   }
 

@@ -40,6 +40,23 @@ export function cacheRoot(): string {
 }
 
 /**
+ * The user's own memories (preferences), shared by every workspace: in the per-user data folder, not the cache
+ * (a cache may be cleared; these are what the user told us). CODE_MEMORY_DATA_DIR overrides the folder.
+ */
+export function personalDatabasePath(): string {
+  return path.join(dataRoot(), 'personal.db');
+}
+
+function dataRoot(): string {
+  const own = process.env.CODE_MEMORY_DATA_DIR;
+  if (own) return path.resolve(own);
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(absoluteEnv('APPDATA') ?? path.join(home, 'AppData', 'Roaming'), 'code-memory');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'code-memory');
+  return path.join(absoluteEnv('XDG_DATA_HOME') ?? path.join(home, '.local', 'share'), 'code-memory');
+}
+
+/**
  * A base folder from the environment, or undefined when it is empty or relative: the XDG spec says to ignore
  * such values, and a relative one would put the index inside whatever folder the command runs in.
  */

@@ -1,49 +1,41 @@
 import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Database } from './driver';
+import { type Citation, citedFile, type MemoryKind, MEMORY_KIND_NAMES } from '../memories/model';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
 import { sqliteCode } from './database';
 
-const BACKUP_VERSION = 1;
+export type { MemoryKind } from '../memories/model';
+
+/** The format of backups and exports (memories/exchange.ts reads both versions). */
+export const MEMORY_FILE_VERSION = 2;
 
 /** Where the copy of a database's memories is kept; undefined for an in-memory database. */
 export function memoryBackupPath(dbFile: string): string | undefined {
   return dbFile && dbFile !== ':memory:' ? `${dbFile}.memories.json` : undefined;
 }
 
-/** The memories in a backup file (see MemoryStore.backUp); a file that is not one is a clear error. */
-export function readMemoryBackup(file: string): MemoryRecord[] {
-  let parsed: { version?: unknown; memories?: unknown } | undefined;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof parsed;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code ? `cannot read ${file}: ${code}` : `${file} is not a Code Memory backup (not JSON)`);
-  }
-  const memories = parsed?.version === BACKUP_VERSION && Array.isArray(parsed.memories) ? parsed.memories : undefined;
-  const valid = memories?.every((m: Partial<MemoryRecord>) =>
-    (m.kind === 'documentation' || m.kind === 'debugging' || m.kind === 'note') && typeof m.text === 'string' && typeof m.title === 'string');
-  if (!memories || !valid) throw new Error(`${file} is not a Code Memory backup`);
-  return memories as MemoryRecord[];
-}
-
 /** How long a memory write keeps trying for the lock (each try waits out the busy timeout, 5 s). */
 const MEMORY_WRITE_PATIENCE_MS = 30_000;
-
-/** Memories that are not code: what the user documented, debugged or asked to remember. */
-export type MemoryKind = 'documentation' | 'debugging' | 'note';
 
 export interface MemoryRecord {
   id: number;
   kind: MemoryKind;
   title: string;
   text: string;
+  /** The file the memory is about (the first cited one), workspace-relative. */
   filePath: string | null;
+  tags: string[];
+  citations: Citation[];
+  source: string;
   metadata: Record<string, unknown>;
   contentHash: string;
   createdAt: number;
   updatedAt: number;
+  /** When retrieval last put it in a prompt (ms since epoch), and how often it has. */
+  lastUsedAt: number | null;
+  useCount: number;
 }
 
 export interface NewMemory {
@@ -51,19 +43,37 @@ export interface NewMemory {
   title: string;
   text: string;
   filePath?: string | null;
+  tags?: string[];
+  citations?: Citation[];
+  source?: string;
   metadata?: Record<string, unknown>;
 }
 
+export type MemoryChanges = Partial<Pick<NewMemory, 'kind' | 'title' | 'text' | 'filePath' | 'tags' | 'citations' | 'metadata'>>;
+
+/** Which memories a listing returns; every field narrows it. Times are ms since epoch, on the last change. */
+export interface MemoryFilter {
+  ids?: readonly number[];
+  kinds?: readonly MemoryKind[];
+  /** Memories carrying every one of these tags. */
+  tags?: readonly string[];
+  /** Memories about this workspace-relative file (related or cited). */
+  file?: string;
+  /** Memories citing this entity (qualified name). */
+  entity?: string;
+  since?: number;
+  until?: number;
+  /** `mcp` matches every MCP client. */
+  source?: string;
+}
+
+/** How an import treats a memory whose content is already stored. */
+export type ImportMode = 'skip-duplicates' | 'overwrite' | 'keep-both';
+
 interface Row {
-  id: number;
-  kind: MemoryKind;
-  title: string;
-  text: string;
-  file_path: string | null;
-  metadata: string;
-  content_hash: string;
-  created_at: number;
-  updated_at: number;
+  id: number; kind: MemoryKind; title: string; text: string; file_path: string | null; tags: string; citations: string;
+  source: string; metadata: string; content_hash: string; created_at: number; updated_at: number;
+  last_used_at: number | null; use_count: number;
 }
 
 /** Stores memories and keeps their full-text rows in step. Secrets are redacted before anything is written. */
@@ -72,31 +82,30 @@ export class MemoryStore {
 
   constructor(private readonly db: Database) {
     const p = (sql: string) => db.prepare(sql);
+    const columns = 'kind, title, text, file_path, tags, citations, source, metadata, content_hash';
+    const values = '@kind, @title, @text, @filePath, @tags, @citations, @source, @metadata, @contentHash';
     this.s = {
-      insert: p(`INSERT INTO memories (kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
-                 VALUES (@kind, @title, @text, @filePath, @metadata, @contentHash, @now, @now)`),
-      update: p(`UPDATE memories SET title = @title, text = @text, file_path = @filePath, metadata = @metadata,
-                 content_hash = @contentHash, updated_at = @now WHERE id = @id`),
+      insert: p(`INSERT INTO memories (${columns}, created_at, updated_at, last_used_at, use_count)
+                 VALUES (${values}, @createdAt, @updatedAt, @lastUsedAt, @useCount)`),
+      update: p(`UPDATE memories SET kind = @kind, title = @title, text = @text, file_path = @filePath, tags = @tags,
+                 citations = @citations, metadata = @metadata, content_hash = @contentHash, updated_at = @updatedAt WHERE id = @id`),
       get: p('SELECT * FROM memories WHERE id = ?'),
       delete: p('DELETE FROM memories WHERE id = ?'),
-      restore: p(`INSERT INTO memories (id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
-                  VALUES (@id, @kind, @title, @text, @filePath, @metadata, @contentHash, @createdAt, @updatedAt)`),
+      restore: p(`INSERT INTO memories (id, ${columns}, created_at, updated_at, last_used_at, use_count)
+                  VALUES (@id, ${values}, @createdAt, @updatedAt, @lastUsedAt, @useCount)`),
       insertFts: p('INSERT INTO memories_fts (rowid, title, body, path) VALUES (?, ?, ?, ?)'),
       deleteFts: p('DELETE FROM memories_fts WHERE rowid = ?'),
       byFiles: p('SELECT * FROM memories WHERE file_path IN (SELECT value FROM json_each(?)) ORDER BY updated_at DESC LIMIT ?'),
+      byHash: p('SELECT * FROM memories WHERE content_hash = ? ORDER BY id'),
       countByKind: p('SELECT kind, count(*) AS n FROM memories GROUP BY kind'),
       all: p('SELECT * FROM memories ORDER BY id'),
-      hashes: p('SELECT content_hash FROM memories').pluck(),
+      used: p('UPDATE memories SET last_used_at = ?, use_count = use_count + 1 WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
   add(memory: NewMemory): number {
     const row = prepare(memory);
-    return this.write(() => {
-      const id = Number(this.s.insert.run({ ...row, now: Date.now() }).lastInsertRowid);
-      this.indexText(id, row);
-      return id;
-    });
+    return this.write(() => this.insert(row, Date.now()));
   }
 
   get(id: number): MemoryRecord | undefined {
@@ -104,19 +113,18 @@ export class MemoryStore {
     return row && toRecord(row);
   }
 
+  /** Memories whose content (kind, title, text, file) is exactly this one's. */
+  sameContent(memory: NewMemory): MemoryRecord[] {
+    return (this.s.byHash.all(prepare(memory).contentHash) as Row[]).map(toRecord);
+  }
+
   /** Replaces the given fields; returns false when there is no such memory. */
-  update(id: number, changes: Partial<Pick<NewMemory, 'title' | 'text' | 'filePath' | 'metadata'>>): boolean {
+  update(id: number, changes: MemoryChanges): boolean {
     return this.write(() => {
       const current = this.get(id);
       if (!current) return false;
-      const row = prepare({
-        kind: current.kind,
-        title: changes.title ?? current.title,
-        text: changes.text ?? current.text,
-        filePath: changes.filePath === undefined ? current.filePath : changes.filePath,
-        metadata: changes.metadata ?? current.metadata,
-      });
-      this.s.update.run({ ...row, id, now: Date.now() });
+      const row = prepare({ ...current, ...withoutUndefined(changes), source: current.source });
+      this.s.update.run({ ...row, id, updatedAt: Date.now() });
       this.s.deleteFts.run(id);
       this.indexText(id, row);
       return true;
@@ -142,11 +150,22 @@ export class MemoryStore {
   restore(memory: MemoryRecord): boolean {
     return this.write(() => {
       if (this.get(memory.id)) return false;
-      const row = { ...memory, metadata: JSON.stringify(memory.metadata) };
-      this.s.restore.run(row);
-      this.indexText(memory.id, memory);
+      const row = prepare(memory);
+      this.s.restore.run({ ...row, id: memory.id, createdAt: memory.createdAt, updatedAt: memory.updatedAt,
+        lastUsedAt: memory.lastUsedAt ?? null, useCount: memory.useCount ?? 0 });
+      this.indexText(memory.id, row);
       return true;
     });
+  }
+
+  /** Notes that retrieval put these memories in a prompt. Best effort: a busy database skips the count. */
+  markUsed(ids: readonly number[], at = Date.now()): void {
+    if (!ids.length) return;
+    try {
+      this.db.transaction(() => this.s.used.run(at, JSON.stringify(ids))).immediate();
+    } catch (error) {
+      if (sqliteCode(error) !== 'SQLITE_BUSY' && sqliteCode(error) !== 'SQLITE_READONLY') throw error;
+    }
   }
 
   /**
@@ -171,20 +190,75 @@ export class MemoryStore {
     return (this.s.all.all() as Row[]).map(toRecord);
   }
 
-  /** Adds the memories this store does not hold yet (by content); returns how many were added. */
-  importRecords(records: readonly MemoryRecord[]): number {
+  /** The memories a filter admits, newest change first (or in the order of `filter.ids`), one page of them. */
+  list(filter: MemoryFilter, page: { offset?: number; limit?: number } = {}): { memories: MemoryRecord[]; total: number } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.ids) {
+      where.push('id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.ids));
+    }
+    if (filter.kinds?.length) {
+      where.push('kind IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.kinds));
+    }
+    for (const tag of filter.tags ?? []) {
+      where.push('EXISTS (SELECT 1 FROM json_each(memories.tags) WHERE value = ?)');
+      params.push(tag);
+    }
+    if (filter.file !== undefined) {
+      where.push(`(file_path = ? OR EXISTS (SELECT 1 FROM json_each(memories.citations) WHERE json_extract(value, '$.file') = ?))`);
+      params.push(filter.file, filter.file);
+    }
+    if (filter.entity !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM json_each(memories.citations) WHERE json_extract(value, '$.entity') = ?)`);
+      params.push(filter.entity);
+    }
+    if (filter.since !== undefined) {
+      where.push('updated_at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('updated_at <= ?');
+      params.push(filter.until);
+    }
+    if (filter.source !== undefined) {
+      where.push(filter.source === 'mcp' ? `source LIKE 'mcp:%'` : 'source = ?');
+      if (filter.source !== 'mcp') params.push(filter.source);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT * FROM memories ${clause} ORDER BY updated_at DESC, id DESC`).all(...params) as Row[];
+    if (filter.ids) {
+      const order = new Map(filter.ids.map((id, i) => [id, i]));
+      rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    }
+    const offset = page.offset ?? 0;
+    return { memories: rows.slice(offset, offset + (page.limit ?? rows.length)).map(toRecord), total: rows.length };
+  }
+
+  /**
+   * Writes records from a backup or an export in one transaction. A record whose content is already stored is
+   * skipped, replaces the stored one (`overwrite`: under its id, keeping its creation time), or is added anyway.
+   */
+  importRecords(records: readonly NewMemoryRecord[], mode: ImportMode = 'skip-duplicates'): { added: number; replaced: number; skipped: number } {
     return this.write(() => {
-      const known = new Set(this.s.hashes.all() as string[]);
-      let added = 0;
+      const counts = { added: 0, replaced: 0, skipped: 0 };
       for (const record of records) {
         const row = prepare(record);
-        if (known.has(row.contentHash)) continue;
-        known.add(row.contentHash);
-        const id = Number(this.s.insert.run({ ...row, now: record.updatedAt || Date.now() }).lastInsertRowid);
-        this.indexText(id, row);
-        added++;
+        const existing = mode === 'keep-both' ? undefined : (this.s.byHash.get(row.contentHash) as Row | undefined);
+        if (existing && mode === 'skip-duplicates') {
+          counts.skipped++;
+        } else if (existing) {
+          this.s.update.run({ ...row, id: existing.id, updatedAt: record.updatedAt ?? Date.now() });
+          this.s.deleteFts.run(existing.id);
+          this.indexText(existing.id, row);
+          counts.replaced++;
+        } else {
+          this.insert(row, record.updatedAt ?? Date.now(), record);
+          counts.added++;
+        }
       }
-      return added;
+      return counts;
     });
   }
 
@@ -197,15 +271,25 @@ export class MemoryStore {
     if (!file) return;
     try {
       const temporary = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify({ version: BACKUP_VERSION, memories: this.all() }), { mode: 0o600 });
+      fs.writeFileSync(temporary, JSON.stringify({ version: MEMORY_FILE_VERSION, memories: this.all() }), { mode: 0o600 });
       fs.renameSync(temporary, file);
     } catch {
       // The memory is stored; only its copy is not current. The next write tries again.
     }
   }
 
-  private indexText(id: number, memory: { title: string; text: string; filePath: string | null }): void {
-    this.s.insertFts.run(id, indexableText(memory.title), indexableText(memory.text), memory.filePath ? pathWords(memory.filePath) : '');
+  private insert(row: PreparedMemory, updatedAt: number, times: Partial<Pick<MemoryRecord, 'createdAt' | 'lastUsedAt' | 'useCount'>> = {}): number {
+    const id = Number(this.s.insert.run({
+      ...row, createdAt: times.createdAt ?? updatedAt, updatedAt, lastUsedAt: times.lastUsedAt ?? null, useCount: times.useCount ?? 0,
+    }).lastInsertRowid);
+    this.indexText(id, row);
+    return id;
+  }
+
+  /** Tags search like title words: a tag says what the memory is about. */
+  private indexText(id: number, memory: PreparedMemory): void {
+    const tags = (JSON.parse(memory.tags) as string[]).join(' ');
+    this.s.insertFts.run(id, indexableText(`${memory.title} ${tags}`), indexableText(memory.text), memory.filePath ? pathWords(memory.filePath) : '');
   }
 
   /** Memories about any of these files, newest first. */
@@ -215,25 +299,40 @@ export class MemoryStore {
   }
 
   countByKind(): Record<MemoryKind, number> {
-    const counts: Record<MemoryKind, number> = { documentation: 0, debugging: 0, note: 0 };
+    const counts = Object.fromEntries(MEMORY_KIND_NAMES.map((k) => [k, 0])) as Record<MemoryKind, number>;
     for (const { kind, n } of this.s.countByKind.all() as { kind: MemoryKind; n: number }[]) counts[kind] = n;
     return counts;
   }
 }
 
+/** A record as an import brings it: new, with the times it had where it came from. */
+export type NewMemoryRecord = NewMemory & Partial<Pick<MemoryRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt' | 'useCount'>>;
+
+type PreparedMemory = ReturnType<typeof prepare>;
+
 function prepare(memory: NewMemory) {
   const title = redactSecrets(memory.title.trim());
   const text = redactSecrets(memory.text.trim());
-  const filePath = memory.filePath ? memory.filePath.replace(/\\/g, '/').replace(/^\.\//, '') : null;
+  const citations = redactValues(memory.citations ?? []);
+  const given = memory.filePath ? memory.filePath.replace(/\\/g, '/').replace(/^\.\//, '') : null;
+  const filePath = given ?? citedFile(citations) ?? null;
   const metadata = JSON.stringify(redactValues(memory.metadata ?? {}));
   const contentHash = hash('sha1', [memory.kind, title, text, filePath ?? ''].join('\0')).slice(0, 16);
-  return { kind: memory.kind, title, text, filePath, metadata, contentHash };
+  return {
+    kind: memory.kind, title, text, filePath, metadata, contentHash, source: memory.source ?? 'user',
+    tags: JSON.stringify(memory.tags ?? []), citations: JSON.stringify(citations),
+  };
+}
+
+function withoutUndefined<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function toRecord(row: Row): MemoryRecord {
   return {
     id: row.id, kind: row.kind, title: row.title, text: row.text, filePath: row.file_path,
+    tags: JSON.parse(row.tags) as string[], citations: JSON.parse(row.citations) as Citation[], source: row.source,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>, contentHash: row.content_hash,
-    createdAt: row.created_at, updatedAt: row.updated_at,
+    createdAt: row.created_at, updatedAt: row.updated_at, lastUsedAt: row.last_used_at, useCount: row.use_count,
   };
 }

@@ -137,4 +137,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE memories_v5 RENAME TO memories;
   CREATE INDEX memories_file ON memories(file_path);
   `,
+  // 6: typed memories (see memories/model.ts): tags, citations of code, who wrote them, and how often retrieval
+  // has put them in a prompt. A source recorded in the metadata becomes the source; a related file a citation.
+  `
+  ALTER TABLE memories ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';        -- JSON array of strings
+  ALTER TABLE memories ADD COLUMN citations TEXT NOT NULL DEFAULT '[]';   -- JSON array of {file, startLine, endLine} | {entity, file}
+  ALTER TABLE memories ADD COLUMN source TEXT NOT NULL DEFAULT 'user';    -- user | chat | agent | mcp:<client> | import | team
+  ALTER TABLE memories ADD COLUMN last_used_at INTEGER;                   -- ms since epoch; NULL: never retrieved
+  ALTER TABLE memories ADD COLUMN use_count INTEGER NOT NULL DEFAULT 0;
+  UPDATE memories SET source = json_extract(metadata, '$.source')
+    WHERE json_type(metadata, '$.source') = 'text' AND json_extract(metadata, '$.source') IN ('user', 'chat', 'agent', 'import');
+  UPDATE memories SET citations = json_array(json_object('file', file_path)) WHERE file_path IS NOT NULL;
+  CREATE INDEX memories_updated ON memories(updated_at);
+  `,
 ];

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { MEMORY_KINDS } from '../../core/memories/model';
 import type { Found, FoundMemory } from './retrieve';
 import { memoryLocation } from './retrieve';
 import { memoryDocumentUri } from '../memoryDocuments';
 
-const KIND_LABELS = { documentation: 'Documentation', debugging: 'Debugging session', note: 'Note' } as const;
 /** A non-code memory is shown by its first words; the whole text is one click away in the answer. */
 const PREVIEW_CHARS = 160;
 
@@ -68,7 +68,7 @@ function describeMemory(item: FoundMemory) {
   if (memory.kind === 'code') {
     return { label: escapeMarkdown(String(memory.metadata.description ?? 'code')), location, where, rest: `${score} — ${escapeMarkdown(memory.reasoning)}` };
   }
-  return { label: `${KIND_LABELS[memory.kind]} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escapeMarkdown(preview(memory.text, PREVIEW_CHARS))}` };
+  return { label: `${MEMORY_KINDS[memory.kind].label} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escapeMarkdown(preview(memory.text, PREVIEW_CHARS))}` };
 }
 
 /** Memory text is data: Markdown in it must not become links, images or HTML in the chat. */

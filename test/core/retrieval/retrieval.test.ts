@@ -6,7 +6,7 @@ import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { MemorySystem } from '../../../src/core/memorySystem';
 import { approximateTokens, fitMemories, formatMemoriesForPrompt } from '../../../src/core/retrieval/prompt';
 import { ConfigError, type ModelProvider, type ScoredMemory } from '../../../src/core/retrieval/types';
-import { tempDir, writeTree } from '../../helpers';
+import { noMemories, tempDir, writeTree } from '../../helpers';
 
 const AUTH = [
   'from .users import find_user',
@@ -138,7 +138,7 @@ test('retrieval: documentation and debugging memories are stored and found like 
   // Units: the import line and two functions of auth.py, two functions of users.py, one of billing.py.
   assert.equal(stats.totalCodeMemories, 6);
   assert.equal(stats.totalMemories, 8);
-  assert.deepEqual(stats.memoriesByKind, { documentation: 1, debugging: 1, note: 0 });
+  assert.deepEqual(stats.memoriesByKind, { ...noMemories(), documentation: 1, debugging: 1 });
   system.close();
 });
 

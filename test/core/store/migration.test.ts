@@ -68,3 +68,19 @@ test('migration: memory ids become never-reused, keeping every memory and its id
   assert.equal(system.addMemory('A new note.'), 'mem:8', 'the deleted highest id is not handed out again');
   system.close();
 });
+
+test('migration: memories gain tags, citations, a source and use counts, keeping what they said', () => {
+  const dbPath = path.join(tempDir(), 'index.db');
+  olderDatabase(dbPath, 5, (old) => {
+    const insert = old.prepare(`INSERT INTO memories (id, kind, title, text, file_path, metadata, content_hash, created_at, updated_at)
+                                VALUES (?, ?, ?, ?, ?, ?, 'c', 1, 2)`);
+    insert.run(4, 'note', '', 'Invoices round half up.', 'billing.py', JSON.stringify({ source: 'chat', topic: 'tax' }));
+    insert.run(9, 'documentation', 'Deploys', 'Deploy from main only.', null, '{}');
+  });
+  const system = MemorySystem.open({ dbPath });
+  const [chat, doc] = system.memories.all();
+  assert.deepEqual([chat.id, chat.source, chat.citations, chat.tags, chat.useCount, chat.lastUsedAt, chat.filePath],
+    [4, 'chat', [{ file: 'billing.py' }], [], 0, null, 'billing.py'], 'the source moved from the metadata, the file became a citation');
+  assert.deepEqual([doc.id, doc.source, doc.citations, doc.title, doc.createdAt, doc.updatedAt], [9, 'user', [], 'Deploys', 1, 2]);
+  system.close();
+});

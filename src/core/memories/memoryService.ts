@@ -1,0 +1,282 @@
+import * as fs from 'node:fs';
+import type { CodeMemorySystem } from '../codeMemorySystem';
+import { MemorySystem } from '../memorySystem';
+import type { CodeContext, ScoredMemory } from '../retrieval/types';
+import { personalDatabasePath } from '../store/location';
+import type { ImportMode, MemoryChanges, MemoryFilter, MemoryRecord, MemoryStore, NewMemory } from '../store/memoryStore';
+import { MEMORY_FILE_VERSION } from '../store/memoryStore';
+import { workspaceRelative } from '../text/modulePath';
+import { InputError } from '../workspaceIndex';
+import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
+import { type Citation, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
+import { findSimilar, type SimilarReason } from './similar';
+
+/** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
+const PERSONAL_KINDS: ReadonlySet<MemoryKind> = new Set(['user_preference']);
+/** Longest title and text a memory takes: memories are notes, not files. */
+const MAX_TITLE_CHARS = 200;
+const MAX_TEXT_CHARS = 20_000;
+/** Results per page when the caller does not say. */
+const DEFAULT_PAGE = 20;
+
+/** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
+export interface MemoryView {
+  id: string;
+  scope: MemoryScope;
+  kind: MemoryKind;
+  title: string;
+  content: string;
+  tags: string[];
+  citations: Citation[];
+  source: string;
+  /** ISO 8601 times. */
+  created: string;
+  updated: string;
+  lastUsed?: string;
+  useCount: number;
+}
+
+export interface SimilarView {
+  memory: MemoryView;
+  reason: SimilarReason;
+  overlap: number;
+}
+
+/** What a caller gives to store a memory; unknown or malformed fields are an InputError saying which. */
+export interface StoreInput {
+  kind?: MemoryKind;
+  title?: string;
+  content: string;
+  tags?: unknown[];
+  citations?: unknown[];
+  scope?: MemoryScope;
+  source: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface StoreResult {
+  memory: MemoryView;
+  /** False when the very same memory was already stored: `memory` is that one. */
+  created: boolean;
+  /** Memories it repeats or may contradict: offer to update one of those instead. */
+  similar: SimilarView[];
+}
+
+export interface ListOptions extends Omit<MemoryFilter, 'ids'> {
+  text?: string;
+  scope?: MemoryScope;
+  offset?: number;
+  limit?: number;
+}
+
+export interface SearchResult {
+  results: (ScoredMemory & { scope: MemoryScope | 'code' })[];
+  warning?: string;
+  missingWords: string[];
+}
+
+export interface ImportReport {
+  added: number;
+  replaced: number;
+  skipped: number;
+  invalid: InvalidRecord[];
+}
+
+/**
+ * Every memory operation of the engine, for every front end (chat, commands, CLI, agent tools, MCP server):
+ * they call this and render what it returns. One workspace's memories plus the user's personal ones.
+ */
+export class MemoryService {
+  private personalSystem: MemorySystem | undefined;
+
+  /** `personalDb`: where the personal memories live (default: the user's data folder); `false` for none. */
+  constructor(readonly workspace: CodeMemorySystem, private readonly personalDb: string | false = personalDatabasePath()) {}
+
+  /** Opened on first use: a workspace without personal memories never creates the file. */
+  private personal(create: boolean): MemorySystem | undefined {
+    if (!this.personalSystem && this.personalDb && (create || fs.existsSync(this.personalDb))) {
+      this.personalSystem = MemorySystem.open({ dbPath: this.personalDb });
+    }
+    return this.personalSystem;
+  }
+
+  private system(scope: MemoryScope, create = true) {
+    return scope === 'personal' ? this.personal(create) : this.workspace;
+  }
+
+  store(input: StoreInput): StoreResult {
+    const kind = input.kind ?? 'note';
+    if (!isMemoryKind(kind)) throw new InputError(`kind must be one of ${MEMORY_KIND_NAMES.join(', ')}`);
+    const scope = input.scope ?? (PERSONAL_KINDS.has(kind) ? 'personal' : 'workspace');
+    const memory = this.validate({ kind, title: input.title ?? '', text: input.content, tags: input.tags, citations: input.citations });
+    const system = this.system(scope);
+    if (!system) throw new InputError('personal memories are turned off here');
+    const same = system.memories.sameContent(memory)[0];
+    if (same) return { memory: view(same, scope), created: false, similar: [] };
+    const similar = this.similar(system, memory);
+    const id = system.memories.add({ ...memory, source: input.source, metadata: input.metadata });
+    system.memoriesChanged();
+    return { memory: view(system.memories.get(id)!, scope), created: true, similar };
+  }
+
+  /** A debugging session: what went wrong, the error, what fixed it, optionally the diff that did. */
+  recordDebugSession(input: { problem: string; error?: string; solution: string; file?: string; diff?: string; tags?: unknown[];
+    citations?: unknown[]; source: string }): StoreResult {
+    if (!input.problem?.trim() || !input.solution?.trim()) throw new InputError('a debugging session needs a problem and a solution');
+    const parts = [`Problem: ${input.problem.trim()}`, `Error: ${input.error?.trim() ?? ''}`, `Solution: ${input.solution.trim()}`];
+    if (input.diff?.trim()) parts.push(`Diff:\n${input.diff.trim()}`);
+    const citations = [...(input.file ? [{ file: input.file }] : []), ...(input.citations ?? [])];
+    return this.store({
+      kind: 'debugging', title: input.problem.trim().split('\n')[0], content: parts.join('\n'), tags: input.tags, citations,
+      source: input.source, metadata: { description: input.problem, error: input.error ?? '', solution: input.solution },
+    });
+  }
+
+  get(id: string): MemoryView | undefined {
+    const { scope, number } = parseId(id);
+    const record = this.system(scope, false)?.memories.get(number);
+    return record && view(record, scope);
+  }
+
+  /** Changes the given fields; undefined when there is no such memory. Returns what it may now repeat. */
+  update(id: string, changes: { kind?: MemoryKind; title?: string; content?: string; tags?: unknown[]; citations?: unknown[] }):
+    { memory: MemoryView; similar: SimilarView[] } | undefined {
+    const { scope, number } = parseId(id);
+    const system = this.system(scope, false);
+    const current = system?.memories.get(number);
+    if (!system || !current) return undefined;
+    if (changes.kind !== undefined && !isMemoryKind(changes.kind)) throw new InputError(`kind must be one of ${MEMORY_KIND_NAMES.join(', ')}`);
+    const next = this.validate({
+      kind: changes.kind ?? current.kind, title: changes.title ?? current.title, text: changes.content ?? current.text,
+      tags: changes.tags ?? current.tags, citations: changes.citations ?? current.citations,
+    });
+    const stored: MemoryChanges = { ...next, filePath: changes.citations !== undefined ? null : undefined };
+    system.memories.update(number, stored);
+    system.memoriesChanged();
+    return { memory: view(system.memories.get(number)!, scope), similar: this.similar(system, next, number) };
+  }
+
+  /** Deletes a memory if it is still the version the caller saw (`seen`: its `updated`). */
+  delete(id: string, seen?: string): { status: 'deleted'; memory: MemoryView; record: MemoryRecord } | { status: 'missing' | 'changed' } {
+    const { scope, number } = parseId(id);
+    const system = this.system(scope, false);
+    const outcome = system?.memories.delete(number, seen === undefined ? undefined : Date.parse(seen)) ?? 'missing';
+    if (typeof outcome === 'string') return { status: outcome };
+    system!.memoriesChanged();
+    return { status: 'deleted', memory: view(outcome, scope), record: outcome };
+  }
+
+  /** Lists memories of one scope or both (newest change first, or by relevance to `text`), a page at a time. */
+  list(options: ListOptions = {}): { memories: MemoryView[]; total: number; offset: number } {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? DEFAULT_PAGE;
+    const scopes: MemoryScope[] = options.scope ? [options.scope] : ['workspace', 'personal'];
+    const all = scopes.flatMap((scope) => {
+      const system = this.system(scope, false);
+      if (!system) return [];
+      const ids = options.text?.trim() ? system.memoriesLike(options.text, 1000).map((m) => m.id) : undefined;
+      const filter = { ...options, file: options.file && this.relative(options.file), ids };
+      return system.memories.list(filter).memories.map((record) => ({ record, scope, rank: ids?.indexOf(record.id) ?? 0 }));
+    });
+    if (!options.text?.trim()) all.sort((a, b) => b.record.updatedAt - a.record.updatedAt);
+    else all.sort((a, b) => a.rank - b.rank);
+    return { memories: all.slice(offset, offset + limit).map(({ record, scope }) => view(record, scope)), total: all.length, offset };
+  }
+
+  /**
+   * Code and memories for a question, ranked together (the relevance pipeline of the workspace, then the
+   * personal memories on the same scale), optionally only some kinds or tags.
+   */
+  async search(context: CodeContext, options: { kinds?: ('code' | MemoryKind)[]; tags?: string[]; limit?: number; signal?: AbortSignal } = {}):
+    Promise<SearchResult> {
+    const found = await this.workspace.retrieve(context, { signal: options.signal });
+    const personal = this.system('personal', false);
+    const mine = personal ? await personal.retrieve(context.userQuery, { signal: options.signal }) : undefined;
+    const results = [
+      ...found.memories.map((m) => ({ ...m, scope: m.kind === 'code' ? 'code' as const : 'workspace' as const })),
+      ...(mine?.memories ?? []).map((m) => ({ ...m, memoryId: m.memoryId.replace(/^mem:/, 'personal:'), scope: 'personal' as const })),
+    ].filter((m) => (!options.kinds?.length || options.kinds.includes(m.kind)) &&
+      (!options.tags?.length || options.tags.every((t) => (m.metadata.tags as string[] | undefined)?.includes(t))))
+      .sort((a, b) => b.relevanceScore - a.relevanceScore)
+      .slice(0, options.limit ?? this.workspace.config.maxMemories);
+    return { results, warning: found.warning, missingWords: found.missingWords.filter((w) => !mine || mine.missingWords.includes(w)) };
+  }
+
+  /** Memories as one versioned JSON document, everything or what the options admit. */
+  export(options: Omit<ListOptions, 'offset' | 'limit' | 'text'> = {}): MemoryFile {
+    const scopes: MemoryScope[] = options.scope ? [options.scope] : ['workspace', 'personal'];
+    const memories = scopes.flatMap((scope) => (this.system(scope, false)?.memories.list(options).memories ?? [])
+      .map((record) => ({ ...record, scope })));
+    return { version: MEMORY_FILE_VERSION, exportedAt: new Date().toISOString(), memories };
+  }
+
+  /** Imports a memory document; each record is validated and a bad one reported by its index, the rest kept. */
+  import(document: unknown, mode: ImportMode = 'skip-duplicates'): ImportReport {
+    const { records, invalid } = parseMemoryFile(document);
+    const report: ImportReport = { added: 0, replaced: 0, skipped: 0, invalid };
+    for (const scope of ['workspace', 'personal'] as const) {
+      const mine = records.filter((r) => (r.scope ?? 'workspace') === scope).map(({ scope: _, ...r }) => r);
+      if (!mine.length) continue;
+      const system = this.system(scope)!;
+      const counts = system.memories.importRecords(mine, mode);
+      system.memoriesChanged();
+      report.added += counts.added;
+      report.replaced += counts.replaced;
+      report.skipped += counts.skipped;
+    }
+    return report;
+  }
+
+  close(): void {
+    this.personalSystem?.close();
+    this.personalSystem = undefined;
+  }
+
+  private validate(memory: { kind: MemoryKind; title: string; text: string; tags?: unknown[]; citations?: unknown[] }): NewMemory {
+    if (typeof memory.text !== 'string' || typeof memory.title !== 'string') throw new InputError('title and content must be text');
+    if (!memory.text.trim() && !memory.title.trim()) throw new InputError('a memory needs some content');
+    if (memory.title.length > MAX_TITLE_CHARS) throw new InputError(`a title takes at most ${MAX_TITLE_CHARS} characters`);
+    if (memory.text.length > MAX_TEXT_CHARS) throw new InputError(`a memory takes at most ${MAX_TEXT_CHARS} characters`);
+    if (memory.tags !== undefined && !Array.isArray(memory.tags)) throw new InputError('tags must be a list of words');
+    if (memory.citations !== undefined && !Array.isArray(memory.citations)) throw new InputError('citations must be a list');
+    try {
+      const citations = (memory.citations ?? []).map((c) => normalizeCitation(c, (f) => this.relative(f)));
+      return { kind: memory.kind, title: memory.title.trim() || firstLine(memory.text), text: memory.text, tags: normalizeTags(memory.tags), citations };
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+  }
+
+  private similar(system: { memories: MemoryStore; memoriesLike: (text: string, limit: number) => { id: number }[] }, memory: NewMemory,
+    exceptId?: number): SimilarView[] {
+    const scope: MemoryScope = system === this.workspace ? 'workspace' : 'personal';
+    return findSimilar(system.memories, memory, (text) => system.memoriesLike(text, 10).map((m) => m.id), exceptId)
+      .map(({ record, reason, overlap }) => ({ memory: view(record, scope), reason, overlap }));
+  }
+
+  private relative(file: string): string {
+    return workspaceRelative(this.workspace.index.root, file);
+  }
+}
+
+/** `mem:12` → workspace 12; `personal:3` → personal 3; anything else is an InputError that shows the forms. */
+export function parseId(id: string): { scope: MemoryScope; number: number } {
+  const match = /^(mem|personal):(\d+)$/.exec(id.trim());
+  if (match) return { scope: match[1] === 'mem' ? 'workspace' : 'personal', number: Number(match[2]) };
+  if (/^code:\d+$/.test(id.trim())) throw new InputError(`${id} is code: it changes with its source file, not through memories`);
+  throw new InputError(`not a memory id: ${id} (expected mem:<number> or personal:<number>)`);
+}
+
+export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
+  return {
+    id: `${scope === 'personal' ? 'personal' : 'mem'}:${record.id}`, scope, kind: record.kind, title: record.title, content: record.text,
+    tags: record.tags, citations: record.citations, source: record.source, created: new Date(record.createdAt).toISOString(),
+    updated: new Date(record.updatedAt).toISOString(), lastUsed: record.lastUsedAt ? new Date(record.lastUsedAt).toISOString() : undefined,
+    useCount: record.useCount,
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0];
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
