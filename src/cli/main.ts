@@ -1,6 +1,7 @@
 import { DatabaseDamagedError, isDamage } from '../core/store/database';
 import { UsageError } from './args';
 import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
+import { MCP_USAGE, runMcp } from './mcpServer';
 import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
 import { MODEL_HELP } from './modelOptions';
 import { runSearch, SEARCH_USAGE } from './searchCommand';
@@ -10,6 +11,7 @@ const USAGE = `Usage:
   ${INDEX_USAGE}
   ${SEARCH_USAGE}
   ${MEMORY_USAGE}
+  ${MCP_USAGE}
 
 The index lives in a per-user cache folder keyed by the workspace path unless --db is given.
 SIZE takes a unit: 500KB, 2MB (default 1MB). Globs match at any depth: --exclude '*/tests/*'.
@@ -33,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return runAddDoc(rest);
     case 'import-memories':
       return runImportMemories(rest);
+    case 'mcp':
+      return runMcp(rest);
     case undefined:
       process.stderr.write(`${USAGE}\n`);
       return 2;

@@ -1,0 +1,53 @@
+import type { MemoryView, SearchResult, SimilarView, StoreResult } from '../memories/memoryService';
+import { describeCitation, MEMORY_KINDS } from '../memories/model';
+
+/**
+ * What the memory tools answer, as plain text a model reads well: ids to act on, paths with line ranges to open,
+ * and the content itself.
+ */
+
+export function describeSearch(found: SearchResult): string {
+  if (!found.results.length) {
+    const missing = found.missingWords.length ? ` (no code or memory contains: ${found.missingWords.join(', ')})` : '';
+    return `Nothing relevant found${missing}.`;
+  }
+  const lines = found.results.map((r, i) => {
+    const where = r.file ? `${r.file}${r.startLine ? `:${r.startLine}-${r.endLine}` : ''}` : '';
+    const what = r.kind === 'code' ? String(r.metadata.description ?? 'code')
+      : `${MEMORY_KINDS[r.kind].label} ${r.memoryId} (${r.scope})${tagsOf(r.metadata.tags)}`;
+    return `## ${i + 1}. ${[where, what].filter(Boolean).join(' · ')} · score ${r.relevanceScore.toFixed(2)}\n${fenced(r.text)}`;
+  });
+  const notes = [
+    ...(found.warning ? [`Note: ${found.warning}.`] : []),
+    ...(found.missingWords.length ? [`No code or memory contains: ${found.missingWords.join(', ')}.`] : []),
+  ];
+  return [...lines, ...notes].join('\n\n');
+}
+
+export function describeView(memory: MemoryView): string {
+  const cites = memory.citations.length ? `\nCites: ${memory.citations.map(describeCitation).join('; ')}` : '';
+  const used = memory.useCount ? `, used ${memory.useCount}× (last ${memory.lastUsed})` : ', never used yet';
+  return `${memory.id} · ${MEMORY_KINDS[memory.kind].label} (${memory.scope})${tagsOf(memory.tags)}\n` +
+    `Title: ${memory.title}${cites}\nSource: ${memory.source}; created ${memory.created}, updated ${memory.updated}${used}\n\n${memory.content}`;
+}
+
+export function describeStored(result: StoreResult, verb: string): string {
+  const head = result.created ? `${verb} ${result.memory.id}: ${result.memory.title}` : `Already stored as ${result.memory.id}: ${result.memory.title}`;
+  return result.similar.length ? `${head}\n\n${describeSimilar(result.similar)}` : head;
+}
+
+function describeSimilar(similar: SimilarView[]): string {
+  const reasons = { duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code; check they agree' };
+  return 'Similar memories (consider updating one of these instead):\n' +
+    similar.map((s) => `- ${s.memory.id} ${reasons[s.reason]}: ${s.memory.title}`).join('\n');
+}
+
+function tagsOf(tags: unknown): string {
+  return Array.isArray(tags) && tags.length ? ` [${tags.join(', ')}]` : '';
+}
+
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${text}\n${fence}`;
+}
