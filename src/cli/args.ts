@@ -40,6 +40,12 @@ export function parsePositiveInt(text: string, flag: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number from 0, got '${text}'`);
+  return n;
+}
+
 export function parsePositiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${text}'`);

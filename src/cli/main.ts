@@ -2,6 +2,7 @@ import { DatabaseDamagedError, isDamage } from '../core/store/database';
 import { UsageError } from './args';
 import { INDEX_USAGE, runIndex, runStats } from './indexCommands';
 import { MCP_USAGE, runMcp } from './mcpServer';
+import { MEMORIES_USAGE, runCleanup, runExport, runImport, runMemories } from './memoriesCommand';
 import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
 import { MODEL_HELP } from './modelOptions';
 import { runSearch, SEARCH_USAGE } from './searchCommand';
@@ -11,6 +12,7 @@ const USAGE = `Usage:
   ${INDEX_USAGE}
   ${SEARCH_USAGE}
   ${MEMORY_USAGE}
+  ${MEMORIES_USAGE}
   ${MCP_USAGE}
 
 The index lives in a per-user cache folder keyed by the workspace path unless --db is given.
@@ -35,6 +37,14 @@ async function main(argv: string[]): Promise<number> {
       return runAddDoc(rest);
     case 'import-memories':
       return runImportMemories(rest);
+    case 'memories':
+      return runMemories(rest[0], rest.slice(1));
+    case 'export':
+      return runExport(rest);
+    case 'import':
+      return runImport(rest);
+    case 'cleanup':
+      return runCleanup(rest);
     case 'mcp':
       return runMcp(rest);
     case undefined:

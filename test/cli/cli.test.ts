@@ -4,26 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ModelServer } from '../modelServer';
-import { damageTablePage, noMemories, type ProcessResult, REPO_ROOT, runProcess, tempDir, writeTree } from '../helpers';
-
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-/** The environment without model settings, so a key on the machine never sends test code anywhere. */
-function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = { ...process.env, CODE_MEMORY_CACHE_DIR: tempDir('cm-cache-') };
-  for (const key of Object.keys(clean)) if (/^(OPENAI|ANTHROPIC)_|^CODE_MEMORY_(PROVIDER|MODEL)$/.test(key)) delete clean[key];
-  return { ...clean, ...env };
-}
-
-function cli(args: string[], env: Record<string, string> = {}, input?: string, cwd?: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(env), input, cwd });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** For runs that talk to a server in this process: spawnSync would block it from answering. */
-function cliAsync(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
-  return runProcess(process.execPath, [CLI, ...args], cleanEnv(env));
-}
+import { damageTablePage, noMemories, tempDir, writeTree } from '../helpers';
+import { CLI, cleanEnv, cli, cliAsync } from './run';
 
 function workspace(): string {
   const root = tempDir();

@@ -6,9 +6,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CodeMemorySystem } from '../../src/core/codeMemorySystem';
 import { MemoryService } from '../../src/core/memories/memoryService';
 import { MEMORY_TOOLS } from '../../src/core/tools/memoryTools';
-import { REPO_ROOT, tempDir, writeTree } from '../helpers';
-
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+import { tempDir, writeTree } from '../helpers';
+import { CLI } from './run';
 
 /** `code-memory mcp` on a fresh workspace, with the SDK's own client over stdio. */
 async function connect(root: string, db: string, dataDir: string, name = 'test-agent'): Promise<Client> {

@@ -7,6 +7,7 @@ import type { ImportMode, MemoryChanges, MemoryFilter, MemoryRecord, MemoryStore
 import { MEMORY_FILE_VERSION } from '../store/memoryStore';
 import { workspaceRelative } from '../text/modulePath';
 import { InputError } from '../workspaceIndex';
+import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
 import { type Citation, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
 import { findSimilar, type SimilarReason } from './similar';
@@ -225,6 +226,25 @@ export class MemoryService {
       report.skipped += counts.skipped;
     }
     return report;
+  }
+
+  /**
+   * Memories the rules would remove (old and never used, duplicates, over a size limit), in both scopes; deleted
+   * only with `apply`. Team notes and instruction files are never touched.
+   */
+  cleanup(rules: CleanupRules, apply = false): { memory: MemoryView; reason: CleanupReason; keptId?: string }[] {
+    return (['workspace', 'personal'] as const).flatMap((scope) => {
+      const system = this.system(scope, false);
+      if (!system) return [];
+      const plan = planCleanup(system.memories, rules, (text) => system.memoriesLike(text, 10).map((m) => m.id));
+      if (apply && plan.length) {
+        system.memories.deleteMany(plan.map((p) => p.record.id));
+        system.memoriesChanged();
+      }
+      return plan.map(({ record, reason, keptId }) => ({
+        memory: view(record, scope), reason, keptId: keptId === undefined ? undefined : view({ ...record, id: keptId }, scope).id,
+      }));
+    });
   }
 
   close(): void {

@@ -146,6 +146,18 @@ export class MemoryStore {
     });
   }
 
+  /** Deletes these memories in one transaction; returns how many there were. */
+  deleteMany(ids: readonly number[]): number {
+    return this.write(() => {
+      let deleted = 0;
+      for (const id of ids) {
+        deleted += Number(this.s.delete.run(id).changes);
+        this.s.deleteFts.run(id);
+      }
+      return deleted;
+    });
+  }
+
   /** Puts a deleted memory back under its own id (ids are never handed out twice, so it is still free). */
   restore(memory: MemoryRecord): boolean {
     return this.write(() => {
