@@ -8,6 +8,7 @@ import { registerIndexing } from './extension/indexing';
 import { registerLog } from './extension/log';
 import { registerMemoryCommands } from './extension/memoryCommands';
 import { registerMemoryDocuments } from './extension/memoryDocuments';
+import { registerMemoryTools } from './extension/memoryTools';
 import { registerModels } from './extension/models';
 import { chooseSqliteDriver } from './extension/sqliteDriver';
 import { registerStatistics } from './extension/statistics';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerStatistics(context, workspaces);
   registerMemoryCommands(context, workspaces);
   registerMemoryDocuments(context, workspaces);
+  registerMemoryTools(context, workspaces);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
   registerDamagedIndex(context, workspaces, indexer, log);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Database } from './store/driver';
+import type { Database, SqliteDriver } from './store/driver';
 import { abortError } from './models/modelProvider';
 import { withRetries } from './models/retry';
 import type { GitRecency } from './retrieval/gitRecency';
@@ -39,6 +39,8 @@ export type ForgetOutcome =
 
 export interface MemorySystemOptions {
   dbPath: string;
+  /** Which SQLite driver opens it (default: defaultDriver()). */
+  driver?: SqliteDriver;
   config?: Partial<RetrievalConfig>;
   /** The small model that scores candidates; without one, ranking is lexical (see retrieval/README.md). */
   scoringModel?: ModelProvider;
@@ -275,7 +277,7 @@ export abstract class MemoryBase {
 /** The seed's general MemorySystem: notes and documents without a workspace. */
 export class MemorySystem extends MemoryBase {
   static open(options: MemorySystemOptions): MemorySystem {
-    const db = openDatabase(path.resolve(options.dbPath));
+    const db = openDatabase(path.resolve(options.dbPath), { driver: options.driver, verify: 'memories' });
     try {
       return new MemorySystem(db, new LexicalSearch(db), undefined, GENERAL_DEFAULTS, options.config, options.scoringModel);
     } catch (error) {

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
+import { MemoryService } from '../core/memories/memoryService';
+import { PersonalMemories } from '../core/memories/personal';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
 import { moveAside, type MovedAside } from '../core/store/damage';
 import { isDamage } from '../core/store/database';
@@ -64,10 +66,20 @@ export class Workspaces implements vscode.Disposable {
   private scoringModel: ModelProvider | undefined;
   private retrieval: RetrievalConfig | undefined;
 
+  /** The user's own memories, shared by every folder and window (opened on first use). */
+  private readonly personal: PersonalMemories;
+
   /** `sqlite`: the driver chosen at activation, or why none works here (every folder then refuses to open). */
   constructor(private readonly sqlite: SqliteDriver | SqliteUnavailableError, private readonly log: vscode.LogOutputChannel) {
     // Said once at activation; the status bar keeps showing it.
     if (sqlite instanceof Error) this.lastError = sqlite.message;
+    this.personal = new PersonalMemories(undefined, sqlite instanceof Error ? undefined : sqlite);
+  }
+
+  /** Every memory operation of one folder (and the user's personal memories) goes through this. */
+  memoryService(folder: vscode.WorkspaceFolder): MemoryService {
+    if (this.sqlite instanceof Error) throw this.sqlite;
+    return new MemoryService(this.system(folder), this.personal);
   }
 
   get sqliteDriver(): string | undefined {
@@ -221,6 +233,7 @@ export class Workspaces implements vscode.Disposable {
     this.disposing.fire();
     // Runs stop at their next file; each database closes once its queue has settled.
     void this.close([...this.byFolder.keys()]).catch(() => undefined);
+    this.personal.close();
     this.changed.dispose();
     this.disposing.dispose();
     this.damage.dispose();

@@ -37,3 +37,14 @@ describe('untrusted workspace', () => {
     assert.equal(fake.requests.length, 0);
   });
 });
+
+describe('memory tools in Restricted Mode', () => {
+  it('refuse to run, and write nothing', async () => {
+    await codeMemory();
+    const source = new vscode.CancellationTokenSource();
+    await assert.rejects(async () => vscode.lm.invokeTool('codeMemory_store', { input: { content: 'x' }, toolInvocationToken: undefined }, source.token));
+    source.dispose();
+    const data = process.env.CODE_MEMORY_DATA_DIR!;
+    assert.deepEqual(fs.existsSync(data) ? fs.readdirSync(data) : [], [], 'no personal memory file');
+  });
+});

@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
 import type { CodeMemorySystem } from '../codeMemorySystem';
-import { MemorySystem } from '../memorySystem';
 import type { CodeContext, ScoredMemory } from '../retrieval/types';
 import { personalDatabasePath } from '../store/location';
 import type { ImportMode, MemoryChanges, MemoryFilter, MemoryRecord, MemoryStore, NewMemory } from '../store/memoryStore';
@@ -10,6 +8,7 @@ import { InputError } from '../workspaceIndex';
 import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
 import { type Citation, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
+import { PersonalMemories } from './personal';
 import { findSimilar, type SimilarReason } from './similar';
 
 /** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
@@ -88,21 +87,18 @@ export interface ImportReport {
  * they call this and render what it returns. One workspace's memories plus the user's personal ones.
  */
 export class MemoryService {
-  private personalSystem: MemorySystem | undefined;
+  private readonly personalMemories: PersonalMemories | undefined;
 
-  /** `personalDb`: where the personal memories live (default: the user's data folder); `false` for none. */
-  constructor(readonly workspace: CodeMemorySystem, private readonly personalDb: string | false = personalDatabasePath()) {}
-
-  /** Opened on first use: a workspace without personal memories never creates the file. */
-  private personal(create: boolean): MemorySystem | undefined {
-    if (!this.personalSystem && this.personalDb && (create || fs.existsSync(this.personalDb))) {
-      this.personalSystem = MemorySystem.open({ dbPath: this.personalDb });
-    }
-    return this.personalSystem;
+  /**
+   * `personal`: the user's own memories, shared by every service of a process (a front end with several
+   * workspaces passes one and closes it); a path opens them for this service alone; false: none.
+   */
+  constructor(readonly workspace: CodeMemorySystem, private readonly personal: PersonalMemories | string | false = personalDatabasePath()) {
+    this.personalMemories = personal === false ? undefined : typeof personal === 'string' ? new PersonalMemories(personal) : personal;
   }
 
   private system(scope: MemoryScope, create = true) {
-    return scope === 'personal' ? this.personal(create) : this.workspace;
+    return scope === 'personal' ? this.personalMemories?.open(create) : this.workspace;
   }
 
   store(input: StoreInput): StoreResult {
@@ -247,9 +243,9 @@ export class MemoryService {
     });
   }
 
+  /** Closes the personal memories if this service opened them (the workspace's system belongs to the caller). */
   close(): void {
-    this.personalSystem?.close();
-    this.personalSystem = undefined;
+    if (typeof this.personal === 'string') this.personalMemories?.close();
   }
 
   private validate(memory: { kind: MemoryKind; title: string; text: string; tags?: unknown[]; citations?: unknown[] }): NewMemory {

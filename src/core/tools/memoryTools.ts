@@ -11,8 +11,11 @@ import { describeSearch, describeStored, describeView } from './toolText';
  */
 export interface MemoryTool {
   name: string;
-  /** A short name for people (tool pickers, confirmations). */
+  /** A short name for people (tool pickers, confirmations), and what it does in one line. */
   title: string;
+  summary: string;
+  /** How a chat prompt names it: `#memorySearch`. */
+  reference: string;
   description: string;
   inputSchema: Record<string, unknown>;
   /** Writes or deletes: front ends ask the user first. */
@@ -39,7 +42,8 @@ const kind = { type: 'string', enum: MEMORY_KIND_NAMES };
 
 export const MEMORY_TOOLS: readonly MemoryTool[] = [
   {
-    name: 'codeMemory_search', title: 'Search code memory', writes: false,
+    name: 'codeMemory_search', title: 'Search code memory', reference: 'memorySearch', writes: false,
+    summary: 'Find code and memories (notes, decisions, past fixes, preferences) relevant to a question.',
     description: 'Search this workspace\'s code and its long-term memory (project knowledge, past debugging sessions, decisions, ' +
       'the user\'s preferences) with a question in plain words. Call it before answering questions about this code base, ' +
       'before changing unfamiliar code, and when an error appears (pass it as errors: a past fix may be found). Returns ' +
@@ -63,7 +67,8 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
   },
   {
-    name: 'codeMemory_store', title: 'Store a memory', writes: true,
+    name: 'codeMemory_store', title: 'Store a memory', reference: 'memoryStore', writes: true,
+    summary: 'Remember a decision, fact, fix or preference for later conversations.',
     description: 'Store something worth remembering beyond this conversation: a decision, a fact about the project, how a ' +
       'problem was solved, a preference the user stated. Cite the code it is about. Returns the new id, or the id of the ' +
       `same memory if it was already stored, and similar memories (update one of those instead when it says the same). Kinds: ${kindList}.`,
@@ -82,7 +87,8 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
   },
   {
-    name: 'codeMemory_get', title: 'Read a memory', writes: false,
+    name: 'codeMemory_get', title: 'Read a memory', reference: 'memoryGet', writes: false,
+    summary: 'Read one memory in full by its id.',
     description: 'Read one memory in full by its id (from codeMemory_search or codeMemory_store): kind, title, text, tags, cited code, source, dates, use count.',
     inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
     async run(service, input) {
@@ -91,7 +97,8 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
   },
   {
-    name: 'codeMemory_update', title: 'Update a memory', writes: true,
+    name: 'codeMemory_update', title: 'Update a memory', reference: 'memoryUpdate', writes: true,
+    summary: 'Correct or complete a memory.',
     description: 'Change a memory that is out of date or incomplete, instead of storing a second one that says something else. ' +
       'Give the id and only the fields to change; tags and citations replace the old lists. Returns the memory as it now is.',
     inputSchema: {
@@ -105,7 +112,8 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
   },
   {
-    name: 'codeMemory_delete', title: 'Delete a memory', writes: true,
+    name: 'codeMemory_delete', title: 'Delete a memory', reference: 'memoryDelete', writes: true,
+    summary: 'Forget a memory that is wrong or no longer true.',
     description: 'Delete a memory that is wrong or no longer true. Code cannot be deleted this way (it follows the files).',
     inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
     async run(service, input) {
@@ -114,7 +122,8 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
   },
   {
-    name: 'codeMemory_recordDebugSession', title: 'Record a debugging session', writes: true,
+    name: 'codeMemory_recordDebugSession', title: 'Record a debugging session', reference: 'memoryRecordDebugSession', writes: true,
+    summary: 'Keep how a problem was fixed, so the fix is found when the error comes back.',
     description: 'Record a debugging session once a problem is fixed: what went wrong, the error message, what fixed it, the file ' +
       'and optionally the diff. When the same error appears again, codeMemory_search finds this fix.',
     inputSchema: {
@@ -136,6 +145,15 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
 
 const ajv = new Ajv({ allErrors: false });
 const validators = new Map(MEMORY_TOOLS.map((tool) => [tool.name, ajv.compile(tool.inputSchema)]));
+
+/** A tool as package.json contributes it to VS Code (`contributes.languageModelTools`); a test keeps them equal. */
+export function toolContribution(tool: MemoryTool) {
+  return {
+    name: tool.name, displayName: tool.title, toolReferenceName: tool.reference, canBeReferencedInPrompt: true,
+    userDescription: tool.summary, modelDescription: tool.description, icon: '$(database)', tags: ['memory', 'code-memory'],
+    when: 'isWorkspaceTrusted', inputSchema: tool.inputSchema,
+  };
+}
 
 /**
  * Runs a tool by name after checking its input against the schema; bad input is an InputError naming the field,

@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     const env: Record<string, string> = {
       CODE_MEMORY_TEST_SUITE: 'trusted',
       CODE_MEMORY_CACHE_DIR: path.join(tempRoot, 'cache'),
+      CODE_MEMORY_DATA_DIR: path.join(tempRoot, 'data'),
       CODE_MEMORY_EXPECT_SQLITE: 'node:sqlite',
     };
     if (process.env.CODE_MEMORY_TEST_GREP) env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;

@@ -125,7 +125,7 @@ async function main(): Promise<number> {
         workspace,
         extensionDevelopmentPath: phase === 'ui' ? undefined : packaged ? installedPackage : devPath,
         disableWorkspaceTrust: phase !== 'untrusted',
-        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver },
+        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_DATA_DIR: path.join(dir, 'data'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver },
         settings: sqliteDriver === 'node:sqlite' ? SETTINGS : { ...SETTINGS, 'codeMemory.sqliteDriver': sqliteDriver },
         timeoutMs,
         logDir: path.join(RESULTS_DIR, 'logs'),
