@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
-import { type ListOptions, MemoryService, type MemoryView } from '../core/memories/memoryService';
+import { type ListOptions, MemoryService } from '../core/memories/memoryService';
+import type { MemoryView } from '../core/memories/views';
 import { isMemoryKind, type MemoryKind, MEMORY_KIND_NAMES, type MemoryScope } from '../core/memories/model';
 import type { ImportMode } from '../core/store/memoryStore';
 import { describeStored, describeView } from '../core/tools/toolText';

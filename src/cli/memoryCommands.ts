@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
+import { MemoryService, type StoreResult } from '../core/memories/memoryService';
 import { LOCATION_OPTIONS, parse, UsageError, workspaceOf } from './args';
 import { print } from './output';
 
@@ -21,8 +22,9 @@ export async function runRememberDebug(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`remember-debug takes flags only, got '${positionals[0]}'`);
   const missing = (['problem', 'error', 'solution'] as const).filter((flag) => !values[flag]?.trim());
   if (missing.length) throw new UsageError(`remember-debug needs ${missing.map((f) => `--${f}`).join(', ')}`);
-  return store(values, (system) => system.addDebuggingSession(values.problem!, values.error!, values.solution!, { filePath: values.file }),
-    'debugging session');
+  return store(values, (service) => service.recordDebugSession({
+    problem: values.problem!, error: values.error!, solution: values.solution!, file: values.file, source: 'user',
+  }), 'debugging session');
 }
 
 /** Adds the memories of a backup file that the database does not hold yet. */
@@ -53,17 +55,21 @@ export async function runAddDoc(args: string[]): Promise<number> {
   if (values.text !== undefined && values.from !== undefined) throw new UsageError('add-doc takes --text or --from, not both');
   const content = values.text ?? (values.from !== undefined ? readText(values.from) : readStdin());
   if (!content.trim()) throw new UsageError('add-doc needs some text: --text, --from PATH, or standard input');
-  return store(values, (system) => system.addDocumentationMemory(title, content, { category: values.category, filePath: values.file }),
-    'documentation');
+  return store(values, (service) => service.store({
+    kind: 'documentation', title, content, tags: values.category ? [values.category] : [], citations: values.file ? [{ file: values.file }] : [], source: 'user',
+  }), 'documentation');
 }
 
-async function store(location: { workspace?: string; db?: string }, add: (system: CodeMemorySystem) => string, what: string): Promise<number> {
+async function store(location: { workspace?: string; db?: string }, add: (service: MemoryService) => StoreResult, what: string): Promise<number> {
   const system = CodeMemorySystem.open(workspaceOf(location), { dbPath: location.db, verify: 'memories' });
+  const service = new MemoryService(system);
   try {
-    const id = add(system);
-    print(`Stored ${what} ${id}\n`);
+    const { memory, created, similar } = add(service);
+    print(created ? `Stored ${what} ${memory.id}\n` : `This ${what} is already stored as ${memory.id}\n`);
+    for (const other of similar) print(`  similar: ${other.memory.id} ${other.memory.title}\n`);
     return 0;
   } finally {
+    service.close();
     system.close();
   }
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { StoreResult } from '../core/memories/memoryService';
+import type { MemoryScope } from '../core/memories/model';
 import type { MemoryRecord } from '../core/store/memoryStore';
 import { preview } from './chat/render';
 import { fileErrors } from './editorState';
@@ -38,8 +40,8 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       if (!title?.trim()) return undefined;
       content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
       if (!content?.trim()) return undefined;
-      const id = workspaces.system(target).addDocumentationMemory(title, content, { filePath: workspaces.activeFile()?.fsPath });
-      return stored(id, workspaces);
+      const file = workspaces.activeFile()?.fsPath;
+      return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file }] : [], source: 'user' }), workspaces);
     })),
     vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
       run('record the debugging session', async () => {
@@ -51,33 +53,44 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
         if (error === undefined) return undefined;
         solution ??= await ask('Record Debugging Session', 'The solution: what fixed it?');
         if (!solution?.trim()) return undefined;
-        const id = workspaces.system(target).addDebuggingSession(problem, error, solution, { filePath: file?.fsPath });
-        return stored(id, workspaces);
+        return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces);
       })),
-    // `seen`: the timestamp of the memory the button was made for; a memory edited since is not forgotten.
+    // `seen`: the time the memory the button was made for last changed; a memory edited since is not forgotten.
     vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string, seen?: string) => run('forget the memory', async () => {
       id ??= await ask('Forget Memory', 'The memory id, for example mem:12');
       if (!id?.trim()) return false;
       const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
-      const outcome = workspaces.system(owner).forgetMemory(id.trim(), seen);
+      const service = workspaces.memoryService(owner);
+      const outcome = service.delete(id.trim(), seen);
       workspaces.notify();
-      if (outcome.status === 'missing') {
-        void vscode.window.showInformationMessage(`Code Memory has no memory ${id}.`);
-      } else if (outcome.status === 'changed') {
-        void vscode.window.showWarningMessage(`Code Memory did not forget ${id}: it changed since (now “${preview(outcome.memory.text)}”).`);
-      } else {
-        void vscode.window.showInformationMessage(`Code Memory forgot ${id}: “${preview(outcome.memory.text)}”.`, 'Undo').then((choice) => {
-          if (choice === 'Undo') void vscode.commands.executeCommand('codeMemory.restoreMemory', outcome.forgotten, owner.uri.toString());
+      if (outcome.status === 'deleted') {
+        const { memory, record } = outcome;
+        void vscode.window.showInformationMessage(`Code Memory forgot ${id}: “${preview(memory.content)}”.`, 'Undo').then((choice) => {
+          if (choice === 'Undo') void vscode.commands.executeCommand('codeMemory.restoreMemory', record, owner.uri.toString(), memory.scope);
         });
+      } else if (outcome.status === 'missing') {
+        void vscode.window.showInformationMessage(`Code Memory has no memory ${id}.`);
+      } else {
+        void vscode.window.showWarningMessage(`Code Memory did not forget ${id}: it changed since (now “${preview(service.get(id.trim())?.content ?? '')}”).`);
       }
-      return outcome.status === 'forgotten';
+      return outcome.status === 'deleted';
     })),
-    vscode.commands.registerCommand('codeMemory.restoreMemory', (forgotten: MemoryRecord, folderUri: string) => run('restore the memory', () => {
+    vscode.commands.registerCommand('codeMemory.restoreMemory', (forgotten: MemoryRecord, folderUri: string, scope: MemoryScope = 'workspace') =>
+      run('restore the memory', () => {
+        const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
+        const restored = workspaces.memoryService(owner).restore(forgotten, scope);
+        const id = `${scope === 'personal' ? 'personal' : 'mem'}:${forgotten.id}`;
+        workspaces.notify();
+        void vscode.window.showInformationMessage(restored ? `Code Memory restored ${id}.` : `${id} is already there.`);
+        return restored;
+      })),
+    // From "Update mem:3 instead" under a memory just stored that repeats or contradicts mem:3.
+    vscode.commands.registerCommand('codeMemory.updateInstead', (newId: string, oldId: string, folderUri: string) => run('update the memory', () => {
       const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
-      const restored = workspaces.system(owner).restoreMemory(forgotten);
+      const updated = workspaces.memoryService(owner).updateInstead(newId, oldId);
       workspaces.notify();
-      void vscode.window.showInformationMessage(restored ? `Code Memory restored mem:${forgotten.id}.` : `mem:${forgotten.id} is already there.`);
-      return restored;
+      void vscode.window.showInformationMessage(updated ? `Code Memory updated ${oldId} and dropped ${newId}.` : `${newId} or ${oldId} is gone.`);
+      return updated?.id;
     })),
     vscode.commands.registerCommand('codeMemory.clearScoreCache', () => run('clear the score cache', () => {
       for (const { system } of workspaces.indexed()) system.clearCache();
@@ -87,8 +100,19 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
   );
 }
 
-function stored(id: string, workspaces: Workspaces): string {
+function stored(result: StoreResult, workspaces: Workspaces): string {
   workspaces.notify();
-  void vscode.window.showInformationMessage(`Code Memory remembered this as ${id}.`);
-  return id;
+  const { memory, similar } = result;
+  const said = result.created ? `Code Memory remembered this as ${memory.id}.` : `Code Memory already remembers this as ${memory.id}.`;
+  const other = similar[0]?.memory;
+  if (!other) {
+    void vscode.window.showInformationMessage(said);
+  } else {
+    const action = `Update ${other.id} Instead`;
+    void vscode.window.showInformationMessage(`${said} ${other.id} ${similar[0].reason === 'same-code' ? 'is about the same code' : 'says nearly the same'}: “${preview(other.content)}”.`, action)
+      .then((choice) => {
+        if (choice === action) void vscode.commands.executeCommand('codeMemory.updateInstead', memory.id, other.id, workspaces.primaryFolder()?.uri.toString());
+      });
+  }
+  return memory.id;
 }

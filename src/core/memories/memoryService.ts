@@ -7,9 +7,10 @@ import { workspaceRelative } from '../text/modulePath';
 import { InputError } from '../workspaceIndex';
 import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
-import { type Citation, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
+import { isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
 import { PersonalMemories } from './personal';
-import { findSimilar, type SimilarReason } from './similar';
+import { findSimilar } from './similar';
+import { type MemoryView, parseId, type SimilarView, view } from './views';
 
 /** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
 const PERSONAL_KINDS: ReadonlySet<MemoryKind> = new Set(['user_preference']);
@@ -18,29 +19,6 @@ const MAX_TITLE_CHARS = 200;
 const MAX_TEXT_CHARS = 20_000;
 /** Results per page when the caller does not say. */
 const DEFAULT_PAGE = 20;
-
-/** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
-export interface MemoryView {
-  id: string;
-  scope: MemoryScope;
-  kind: MemoryKind;
-  title: string;
-  content: string;
-  tags: string[];
-  citations: Citation[];
-  source: string;
-  /** ISO 8601 times. */
-  created: string;
-  updated: string;
-  lastUsed?: string;
-  useCount: number;
-}
-
-export interface SimilarView {
-  memory: MemoryView;
-  reason: SimilarReason;
-  overlap: number;
-}
 
 /** What a caller gives to store a memory; unknown or malformed fields are an InputError saying which. */
 export interface StoreInput {
@@ -151,6 +129,26 @@ export class MemoryService {
     system.memories.update(number, stored);
     system.memoriesChanged();
     return { memory: view(system.memories.get(number)!, scope), similar: this.similar(system, next, number) };
+  }
+
+  /** Undoes delete: the memory comes back under its own id (false if that id is in use). */
+  restore(record: MemoryRecord, scope: MemoryScope): boolean {
+    const system = this.system(scope)!;
+    const restored = system.memories.restore(record);
+    if (restored) system.memoriesChanged();
+    return restored;
+  }
+
+  /**
+   * "Update that one instead": the older memory takes the content, tags and citations of the one just stored,
+   * which goes. Undefined when either is gone.
+   */
+  updateInstead(newId: string, oldId: string): MemoryView | undefined {
+    const fresh = this.get(newId);
+    if (!fresh || !this.get(oldId)) return undefined;
+    const updated = this.update(oldId, { title: fresh.title, content: fresh.content, tags: fresh.tags, citations: fresh.citations });
+    this.delete(newId);
+    return updated?.memory;
   }
 
   /** Deletes a memory if it is still the version the caller saw (`seen`: its `updated`). */
@@ -273,23 +271,6 @@ export class MemoryService {
   private relative(file: string): string {
     return workspaceRelative(this.workspace.index.root, file);
   }
-}
-
-/** `mem:12` → workspace 12; `personal:3` → personal 3; anything else is an InputError that shows the forms. */
-export function parseId(id: string): { scope: MemoryScope; number: number } {
-  const match = /^(mem|personal):(\d+)$/.exec(id.trim());
-  if (match) return { scope: match[1] === 'mem' ? 'workspace' : 'personal', number: Number(match[2]) };
-  if (/^code:\d+$/.test(id.trim())) throw new InputError(`${id} is code: it changes with its source file, not through memories`);
-  throw new InputError(`not a memory id: ${id} (expected mem:<number> or personal:<number>)`);
-}
-
-export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
-  return {
-    id: `${scope === 'personal' ? 'personal' : 'mem'}:${record.id}`, scope, kind: record.kind, title: record.title, content: record.text,
-    tags: record.tags, citations: record.citations, source: record.source, created: new Date(record.createdAt).toISOString(),
-    updated: new Date(record.updatedAt).toISOString(), lastUsed: record.lastUsedAt ? new Date(record.lastUsedAt).toISOString() : undefined,
-    useCount: record.useCount,
-  };
 }
 
 function firstLine(text: string): string {

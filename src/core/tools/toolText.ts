@@ -1,4 +1,5 @@
-import type { MemoryView, SearchResult, SimilarView, StoreResult } from '../memories/memoryService';
+import type { SearchResult, StoreResult } from '../memories/memoryService';
+import type { MemoryView, SimilarView } from '../memories/views';
 import { describeCitation, MEMORY_KINDS } from '../memories/model';
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { fileErrors } from '../editorState';
 import { statisticsMarkdown } from '../statistics';
+import type { StoreResult } from '../../core/memories/memoryService';
 import type { Workspaces } from '../workspaces';
 import { escapeMarkdown, preview } from './render';
 import type { Found } from './retrieve';
@@ -29,31 +30,48 @@ export async function handleMemoryRequest(command: string, request: vscode.ChatR
     stream.markdown('Open a folder first: memories belong to a workspace.');
     return;
   }
-  const system = workspaces.system(folder);
+  const service = workspaces.memoryService(folder);
   const text = request.prompt.trim();
   const activeFile = workspaces.activeFile();
-  let id: string | undefined;
+  let stored: StoreResult | undefined;
   if (command === 'remember') {
     if (!text) return void stream.markdown(HELP.remember);
-    id = system.addMemory(text, { source: 'chat' });
+    stored = service.store({ kind: 'note', content: text, source: 'chat' });
   } else if (command === 'debug') {
     const session = parseDebugSession(text);
     const error = session.error ?? (activeFile && fileErrors(activeFile)) ?? '';
     if (!session.problem || !session.solution) return void stream.markdown(HELP.debug);
-    id = system.addDebuggingSession(session.problem, error, session.solution, { filePath: activeFile?.fsPath, metadata: { source: 'chat' } });
+    stored = service.recordDebugSession({ problem: session.problem, error, solution: session.solution, file: activeFile?.fsPath, source: 'chat' });
   } else if (command === 'doc') {
     const [title, ...body] = text.split('\n');
     if (!title.trim()) return void stream.markdown(HELP.doc);
     const content = body.join('\n').trim() || title.trim();
-    id = system.addDocumentationMemory(title.trim(), content, { filePath: activeFile?.fsPath, metadata: { source: 'chat' } });
+    stored = service.store({ kind: 'documentation', title: title.trim(), content, citations: activeFile ? [{ file: activeFile.fsPath }] : [], source: 'chat' });
   } else if (command === 'forget') {
     await forget(text, stream, workspaces, findToForget);
     return;
   }
-  if (id) {
+  if (stored) {
     workspaces.notify();
-    stream.markdown(`Remembered as \`${id}\`${folder && workspaces.folders().length > 1 ? ` in ${folder.name}` : ''}. Later questions will find it.`);
-    stream.button({ command: 'codeMemory.forgetMemory', arguments: [id, folder.uri.toString(), system.getMemory(id)?.timestamp], title: `Forget ${id}` });
+    renderStored(stored, stream, folder, workspaces.folders().length > 1);
+  }
+}
+
+/** What was stored, with a way to take it back, and the memories it repeats or may contradict. */
+function renderStored(stored: StoreResult, stream: vscode.ChatResponseStream, folder: vscode.WorkspaceFolder, multiRoot: boolean): void {
+  const { memory } = stored;
+  const where = memory.scope === 'personal' ? ' in your personal memory' : multiRoot ? ` in ${folder.name}` : '';
+  stream.markdown(stored.created ? `Remembered as \`${memory.id}\`${where}. Later questions will find it.`
+    : `This is already remembered as \`${memory.id}\`${where}.`);
+  if (stored.created) {
+    stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.id, folder.uri.toString(), memory.updated], title: `Forget ${memory.id}` });
+  }
+  if (!stored.similar.length) return;
+  const reasons = { duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code: check they agree' };
+  stream.markdown('\n\nSimilar memories:\n');
+  for (const { memory: other, reason } of stored.similar) {
+    stream.markdown(`\n- \`${other.id}\` ${reasons[reason]}: ${escapeMarkdown(preview(other.content, 100))}\n`);
+    stream.button({ command: 'codeMemory.updateInstead', arguments: [memory.id, other.id, folder.uri.toString()], title: `Update ${other.id} instead` });
   }
 }
 
@@ -72,16 +90,18 @@ export function parseDebugSession(text: string): { problem?: string; error?: str
 }
 
 async function forget(text: string, stream: vscode.ChatResponseStream, workspaces: Workspaces, find: (words: string) => Promise<Found>) {
-  const ids = text.match(/\bmem:\d+\b/g);
+  const ids = text.match(/\b(?:mem|personal):\d+\b/g);
   if (ids) {
     // Each folder numbers its own memories: an id held by several folders is offered, not guessed.
     for (const id of ids) {
-      const holders = workspaces.indexed().filter(({ system }) => system.getMemory(id));
+      // Personal memories are one store, whichever folder's service reads them.
+      const candidates = id.startsWith('personal:') ? workspaces.indexed().slice(0, 1) : workspaces.indexed();
+      const holders = candidates.filter(({ folder }) => workspaces.memoryService(folder).get(id));
       if (holders.length === 1) {
-        const outcome = holders[0].system.forgetMemory(id);
-        if (outcome.status === 'forgotten') {
-          stream.markdown(`Forgot \`${id}\`: ${escapeMarkdown(preview(outcome.memory.text))}\n\n`);
-          stream.button({ command: 'codeMemory.restoreMemory', arguments: [outcome.forgotten, holders[0].folder.uri.toString()], title: `Undo: restore ${id}` });
+        const outcome = workspaces.memoryService(holders[0].folder).delete(id);
+        if (outcome.status === 'deleted') {
+          stream.markdown(`Forgot \`${id}\`: ${escapeMarkdown(preview(outcome.memory.content))}\n\n`);
+          stream.button({ command: 'codeMemory.restoreMemory', arguments: [outcome.record, holders[0].folder.uri.toString(), outcome.memory.scope], title: `Undo: restore ${id}` });
         }
       } else if (!holders.length) {
         stream.markdown(`There is no memory \`${id}\`.\n\n`);
