@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import { type ListOptions, MemoryService } from '../core/memories/memoryService';
 import type { MemoryView } from '../core/memories/views';
-import { isMemoryKind, type MemoryKind, MEMORY_KIND_NAMES, type MemoryScope } from '../core/memories/model';
+import { isMemoryKind, type MemoryKind, MEMORY_KIND_NAMES, type MemoryScope, parseCitationText } from '../core/memories/model';
 import type { ImportMode } from '../core/store/memoryStore';
 import { describeStored, describeView } from '../core/tools/toolText';
 import { LOCATION_OPTIONS, parse, parseNonNegativeInt, parsePositiveInt, UsageError, workspaceOf } from './args';
@@ -184,14 +184,9 @@ function time(value: string, flag: string): number {
   return ms;
 }
 
-/** `src/auth.py:10-24`, `src/auth.py:10`, `src/auth.py`, or an entity's qualified name (`Parser.parse`). */
+/** `--cite` values (see parseCitationText); a file that exists in the workspace is a file whatever its name. */
 function citations(values: string[] | undefined, root: string): unknown[] | undefined {
-  return values?.map((value) => {
-    const lines = /^(.+?):(\d+)(?:-(\d+))?$/.exec(value);
-    if (lines) return { file: lines[1], startLine: Number(lines[2]), endLine: Number(lines[3] ?? lines[2]) };
-    const isFile = value.includes('/') || value.includes('\\') || fs.existsSync(path.resolve(root, value));
-    return isFile ? { file: value } : { entity: value };
-  });
+  return values?.map((value) => parseCitationText(value, (file) => fs.existsSync(path.resolve(root, file))));
 }
 
 function one(positionals: string[], message: string): string {

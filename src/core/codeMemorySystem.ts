@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
+import { DEFAULT_TEAM_NOTES_FOLDER, knowledgeSourceOf, syncKnowledge } from './memories/knowledgeFiles';
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
 import { GitRecency } from './retrieval/gitRecency';
@@ -8,10 +11,15 @@ import type { ReindexResult, WorkspaceIndexOptions } from './workspaceIndex';
 import { workspaceRelative } from './text/modulePath';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** What bringing knowledge files into memories changed. */
+export type KnowledgeSync = ReturnType<typeof syncKnowledge>;
+
 /** A diff this long names the changed functions; more would crowd the question out of a scoring prompt. */
 const RECENT_CHANGES_CHARS = 4000;
 
 export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
+  /** Workspace-relative folder of team notes (default `.code-memory/notes`). */
+  teamNotesFolder?: string;
   config?: Partial<RetrievalConfig>;
   /** The small model that scores candidates; without one, ranking is lexical. */
   scoringModel?: ModelProvider;
@@ -22,8 +30,12 @@ export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
  * notes, retrieved together for a CodeContext. Mirrors the seed's CodeMemorySystem in TypeScript idiom.
  */
 export class CodeMemorySystem extends MemoryBase {
+  /** Where this workspace keeps team notes, workspace-relative. */
+  readonly teamNotesFolder: string;
+
   private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
     super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
+    this.teamNotesFolder = options.teamNotesFolder ?? DEFAULT_TEAM_NOTES_FOLDER;
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
@@ -36,8 +48,21 @@ export class CodeMemorySystem extends MemoryBase {
     }
   }
 
-  indexRepository(options?: IndexOptions): Promise<IndexRunSummary> {
-    return this.index.indexRepository(options);
+  /**
+   * Indexes the code, then brings the memories of instruction files and team notes in line with the files
+   * (`knowledge`: what changed, and the notes that could not be read, one line each).
+   */
+  async indexRepository(options?: IndexOptions): Promise<IndexRunSummary & { knowledge?: KnowledgeSync }> {
+    const summary = await this.index.indexRepository(options);
+    if (summary.cancelled) return summary;
+    return { ...summary, knowledge: this.syncKnowledge() };
+  }
+
+  /** Instruction files and team notes (all, or these workspace-relative paths) as memories. */
+  syncKnowledge(paths?: readonly string[]): KnowledgeSync {
+    const result = syncKnowledge(this.memories, this.index.root, { paths, notesFolder: this.teamNotesFolder });
+    if (result.added || result.removed) this.memoriesChanged();
+    return result;
   }
 
   /** See WorkspaceIndex.checkPages: a daily check of every page, off the calling thread. */
@@ -47,11 +72,16 @@ export class CodeMemorySystem extends MemoryBase {
 
   /** Indexes one file; the same as reindexFile (an unchanged file is not parsed again). */
   indexFile(filePath: string): Promise<ReindexResult> {
-    return this.index.reindexFile(filePath);
+    return this.reindexFile(filePath);
   }
 
-  reindexFile(filePath: string): Promise<ReindexResult> {
-    return this.index.reindexFile(filePath);
+  /** One file: source code into the index; an instruction file or team note into memories. */
+  async reindexFile(filePath: string): Promise<ReindexResult> {
+    const relative = workspaceRelative(this.index.root, filePath);
+    if (!knowledgeSourceOf(relative, this.teamNotesFolder)) return this.index.reindexFile(filePath);
+    this.syncKnowledge([relative]);
+    const present = fs.existsSync(path.join(this.index.root, relative));
+    return { path: relative, status: present ? 'indexed' : 'removed', entityIds: [] };
   }
 
   addDocumentationMemory(title: string, content: string, options: {

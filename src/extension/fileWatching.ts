@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LANGUAGES } from '../core/indexing/languages';
+import { knowledgeSourceOf } from '../core/memories/knowledgeFiles';
 import type { Indexer } from './indexing';
-import { INDEX_SETTINGS, SECTION } from './settings';
+import { INDEX_SETTINGS, indexSettings, SECTION } from './settings';
 import type { Workspaces } from './workspaces';
 
 /** A save, a formatter's rewrite and the watcher's echo of both arrive within this window: one update. */
@@ -14,6 +15,8 @@ const FULL_RUN_THRESHOLD_FILES = 50;
 
 const SOURCE_EXTENSIONS = new Set(LANGUAGES.flatMap((language) => language.extensions));
 const SOURCE_GLOB = `**/*.{${[...SOURCE_EXTENSIONS].map((ext) => ext.slice(1)).join(',')}}`;
+/** What instruction files and team notes can be named; `isSource` then asks knowledgeFiles.ts exactly. */
+const KNOWLEDGE_GLOB = '**/{*.md,*.mdc,.cursorrules,.clinerules,.clinerules/*,.cursor/rules/*,.serena/memories/*}';
 
 /**
  * Keeps the index fresh: saved files, files created, changed, deleted or renamed outside the editor
@@ -43,9 +46,14 @@ export function registerFileWatching(context: vscode.ExtensionContext, workspace
     const wait = Math.min(DEBOUNCE_MS, Math.max(0, firstPendingAt + MAX_WAIT_MS - Date.now()));
     timer = setTimeout(() => void flush(), wait);
   };
-  const isSource = (uri: vscode.Uri) => SOURCE_EXTENSIONS.has(path.extname(uri.fsPath).toLowerCase());
+  /** Source code, or an instruction file or team note (their memories follow the file). */
+  const isSource = (uri: vscode.Uri) => {
+    if (SOURCE_EXTENSIONS.has(path.extname(uri.fsPath).toLowerCase())) return true;
+    const folder = workspaces.folderOf(uri);
+    return Boolean(folder && knowledgeSourceOf(path.relative(folder.uri.fsPath, uri.fsPath), indexSettings(folder).teamNotesFolder));
+  };
   const changed = (uri: vscode.Uri) => {
-    if (!enabled() || !workspaces.folderOf(uri)) return;
+    if (!enabled() || !workspaces.folderOf(uri) || !isSource(uri)) return;
     pending.set(uri.toString(), uri);
     schedule();
   };
@@ -58,11 +66,13 @@ export function registerFileWatching(context: vscode.ExtensionContext, workspace
   const enabled = () => workspaces.trusted && vscode.workspace.getConfiguration(SECTION).get('autoIndex', true);
 
   const sources = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
+  const knowledge = vscode.workspace.createFileSystemWatcher(KNOWLEDGE_GLOB);
   // Folders cannot be matched by extension; only their deletion matters (a new folder's files report themselves).
   const everything = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
   context.subscriptions.push(
-    sources, everything,
+    sources, everything, knowledge,
     sources.onDidCreate(changed), sources.onDidChange(changed), sources.onDidDelete(changed),
+    knowledge.onDidCreate(changed), knowledge.onDidChange(changed), knowledge.onDidDelete(changed),
     everything.onDidDelete((uri) => { if (looksLikeFolder(uri)) folderGone(uri); }),
     vscode.workspace.onDidSaveTextDocument((document) => { if (isSource(document.uri)) changed(document.uri); }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {

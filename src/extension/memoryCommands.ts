@@ -84,6 +84,25 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
         void vscode.window.showInformationMessage(restored ? `Code Memory restored ${id}.` : `${id} is already there.`);
         return restored;
       })),
+    // Writes a memory as a team note: the user sees the file, secrets redacted, before anything is written.
+    vscode.commands.registerCommand('codeMemory.shareWithTeam', (id?: string, folderUri?: string) => run('share the memory', async () => {
+      id ??= await ask('Share Memory with Team', 'The memory id, for example mem:12');
+      if (!id?.trim()) return undefined;
+      const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
+      const service = workspaces.memoryService(owner);
+      const note = service.teamNote(id.trim());
+      if (!note) throw new Error(`there is no memory ${id}`);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: note.text }), { preview: true });
+      const write = 'Write File';
+      const choice = await vscode.window.showInformationMessage(`Write ${note.file} into ${owner.name}?`, {
+        modal: true, detail: 'The note is shown in the editor. Once written, it is searched as a team memory and shared when you commit it.',
+      }, write);
+      if (choice !== write) return undefined;
+      service.shareWithTeam(id.trim(), note);
+      workspaces.notify();
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(owner.uri, ...note.file.split('/')));
+      return note.file;
+    })),
     // From "Update mem:3 instead" under a memory just stored that repeats or contradicts mem:3.
     vscode.commands.registerCommand('codeMemory.updateInstead', (newId: string, oldId: string, folderUri: string) => run('update the memory', () => {
       const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();

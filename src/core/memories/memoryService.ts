@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CodeMemorySystem } from '../codeMemorySystem';
 import type { CodeContext, ScoredMemory } from '../retrieval/types';
 import { personalDatabasePath } from '../store/location';
@@ -7,16 +9,14 @@ import { workspaceRelative } from '../text/modulePath';
 import { InputError } from '../workspaceIndex';
 import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
-import { isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags } from './model';
+import { isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES } from './model';
 import { PersonalMemories } from './personal';
 import { findSimilar } from './similar';
-import { type MemoryView, parseId, type SimilarView, view } from './views';
+import { teamNoteFileName, teamNoteText } from './teamNotes';
+import { checkedMemory, type MemoryView, parseId, type SimilarView, view } from './views';
 
 /** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
 const PERSONAL_KINDS: ReadonlySet<MemoryKind> = new Set(['user_preference']);
-/** Longest title and text a memory takes: memories are notes, not files. */
-const MAX_TITLE_CHARS = 200;
-const MAX_TEXT_CHARS = 20_000;
 /** Results per page when the caller does not say. */
 const DEFAULT_PAGE = 20;
 
@@ -83,7 +83,7 @@ export class MemoryService {
     const kind = input.kind ?? 'note';
     if (!isMemoryKind(kind)) throw new InputError(`kind must be one of ${MEMORY_KIND_NAMES.join(', ')}`);
     const scope = input.scope ?? (PERSONAL_KINDS.has(kind) ? 'personal' : 'workspace');
-    const memory = this.validate({ kind, title: input.title ?? '', text: input.content, tags: input.tags, citations: input.citations });
+    const memory = checkedMemory({ kind, title: input.title ?? '', text: input.content, tags: input.tags, citations: input.citations }, (f) => this.relative(f));
     const system = this.system(scope);
     if (!system) throw new InputError('personal memories are turned off here');
     const same = system.memories.sameContent(memory)[0];
@@ -120,11 +120,12 @@ export class MemoryService {
     const system = this.system(scope, false);
     const current = system?.memories.get(number);
     if (!system || !current) return undefined;
+    refuseFileMemory(current, id);
     if (changes.kind !== undefined && !isMemoryKind(changes.kind)) throw new InputError(`kind must be one of ${MEMORY_KIND_NAMES.join(', ')}`);
-    const next = this.validate({
+    const next = checkedMemory({
       kind: changes.kind ?? current.kind, title: changes.title ?? current.title, text: changes.content ?? current.text,
       tags: changes.tags ?? current.tags, citations: changes.citations ?? current.citations,
-    });
+    }, (f) => this.relative(f));
     const stored: MemoryChanges = { ...next, filePath: changes.citations !== undefined ? null : undefined };
     system.memories.update(number, stored);
     system.memoriesChanged();
@@ -151,10 +152,34 @@ export class MemoryService {
     return updated?.memory;
   }
 
+  /** "Share with team": the file that would be written for a memory (workspace-relative), and its text. */
+  teamNote(id: string): { file: string; text: string } | undefined {
+    const memory = this.get(id);
+    if (!memory) return undefined;
+    const folder = path.join(this.workspace.index.root, this.workspace.teamNotesFolder);
+    const name = teamNoteFileName(memory.title, (file) => fs.existsSync(path.join(folder, file)));
+    return { file: path.posix.join(this.workspace.teamNotesFolder, name), text: teamNoteText(memory) };
+  }
+
+  /**
+   * Writes a team note shown to the user (teamNote) into the workspace — never over an existing file — and the
+   * memory becomes that note. Returns the note's memories.
+   */
+  shareWithTeam(id: string, note: { file: string; text: string }): MemoryView[] {
+    const target = path.join(this.workspace.index.root, note.file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, note.text, { flag: 'wx' });
+    this.workspace.syncKnowledge([note.file]);
+    this.delete(id);
+    return this.list({ source: 'team', limit: 1000 }).memories.filter((m) => m.origin === note.file);
+  }
+
   /** Deletes a memory if it is still the version the caller saw (`seen`: its `updated`). */
   delete(id: string, seen?: string): { status: 'deleted'; memory: MemoryView; record: MemoryRecord } | { status: 'missing' | 'changed' } {
     const { scope, number } = parseId(id);
     const system = this.system(scope, false);
+    const current = system?.memories.get(number);
+    if (current) refuseFileMemory(current, id);
     const outcome = system?.memories.delete(number, seen === undefined ? undefined : Date.parse(seen)) ?? 'missing';
     if (typeof outcome === 'string') return { status: outcome };
     system!.memoriesChanged();
@@ -200,8 +225,9 @@ export class MemoryService {
   /** Memories as one versioned JSON document, everything or what the options admit. */
   export(options: Omit<ListOptions, 'offset' | 'limit' | 'text'> = {}): MemoryFile {
     const scopes: MemoryScope[] = options.scope ? [options.scope] : ['workspace', 'personal'];
+    // Instruction files and team notes travel as files, not in exports.
     const memories = scopes.flatMap((scope) => (this.system(scope, false)?.memories.list(options).memories ?? [])
-      .map((record) => ({ ...record, scope })));
+      .filter((record) => record.source !== 'instructions' && record.source !== 'team').map((record) => ({ ...record, scope })));
     return { version: MEMORY_FILE_VERSION, exportedAt: new Date().toISOString(), memories };
   }
 
@@ -246,21 +272,6 @@ export class MemoryService {
     if (typeof this.personal === 'string') this.personalMemories?.close();
   }
 
-  private validate(memory: { kind: MemoryKind; title: string; text: string; tags?: unknown[]; citations?: unknown[] }): NewMemory {
-    if (typeof memory.text !== 'string' || typeof memory.title !== 'string') throw new InputError('title and content must be text');
-    if (!memory.text.trim() && !memory.title.trim()) throw new InputError('a memory needs some content');
-    if (memory.title.length > MAX_TITLE_CHARS) throw new InputError(`a title takes at most ${MAX_TITLE_CHARS} characters`);
-    if (memory.text.length > MAX_TEXT_CHARS) throw new InputError(`a memory takes at most ${MAX_TEXT_CHARS} characters`);
-    if (memory.tags !== undefined && !Array.isArray(memory.tags)) throw new InputError('tags must be a list of words');
-    if (memory.citations !== undefined && !Array.isArray(memory.citations)) throw new InputError('citations must be a list');
-    try {
-      const citations = (memory.citations ?? []).map((c) => normalizeCitation(c, (f) => this.relative(f)));
-      return { kind: memory.kind, title: memory.title.trim() || firstLine(memory.text), text: memory.text, tags: normalizeTags(memory.tags), citations };
-    } catch (error) {
-      throw new InputError((error as Error).message);
-    }
-  }
-
   private similar(system: { memories: MemoryStore; memoriesLike: (text: string, limit: number) => { id: number }[] }, memory: NewMemory,
     exceptId?: number): SimilarView[] {
     const scope: MemoryScope = system === this.workspace ? 'workspace' : 'personal';
@@ -273,7 +284,10 @@ export class MemoryService {
   }
 }
 
-function firstLine(text: string): string {
-  const line = text.trim().split('\n')[0];
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+
+/** Memories of instruction files and team notes follow their files: they are changed by editing the file. */
+function refuseFileMemory(record: MemoryRecord, id: string): void {
+  if (record.source === 'instructions' || record.source === 'team') {
+    throw new InputError(`${id} comes from ${String(record.metadata.origin ?? 'a file')}: edit that file to change it`);
+  }
 }

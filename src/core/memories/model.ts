@@ -1,3 +1,5 @@
+import { languageForPath } from '../indexing/languages';
+
 /**
  * What a memory is: its kinds, citations, sources and scopes. One table of kinds drives every list of them
  * (tool schemas, CLI help, validation).
@@ -96,4 +98,19 @@ export function describeCitation(citation: Citation): string {
 /** The file a memory is about: the first cited one. */
 export function citedFile(citations: readonly Citation[]): string | undefined {
   return citations.find((c) => c.file !== undefined)?.file;
+}
+
+/**
+ * A citation as people write it (team notes' `cites`, the CLI's `--cite`): `src/auth.py:10-24`, `src/auth.py:10`,
+ * `src/auth.py`, `Parser.parse`, or `Parser.parse in src/parser.py` (what describeCitation writes). A word is a
+ * file when it has a folder, a known extension, or `exists` says so; otherwise an entity's name.
+ */
+export function parseCitationText(text: string, exists: (file: string) => boolean = () => false): Citation {
+  const value = text.trim();
+  const inFile = /^(\S+) in (.+)$/.exec(value);
+  if (inFile) return { entity: inFile[1], file: inFile[2] };
+  const lines = /^(.+?):(\d+)(?:-(\d+))?$/.exec(value);
+  if (lines) return { file: lines[1], startLine: Number(lines[2]), endLine: Number(lines[3] ?? lines[2]) };
+  const isFile = /[\\/]/.test(value) || languageForPath(value) !== undefined || /\.(md|txt|json|ya?ml|toml)$/i.test(value) || exists(value);
+  return isFile ? { file: value } : { entity: value };
 }

@@ -1,6 +1,6 @@
-import type { MemoryRecord } from '../store/memoryStore';
+import type { MemoryRecord, NewMemory } from '../store/memoryStore';
 import { InputError } from '../workspaceIndex';
-import type { Citation, MemoryKind, MemoryScope } from './model';
+import { type Citation, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
 import type { SimilarReason } from './similar';
 
 /** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
@@ -18,6 +18,8 @@ export interface MemoryView {
   updated: string;
   lastUsed?: string;
   useCount: number;
+  /** The file an instruction-file or team-note memory comes from: change it there. */
+  origin?: string;
 }
 
 export interface SimilarView {
@@ -39,6 +41,32 @@ export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
     id: `${scope === 'personal' ? 'personal' : 'mem'}:${record.id}`, scope, kind: record.kind, title: record.title, content: record.text,
     tags: record.tags, citations: record.citations, source: record.source, created: new Date(record.createdAt).toISOString(),
     updated: new Date(record.updatedAt).toISOString(), lastUsed: record.lastUsedAt ? new Date(record.lastUsedAt).toISOString() : undefined,
-    useCount: record.useCount,
+    useCount: record.useCount, origin: typeof record.metadata.origin === 'string' ? record.metadata.origin : undefined,
   };
+}
+
+/** Longest title and text a memory takes: memories are notes, not files. */
+const MAX_TITLE_CHARS = 200;
+const MAX_TEXT_CHARS = 20_000;
+
+/** A memory as a caller gave it, checked and normalised (citations through `relative`); an InputError says what is wrong. */
+export function checkedMemory(memory: { kind: MemoryKind; title: string; text: string; tags?: unknown[]; citations?: unknown[] },
+  relative: (file: string) => string): NewMemory {
+  if (typeof memory.text !== 'string' || typeof memory.title !== 'string') throw new InputError('title and content must be text');
+  if (!memory.text.trim() && !memory.title.trim()) throw new InputError('a memory needs some content');
+  if (memory.title.length > MAX_TITLE_CHARS) throw new InputError(`a title takes at most ${MAX_TITLE_CHARS} characters`);
+  if (memory.text.length > MAX_TEXT_CHARS) throw new InputError(`a memory takes at most ${MAX_TEXT_CHARS} characters`);
+  if (memory.tags !== undefined && !Array.isArray(memory.tags)) throw new InputError('tags must be a list of words');
+  if (memory.citations !== undefined && !Array.isArray(memory.citations)) throw new InputError('citations must be a list');
+  try {
+    const citations = (memory.citations ?? []).map((c) => normalizeCitation(c, relative));
+    return { kind: memory.kind, title: memory.title.trim() || firstLine(memory.text), text: memory.text, tags: normalizeTags(memory.tags), citations };
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0];
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

@@ -65,6 +65,7 @@ function renderStored(stored: StoreResult, stream: vscode.ChatResponseStream, fo
     : `This is already remembered as \`${memory.id}\`${where}.`);
   if (stored.created) {
     stream.button({ command: 'codeMemory.forgetMemory', arguments: [memory.id, folder.uri.toString(), memory.updated], title: `Forget ${memory.id}` });
+    if (memory.scope === 'workspace') stream.button({ command: 'codeMemory.shareWithTeam', arguments: [memory.id, folder.uri.toString()], title: 'Share with Team' });
   }
   if (!stored.similar.length) return;
   const reasons = { duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code: check they agree' };

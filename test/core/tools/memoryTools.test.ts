@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MEMORY_KIND_NAMES } from '../../../src/core/memories/model';
 import { MEMORY_TOOLS, toolContribution } from '../../../src/core/tools/memoryTools';
 import { REPO_ROOT } from '../../helpers';
 
@@ -20,4 +21,10 @@ test('memory tools: names, references and schemas are what VS Code and MCP clien
   }
   assert.deepEqual(MEMORY_TOOLS.filter((t) => t.writes).map((t) => t.name),
     ['codeMemory_store', 'codeMemory_update', 'codeMemory_delete', 'codeMemory_recordDebugSession']);
+});
+
+test('team note grammar: the kinds it highlights are the kinds there are', () => {
+  const grammar = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'syntaxes', 'team-note-frontmatter.tmLanguage.json'), 'utf8')) as { patterns: { match: string }[] };
+  const kinds = /\((documentation\|[^)]*)\)/.exec(grammar.patterns[0].match)?.[1].split('|');
+  assert.deepEqual(kinds, MEMORY_KIND_NAMES);
 });
