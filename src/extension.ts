@@ -8,6 +8,7 @@ import { registerIndexing } from './extension/indexing';
 import { registerLog } from './extension/log';
 import { registerMemoryCommands } from './extension/memoryCommands';
 import { registerMemoryDocuments } from './extension/memoryDocuments';
+import { registerMemoryExchange } from './extension/memoryExchange';
 import { registerMemoryTools } from './extension/memoryTools';
 import { registerModels } from './extension/models';
 import { chooseSqliteDriver } from './extension/sqliteDriver';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerMemoryCommands(context, workspaces);
   registerMemoryDocuments(context, workspaces);
   registerMemoryTools(context, workspaces);
+  registerMemoryExchange(context, workspaces, log);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
   registerDamagedIndex(context, workspaces, indexer, log);

@@ -89,7 +89,7 @@ export async function runStats(args: string[]): Promise<number> {
       `Units:     ${stats.units} (every line of code, in pieces of at most ${system.index.maxUnitLines} lines)`,
       `Calls:     ${stats.calls} (${stats.resolvedCalls} resolved to workspace entities)`,
       `Imports:   ${stats.imports} (${stats.resolvedImports} resolved to workspace files)`,
-      `Memories:  ${list(memoriesByKind)}${system.memoryBackupFile ? `; copied to ${system.memoryBackupFile}` : ''}`,
+      `Memories:  ${list(Object.fromEntries(Object.entries(memoriesByKind).filter(([, n]) => n)))}${system.memoryBackupFile ? `; copied to ${system.memoryBackupFile}` : ''}`,
       `Scores:    ${cacheStats.size} cached model scores`,
       `Indexed:   ${stats.lastIndexedAt ?? 'never'}`,
     ].join('\n') + '\n');

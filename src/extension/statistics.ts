@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type MemoryKind, MEMORY_KINDS } from '../core/memories/model';
 import { describeError } from './log';
 import type { Workspaces } from './workspaces';
 
@@ -55,7 +56,8 @@ export function statisticsMarkdown(workspaces: Workspaces): string {
         `| Entities | ${index.entities} (${kinds}) |`,
         `| Calls resolved | ${index.resolvedCalls} of ${index.calls} |`,
         `| Imports resolved | ${index.resolvedImports} of ${index.imports} |`,
-        `| Memories | ${stats.totalNonCodeMemories} (documentation ${memoriesByKind.documentation}, debugging ${memoriesByKind.debugging}, notes ${memoriesByKind.note}) |`,
+        `| Memories | ${stats.totalNonCodeMemories}${stats.totalNonCodeMemories ? ` (${Object.entries(memoriesByKind).filter(([, n]) => n)
+          .map(([kind, n]) => `${MEMORY_KINDS[kind as MemoryKind].label.toLowerCase()} ${n}`).join(', ')})` : ''} |`,
         `| Score cache | ${cacheStats.size} scores; this session ${cacheStats.hits} hits, ${cacheStats.misses} misses${rate === undefined ? '' : ` (${Math.round(rate * 100)}%)`} |`,
         `| Scoring model | ${scoringModel.name ?? 'none: lexical and call-graph ranking'}${scoringModel.name ? ` (${scoringModel.calls} calls, ${scoringModel.failures} failed)` : ''} |`,
         `| Last indexed | ${index.lastIndexedAt ? new Date(index.lastIndexedAt).toLocaleString() : 'never'} |`,

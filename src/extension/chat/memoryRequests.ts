@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fileErrors } from '../editorState';
 import { statisticsMarkdown } from '../statistics';
 import type { StoreResult } from '../../core/memories/memoryService';
+import { RULES } from '../memoryExchange';
 import type { Workspaces } from '../workspaces';
 import { escapeMarkdown, preview } from './render';
 import type { Found } from './retrieve';
@@ -49,6 +50,20 @@ export async function handleMemoryRequest(command: string, request: vscode.ChatR
     stored = service.store({ kind: 'documentation', title: title.trim(), content, citations: activeFile ? [{ file: activeFile.fsPath }] : [], source: 'chat' });
   } else if (command === 'forget') {
     await forget(text, stream, workspaces, findToForget);
+    return;
+  } else if (command === 'export' || command === 'import') {
+    stream.markdown(command === 'export'
+      ? 'Export writes every memory of this workspace and your personal ones (not instruction files or team notes, which are files already) to one JSON file, readable by you only.'
+      : 'Import reads a Code Memory export or backup into this workspace; records it cannot read are listed in the log, the rest imported.');
+    stream.button({ command: `codeMemory.${command}Memories`, title: command === 'export' ? 'Export Memories…' : 'Import Memories…' });
+    return;
+  } else if (command === 'cleanup') {
+    const rules = Object.assign({}, ...RULES.slice(0, 2).map((r) => r.rules));
+    const plan = service.cleanup(rules, false);
+    if (!plan.length) return void stream.markdown('Nothing to clean up: no duplicates, and every memory was used or changed within 90 days.');
+    stream.markdown(`${plan.length} memories could go (nothing is removed yet):\n\n`);
+    for (const { memory, reason, keptId } of plan) stream.markdown(`- \`${memory.id}\` ${reason}${keptId ? ` of \`${keptId}\`` : ''}: ${escapeMarkdown(preview(memory.content, 100))}\n`);
+    stream.button({ command: 'codeMemory.cleanUpMemories', arguments: [rules], title: 'Choose What to Remove…' });
     return;
   }
   if (stored) {

@@ -13,7 +13,7 @@ import { citeAll, nothingFound, renderMemories, renderWarnings } from './render'
 import { type Found, retrieveAll } from './retrieve';
 
 export const PARTICIPANT_ID = 'code-memory.memory';
-const MEMORY_COMMANDS = new Set(['remember', 'debug', 'doc', 'forget', 'stats']);
+const MEMORY_COMMANDS = new Set(['remember', 'debug', 'doc', 'forget', 'stats', 'export', 'import', 'cleanup']);
 /** Errors of a model that is not there or not allowed: the ranked memories are still worth showing. */
 const UNAVAILABLE_CODES = new Set([vscode.LanguageModelError.NotFound().code, vscode.LanguageModelError.NoPermissions().code]);
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RetrievalResult } from '../../core/memorySystem';
+import { type MergedRetrieval, mergeRetrievals } from '../../core/memories/merge';
 import type { CodeContext, ScoredMemory } from '../../core/retrieval/types';
 import { describeError } from '../log';
 import type { Workspaces } from '../workspaces';
@@ -10,17 +10,9 @@ export interface FoundMemory {
   memory: ScoredMemory;
 }
 
-export interface Found {
-  memories: FoundMemory[];
-  source: RetrievalResult['source'];
-  candidates: number;
-  modelCalls: number;
-  cacheHits: number;
-  warnings: string[];
+export interface Found extends MergedRetrieval<vscode.WorkspaceFolder> {
   /** Folders that could not be searched this time, each with why (the others still answer). */
   unavailable: string[];
-  /** Words of the question that nothing in any folder contains. */
-  missingWords: string[];
   /** The uncommitted diff of the folder being worked in (see withRecentChanges), for the answering model. */
   recentChanges?: string;
 }
@@ -58,22 +50,10 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     const unavailable = settled.flatMap((outcome, i) =>
       (outcome.status === 'rejected' ? [`${folders[i].name}: ${describeError(outcome.reason)}`] : []));
     const maxMemories = results.length ? results[0].system.config.maxMemories : 0;
-    const memories = results
-      .flatMap(({ folder, result }) => result.memories.map((memory) => ({ folder, memory })))
-      .sort((a, b) => b.memory.relevanceScore - a.memory.relevanceScore)
-      .slice(0, maxMemories);
     workspaces.notify(); // the cache's hit rate changed
     return {
-      memories,
-      source: results.some(({ result }) => result.source === 'model') ? 'model' : 'lexical',
-      candidates: sum(results.map(({ result }) => result.candidates)),
-      modelCalls: sum(results.map(({ result }) => result.modelCalls)),
-      cacheHits: sum(results.map(({ result }) => result.cacheHits)),
-      warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
+      ...mergeRetrievals(results, maxMemories),
       unavailable,
-      // Missing only if no folder has it.
-      missingWords: results.reduce<string[] | undefined>((words, { result }) =>
-        (words ? words.filter((w) => result.missingWords.includes(w)) : result.missingWords), undefined) ?? [],
       recentChanges: results.find(({ folder }) => folder.uri.toString() === workspaces.primaryFolder()?.uri.toString())?.recentChanges,
     };
   } finally {
@@ -91,6 +71,3 @@ export function memoryLocation(found: FoundMemory): vscode.Location | vscode.Uri
   return new vscode.Location(uri, new vscode.Range(memory.startLine - 1, 0, (memory.endLine ?? memory.startLine) - 1, 0));
 }
 
-function sum(values: number[]): number {
-  return values.reduce((total, n) => total + n, 0);
-}
