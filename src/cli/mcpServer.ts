@@ -43,7 +43,7 @@ export async function runMcp(args: string[]): Promise<number> {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     try {
-      const text = await runMemoryTool(service, request.params.name, request.params.arguments ?? {}, source(), extra.signal);
+      const text = await runMemoryTool({ primary: service }, request.params.name, request.params.arguments ?? {}, source(), extra.signal);
       return { content: [{ type: 'text', text }] };
     } catch (error) {
       // A tool error goes back to the model as a result it can act on; the server keeps serving.

@@ -22,7 +22,11 @@ export function registerMemoryTools(context: vscode.ExtensionContext, workspaces
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());
         try {
-          const text = await runMemoryTool(workspaces.memoryService(folder), tool.name, options.input, 'agent', controller.signal);
+          const indexed = workspaces.indexed();
+          const folders = indexed.map((entry) => ({ name: entry.folder.name, service: workspaces.memoryService(entry.folder) }));
+          const primary = folders[indexed.findIndex((entry) => entry.folder.uri.toString() === folder.uri.toString())]?.service ??
+            workspaces.memoryService(folder);
+          const text = await runMemoryTool({ primary, folders }, tool.name, options.input, 'agent', controller.signal);
           if (tool.writes) workspaces.notify();
           return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
         } catch (error) {

@@ -29,6 +29,15 @@ describe('multi-root workspace', () => {
     assert.equal(invoices.folder, 'tiny-orders');
   });
 
+  it('the search tool searches every folder and names each result\'s folder', async () => {
+    const source = new vscode.CancellationTokenSource();
+    const ask = async (query: string) => (await vscode.lm.invokeTool('codeMemory_search', { input: { query }, toolInvocationToken: undefined }, source.token))
+      .content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    assert.match(await ask('reconcile ledger entries with the statement'), /## 1\. ledger-tools: ledger\.py:\d+-\d+ · function reconcile_ledger_entries/);
+    assert.match(await ask('where are invoices totalled'), /## 1\. tiny-orders: src\/invoices\.ts:\d+-\d+/);
+    source.dispose();
+  });
+
   it('names the folder in the prompt and cites the file', async () => {
     const fake = await fakeLm();
     fake.clear();

@@ -47,8 +47,18 @@ export interface ListOptions extends Omit<MemoryFilter, 'ids'> {
   limit?: number;
 }
 
+export interface SearchOptions {
+  kinds?: ('code' | MemoryKind)[];
+  tags?: string[];
+  limit?: number;
+  /** False: this workspace only (another service of the same process answers for the personal memories). */
+  personal?: boolean;
+  signal?: AbortSignal;
+}
+
 export interface SearchResult {
-  results: (ScoredMemory & { scope: MemoryScope | 'code' })[];
+  /** `folder`: the workspace folder a result belongs to, when several were searched. */
+  results: (ScoredMemory & { scope: MemoryScope | 'code'; folder?: string })[];
   warning?: string;
   missingWords: string[];
 }
@@ -207,10 +217,9 @@ export class MemoryService {
    * Code and memories for a question, ranked together (the relevance pipeline of the workspace, then the
    * personal memories on the same scale), optionally only some kinds or tags.
    */
-  async search(context: CodeContext, options: { kinds?: ('code' | MemoryKind)[]; tags?: string[]; limit?: number; signal?: AbortSignal } = {}):
-    Promise<SearchResult> {
+  async search(context: CodeContext, options: SearchOptions = {}): Promise<SearchResult> {
     const found = await this.workspace.retrieve(context, { signal: options.signal });
-    const personal = this.system('personal', false);
+    const personal = options.personal === false ? undefined : this.system('personal', false);
     const mine = personal ? await personal.retrieve(context.userQuery, { signal: options.signal }) : undefined;
     const results = [
       ...found.memories.map((m) => ({ ...m, scope: m.kind === 'code' ? 'code' as const : 'workspace' as const })),

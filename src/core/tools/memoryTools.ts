@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
-import type { MemoryService } from '../memories/memoryService';
+import type { MemoryService, SearchOptions, SearchResult } from '../memories/memoryService';
+import type { CodeContext } from '../retrieval/types';
 import { MEMORY_KIND_NAMES, MEMORY_KINDS } from '../memories/model';
 import { InputError } from '../workspaceIndex';
 import { describeSearch, describeStored, describeView } from './toolText';
@@ -20,7 +21,16 @@ export interface MemoryTool {
   inputSchema: Record<string, unknown>;
   /** Writes or deletes: front ends ask the user first. */
   writes: boolean;
-  run(service: MemoryService, input: Record<string, unknown>, source: string, signal?: AbortSignal): Promise<string>;
+  run(target: ToolTarget, input: Record<string, unknown>, source: string, signal?: AbortSignal): Promise<string>;
+}
+
+/**
+ * What a tool works on: the workspace that writes go to (with the personal memories), and — in a window of
+ * several folders — every folder, which search covers.
+ */
+export interface ToolTarget {
+  primary: MemoryService;
+  folders?: readonly { name: string; service: MemoryService }[];
 }
 
 const kindList = MEMORY_KIND_NAMES.map((k) => `${k} (${MEMORY_KINDS[k].description})`).join('; ');
@@ -61,9 +71,10 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
         limit: { type: 'integer', minimum: 1, maximum: 50, description: 'At most this many results (default 15).' },
       },
     },
-    async run(service, input, _source, signal) {
+    async run(target, input, _source, signal) {
       const { query, kinds, tags: wanted, limit, ...context } = input as { query: string; kinds?: never[]; tags?: string[]; limit?: number };
-      return describeSearch(await service.search({ ...context, userQuery: query }, { kinds, tags: wanted, limit, signal }));
+      const options = { kinds, tags: wanted, limit, signal };
+      return describeSearch(await searchFolders(target, { ...context, userQuery: query }, options));
     },
   },
   {
@@ -82,7 +93,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
         scope: { type: 'string', enum: ['workspace', 'personal'], description: 'personal: about the user, in every workspace (default for user_preference); workspace: this project.' },
       },
     },
-    async run(service, input, source) {
+    async run({ primary: service }, input, source) {
       return describeStored(service.store({ ...(input as { content: string }), source }), 'Stored');
     },
   },
@@ -91,7 +102,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     summary: 'Read one memory in full by its id.',
     description: 'Read one memory in full by its id (from codeMemory_search or codeMemory_store): kind, title, text, tags, cited code, source, dates, use count.',
     inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
-    async run(service, input) {
+    async run({ primary: service }, input) {
       const memory = service.get(input.id as string);
       return memory ? describeView(memory) : `There is no memory ${input.id as string}.`;
     },
@@ -105,7 +116,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
       type: 'object', additionalProperties: false, required: ['id'],
       properties: { id, title: { type: 'string', maxLength: 200 }, content: { type: 'string', minLength: 1, maxLength: 20000 }, kind, tags, citations },
     },
-    async run(service, input) {
+    async run({ primary: service }, input) {
       const { id: memoryId, ...changes } = input as { id: string };
       const updated = service.update(memoryId, changes);
       return updated ? describeStored({ memory: updated.memory, created: true, similar: updated.similar }, 'Updated') : `There is no memory ${memoryId}.`;
@@ -116,7 +127,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     summary: 'Forget a memory that is wrong or no longer true.',
     description: 'Delete a memory that is wrong or no longer true. Code cannot be deleted this way (it follows the files).',
     inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
-    async run(service, input) {
+    async run({ primary: service }, input) {
       const outcome = service.delete(input.id as string);
       return outcome.status === 'deleted' ? `Deleted ${outcome.memory.id}: ${outcome.memory.title}` : `There is no memory ${input.id as string}.`;
     },
@@ -137,7 +148,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
         tags, citations,
       },
     },
-    async run(service, input, source) {
+    async run({ primary: service }, input, source) {
       return describeStored(service.recordDebugSession({ ...(input as { problem: string; solution: string }), source }), 'Recorded');
     },
   },
@@ -145,6 +156,20 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
 
 const ajv = new Ajv({ allErrors: false });
 const validators = new Map(MEMORY_TOOLS.map((tool) => [tool.name, ajv.compile(tool.inputSchema)]));
+
+/** One folder's search, or every folder's merged by score (each labelled), the personal memories once. */
+async function searchFolders(target: ToolTarget, context: CodeContext, options: SearchOptions): Promise<SearchResult> {
+  const folders = target.folders ?? [];
+  if (folders.length < 2) return target.primary.search(context, options);
+  const found = await Promise.all(folders.map(async ({ name, service }) =>
+    ({ name, result: await service.search(context, { ...options, personal: service === target.primary }) })));
+  return {
+    results: found.flatMap(({ name, result }) => result.results.map((r) => (r.scope === 'personal' ? r : { ...r, folder: name })))
+      .sort((a, b) => b.relevanceScore - a.relevanceScore).slice(0, options.limit ?? target.primary.workspace.config.maxMemories),
+    warning: found.find(({ result }) => result.warning)?.result.warning,
+    missingWords: found.reduce<string[]>((words, { result }, i) => (i ? words.filter((w) => result.missingWords.includes(w)) : result.missingWords), []),
+  };
+}
 
 /** A tool as package.json contributes it to VS Code (`contributes.languageModelTools`); a test keeps them equal. */
 export function toolContribution(tool: MemoryTool) {
@@ -159,7 +184,7 @@ export function toolContribution(tool: MemoryTool) {
  * Runs a tool by name after checking its input against the schema; bad input is an InputError naming the field,
  * and nothing is written.
  */
-export async function runMemoryTool(service: MemoryService, name: string, input: unknown, source: string, signal?: AbortSignal): Promise<string> {
+export async function runMemoryTool(target: ToolTarget, name: string, input: unknown, source: string, signal?: AbortSignal): Promise<string> {
   const tool = MEMORY_TOOLS.find((t) => t.name === name);
   if (!tool) throw new InputError(`no such tool: ${name}`);
   const validate = validators.get(name)!;
@@ -170,5 +195,5 @@ export async function runMemoryTool(service: MemoryService, name: string, input:
       : error?.keyword === 'enum' ? `must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}` : error?.message;
     throw new InputError(`invalid arguments for ${name}: ${where} ${detail ?? 'is not valid'}`);
   }
-  return tool.run(service, input as Record<string, unknown>, source, signal);
+  return tool.run(target, input as Record<string, unknown>, source, signal);
 }

@@ -13,7 +13,7 @@ export function describeSearch(found: SearchResult): string {
     return `Nothing relevant found${missing}.`;
   }
   const lines = found.results.map((r, i) => {
-    const where = r.file ? `${r.file}${r.startLine ? `:${r.startLine}-${r.endLine}` : ''}` : '';
+    const where = r.file ? `${r.folder ? `${r.folder}: ` : ''}${r.file}${r.startLine ? `:${r.startLine}-${r.endLine}` : ''}` : r.folder ?? '';
     const what = r.kind === 'code' ? String(r.metadata.description ?? 'code')
       : `${MEMORY_KINDS[r.kind].label} ${r.memoryId} (${r.scope})${tagsOf(r.metadata.tags)}`;
     return `## ${i + 1}. ${[where, what].filter(Boolean).join(' · ')} · score ${r.relevanceScore.toFixed(2)}\n${fenced(r.text)}`;
