@@ -1,7 +1,6 @@
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
-import { WorkspaceIndex } from '../core/workspaceIndex';
 import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError, workspaceOf } from './args';
 import { print, warn } from './output';
 
@@ -19,17 +18,19 @@ export async function runIndex(args: string[]): Promise<number> {
   const dir = positionals[0] ?? workspaceOf({ db: values.db });
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
   const maxUnitLines = values['max-unit-lines'] === undefined ? undefined : parsePositiveInt(values['max-unit-lines'], '--max-unit-lines');
-  const index = WorkspaceIndex.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude, verify: 'daily' });
+  const system = CodeMemorySystem.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude, verify: 'daily' });
   const interrupt = interruptSignal('cancelling: finishing files in progress…');
   try {
     const printer = progressPrinter();
-    const summary = await index.indexRepository({ signal: interrupt.signal, onProgress: printer.update });
+    const summary = await system.indexRepository({ signal: interrupt.signal, onProgress: printer.update });
     printer.done();
-    printIndexSummary(summary, index.stats());
+    printIndexSummary(summary, system.index.stats());
+    // Instruction files and team notes that could not be read: named, the rest of the run stands.
+    for (const problem of summary.knowledge?.problems ?? []) warn(problem);
     return summary.cancelled ? 130 : 0;
   } finally {
     interrupt.release();
-    index.close();
+    system.close();
   }
 }
 

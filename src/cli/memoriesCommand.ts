@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
+import { writePrivateFile } from '../core/memories/exchange';
 import { type ListOptions, MemoryService } from '../core/memories/memoryService';
 import type { MemoryView } from '../core/memories/views';
 import { isMemoryKind, type MemoryKind, MEMORY_KIND_NAMES, type MemoryScope, parseCitationText } from '../core/memories/model';
@@ -96,7 +97,7 @@ export async function runExport(args: string[]): Promise<number> {
   return withService(values, (service) => {
     const document = `${JSON.stringify(service.export(filters(values)), null, 2)}\n`;
     if (!positionals.length) return print(document);
-    fs.writeFileSync(positionals[0], document, { mode: 0o600 });
+    writePrivateFile(positionals[0], document);
     process.stderr.write(`Exported ${(JSON.parse(document) as { memories: unknown[] }).memories.length} memories to ${positionals[0]}\n`);
   });
 }

@@ -142,6 +142,7 @@ async function indexFolders(workspaces: Workspaces, log: vscode.LogOutputChannel
         summaries.push(summary);
         log.info(`${folder.name}: ${summary.files} files, ${summary.indexed} parsed, ${summary.removed} removed, ` +
           `${summary.skipped.length} skipped in ${summary.seconds.toFixed(1)} s${summary.cancelled ? ' (cancelled)' : ''}`);
+        for (const problem of summary.knowledge?.problems ?? []) log.warn(`${folder.name}: ${problem}`);
       } catch (error) {
         if (workspaces.disposed) break;
         workspaces.lastError = describeError(error);

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { StoreResult } from '../core/memories/memoryService';
 import type { MemoryScope } from '../core/memories/model';
+import { shareWithTeam, teamNote } from '../core/memories/sharing';
+import { redactSecrets } from '../core/text/redact';
 import type { MemoryRecord } from '../core/store/memoryStore';
 import { preview } from './chat/render';
 import { fileErrors } from './editorState';
@@ -41,7 +43,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
       if (!content?.trim()) return undefined;
       const file = workspaces.activeFile()?.fsPath;
-      return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file }] : [], source: 'user' }), workspaces);
+      return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file }] : [], source: 'user' }), workspaces, target);
     })),
     vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
       run('record the debugging session', async () => {
@@ -53,7 +55,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
         if (error === undefined) return undefined;
         solution ??= await ask('Record Debugging Session', 'The solution: what fixed it?');
         if (!solution?.trim()) return undefined;
-        return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces);
+        return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces, target);
       })),
     // `seen`: the time the memory the button was made for last changed; a memory edited since is not forgotten.
     vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string, seen?: string) => run('forget the memory', async () => {
@@ -90,15 +92,17 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       if (!id?.trim()) return undefined;
       const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
       const service = workspaces.memoryService(owner);
-      const note = service.teamNote(id.trim());
+      const note = teamNote(service, id.trim());
       if (!note) throw new Error(`there is no memory ${id}`);
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: note.text }), { preview: true });
+      const preview = await vscode.workspace.openTextDocument({ language: 'markdown', content: note.text });
+      await vscode.window.showTextDocument(preview, { preview: true });
       const write = 'Write File';
       const choice = await vscode.window.showInformationMessage(`Write ${note.file} into ${owner.name}?`, {
-        modal: true, detail: 'The note is shown in the editor. Once written, it is searched as a team memory and shared when you commit it.',
+        modal: true, detail: 'The note is open in the editor: what it says when you choose Write File is written. It is then searched as a team memory, and shared when you commit it.',
       }, write);
       if (choice !== write) return undefined;
-      service.shareWithTeam(id.trim(), note);
+      // What the user sees is what is written, edits included; secrets are redacted again.
+      shareWithTeam(service, id.trim(), { file: note.file, text: redactSecrets(preview.getText()) });
       workspaces.notify();
       await vscode.window.showTextDocument(vscode.Uri.joinPath(owner.uri, ...note.file.split('/')));
       return note.file;
@@ -119,18 +123,19 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
   );
 }
 
-function stored(result: StoreResult, workspaces: Workspaces): string {
+function stored(result: StoreResult, workspaces: Workspaces, folder: vscode.WorkspaceFolder): string {
   workspaces.notify();
   const { memory, similar } = result;
   const said = result.created ? `Code Memory remembered this as ${memory.id}.` : `Code Memory already remembers this as ${memory.id}.`;
-  const other = similar[0]?.memory;
+  // A memory that comes from a file (instructions, team notes) is changed in the file, not from here.
+  const other = similar.find((s) => !s.memory.origin)?.memory;
   if (!other) {
     void vscode.window.showInformationMessage(said);
   } else {
     const action = `Update ${other.id} Instead`;
     void vscode.window.showInformationMessage(`${said} ${other.id} ${similar[0].reason === 'same-code' ? 'is about the same code' : 'says nearly the same'}: “${preview(other.content)}”.`, action)
       .then((choice) => {
-        if (choice === action) void vscode.commands.executeCommand('codeMemory.updateInstead', memory.id, other.id, workspaces.primaryFolder()?.uri.toString());
+        if (choice === action) void vscode.commands.executeCommand('codeMemory.updateInstead', memory.id, other.id, folder.uri.toString());
       });
   }
   return memory.id;

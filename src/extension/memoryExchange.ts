@@ -1,4 +1,7 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writePrivateFile } from '../core/memories/exchange';
 import * as vscode from 'vscode';
 import type { ImportMode } from '../core/store/memoryStore';
 import { preview } from './chat/render';
@@ -7,7 +10,7 @@ import { UntrustedError, type Workspaces } from './workspaces';
 
 const MODES: { label: string; detail: string; mode: ImportMode }[] = [
   { label: 'Skip memories already stored', detail: 'The same content is not imported twice (recommended).', mode: 'skip-duplicates' },
-  { label: 'Overwrite memories already stored', detail: 'A stored memory with the same content takes the imported tags, citations and times.', mode: 'overwrite' },
+  { label: 'Overwrite memories already stored', detail: 'A stored memory with the same content takes the imported tags, citations and time of the last change.', mode: 'overwrite' },
   { label: 'Keep both', detail: 'Every record is added, even when the same content is stored.', mode: 'keep-both' },
 ];
 /** The clean-up rules offered, and what `/cleanup` previews (the first two). */
@@ -40,12 +43,13 @@ export function registerMemoryExchange(context: vscode.ExtensionContext, workspa
   context.subscriptions.push(
     vscode.commands.registerCommand('codeMemory.exportMemories', (target?: vscode.Uri) => run('export the memories', async () => {
       const memories = service();
+      // Outside the workspace by default: an export holds personal memories and must not be committed by accident.
       target ??= await vscode.window.showSaveDialog({ title: 'Export Memories', filters: { JSON: ['json'] },
-        defaultUri: vscode.Uri.joinPath(workspaces.primaryFolder()!.uri, 'code-memory-export.json') });
+        defaultUri: vscode.Uri.file(path.join(os.homedir(), 'code-memory-export.json')) });
       if (!target) return undefined;
       const document = memories.export();
       // Readable by the user only: memories can hold what people told them in confidence.
-      fs.writeFileSync(target.fsPath, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+      writePrivateFile(target.fsPath, `${JSON.stringify(document, null, 2)}\n`);
       void vscode.window.showInformationMessage(`Code Memory exported ${document.memories.length} memories to ${vscode.workspace.asRelativePath(target)}.`);
       return document.memories.length;
     })),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { MEMORY_TOOLS, type MemoryTool, runMemoryTool } from '../core/tools/memoryTools';
+import type { MemoryView } from '../core/memories/views';
+import { holderOf, MEMORY_TOOLS, type MemoryTool, runMemoryTool, type ToolTarget } from '../core/tools/memoryTools';
 import { describeError } from './log';
 import { UntrustedError, type Workspaces } from './workspaces';
 
@@ -12,21 +13,25 @@ const CONFIRM_PREVIEW_CHARS = 600;
  * refuse to run.
  */
 export function registerMemoryTools(context: vscode.ExtensionContext, workspaces: Workspaces): void {
+  /** Writes go to the active file's folder; search covers every indexed folder. */
+  const target = (): ToolTarget => {
+    if (!workspaces.trusted) throw new UntrustedError();
+    const folder = workspaces.primaryFolder();
+    if (!folder) throw new Error('Open a folder first: memories belong to a workspace.');
+    const indexed = workspaces.indexed();
+    const folders = indexed.map((entry) => ({ name: entry.folder.name, service: workspaces.memoryService(entry.folder) }));
+    const primary = folders[indexed.findIndex((entry) => entry.folder.uri.toString() === folder.uri.toString())]?.service ??
+      workspaces.memoryService(folder);
+    return { primary, folders };
+  };
   for (const tool of MEMORY_TOOLS) {
     context.subscriptions.push(vscode.lm.registerTool<Record<string, unknown>>(tool.name, {
-      prepareInvocation: (options) => prepare(tool, options.input),
+      prepareInvocation: (options) => prepare(tool, options.input, target),
       async invoke(options, token) {
-        if (!workspaces.trusted) throw new UntrustedError();
-        const folder = workspaces.primaryFolder();
-        if (!folder) throw new Error('Open a folder first: memories belong to a workspace.');
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());
         try {
-          const indexed = workspaces.indexed();
-          const folders = indexed.map((entry) => ({ name: entry.folder.name, service: workspaces.memoryService(entry.folder) }));
-          const primary = folders[indexed.findIndex((entry) => entry.folder.uri.toString() === folder.uri.toString())]?.service ??
-            workspaces.memoryService(folder);
-          const text = await runMemoryTool({ primary, folders }, tool.name, options.input, 'agent', controller.signal);
+          const text = await runMemoryTool(target(), tool.name, options.input, 'agent', controller.signal);
           if (tool.writes) workspaces.notify();
           return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
         } catch (error) {
@@ -40,19 +45,34 @@ export function registerMemoryTools(context: vscode.ExtensionContext, workspaces
   }
 }
 
-function prepare(tool: MemoryTool, input: Record<string, unknown>): vscode.PreparedToolInvocation {
+function prepare(tool: MemoryTool, input: Record<string, unknown>, target: () => ToolTarget): vscode.PreparedToolInvocation {
   const invocationMessage = describe(tool, input);
   if (!tool.writes) return { invocationMessage };
   const message = new vscode.MarkdownString();
-  if (tool.name === 'codeMemory_delete') {
-    message.appendText(`Delete memory ${String(input.id)}? It can be restored from the memory backup only.`);
-  } else {
+  if (tool.name === 'codeMemory_delete' || tool.name === 'codeMemory_update') {
+    // The memory itself, not only its id: the user approves what will change.
+    let current: MemoryView | undefined;
+    try {
+      current = holderOf(target(), String(input.id), input.folder as string | undefined).get(String(input.id));
+    } catch {
+      current = undefined; // the invocation reports why
+    }
+    message.appendText(`${tool.name === 'codeMemory_delete' ? 'Forget' : 'Change'} memory ${String(input.id)}${current ? ` “${current.title}”` : ''}?\n\n`);
+    if (current) message.appendCodeblock(cut(current.content), 'text');
+  }
+  if (tool.name !== 'codeMemory_delete') {
     const text = [input.title, input.content, input.problem, input.error, input.solution].filter((v) => typeof v === 'string' && v).join('\n\n');
-    message.appendText(`${tool.name === 'codeMemory_update' ? `Change memory ${String(input.id)} to say:` : 'Remember this for later conversations:'}\n\n`);
-    message.appendCodeblock(text.length > CONFIRM_PREVIEW_CHARS ? `${text.slice(0, CONFIRM_PREVIEW_CHARS)}…` : text, 'text');
+    if (text) {
+      message.appendText(`${tool.name === 'codeMemory_update' ? 'It will say:' : 'Remember this for later conversations:'}\n\n`);
+      message.appendCodeblock(cut(text), 'text');
+    }
     if (input.scope === 'personal' || input.kind === 'user_preference') message.appendText('\nIt is kept in your personal memory, for every workspace.');
   }
   return { invocationMessage, confirmationMessages: { title: `Code Memory: ${tool.title}`, message } };
+}
+
+function cut(text: string): string {
+  return text.length > CONFIRM_PREVIEW_CHARS ? `${text.slice(0, CONFIRM_PREVIEW_CHARS)}…` : text;
 }
 
 function describe(tool: MemoryTool, input: Record<string, unknown>): string {

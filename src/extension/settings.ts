@@ -43,7 +43,7 @@ export function indexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
 /** A workspace-relative folder; anything that would leave the workspace (absolute, `..`) is the default. */
 function teamNotesFolder(value: string): string {
   const clean = String(value).trim().replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '');
-  return !clean || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').includes('..') ? DEFAULT_TEAM_NOTES_FOLDER : clean;
+  return !clean || clean === '.' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').includes('..') ? DEFAULT_TEAM_NOTES_FOLDER : clean;
 }
 
 /** The unit size the user chose at any level; out of range (a hand-edited settings.json) counts as not chosen. */

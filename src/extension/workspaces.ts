@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import { MemoryService } from '../core/memories/memoryService';
+import type { MemorySystem } from '../core/memorySystem';
 import { PersonalMemories } from '../core/memories/personal';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
 import { moveAside, type MovedAside } from '../core/store/damage';
@@ -74,6 +75,11 @@ export class Workspaces implements vscode.Disposable {
     // Said once at activation; the status bar keeps showing it.
     if (sqlite instanceof Error) this.lastError = sqlite.message;
     this.personal = new PersonalMemories(undefined, sqlite instanceof Error ? undefined : sqlite);
+  }
+
+  /** The user's personal memories, if there are any (reading never creates their database). */
+  personalMemories(): MemorySystem | undefined {
+    return this.sqlite instanceof Error || !this.trusted ? undefined : this.personal.open(false);
   }
 
   /** Every memory operation of one folder (and the user's personal memories) goes through this. */

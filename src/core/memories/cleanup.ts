@@ -1,10 +1,8 @@
-import type { MemoryRecord } from '../store/memoryStore';
+import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
+import { FILE_SOURCES } from './model';
 import { findSimilar } from './similar';
-import type { MemoryStore } from '../store/memoryStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Sources whose memories belong to files someone keeps (team notes, instruction files): cleanup leaves them. */
-const KEPT_SOURCES: ReadonlySet<string> = new Set(['team', 'instructions']);
 
 export interface CleanupRules {
   /** Memories not changed for this many days and never retrieved. */
@@ -20,7 +18,7 @@ export type CleanupReason = 'old and never used' | 'duplicate' | 'near duplicate
 /** Which memories of one store the rules remove, each with why; nothing is deleted here. */
 export function planCleanup(store: MemoryStore, rules: CleanupRules, like: (text: string) => number[], now = Date.now()):
   { record: MemoryRecord; reason: CleanupReason; keptId?: number }[] {
-  const all = store.all().filter((m) => !KEPT_SOURCES.has(m.source));
+  const all = store.all().filter((m) => !FILE_SOURCES.has(m.source));
   const plan = new Map<number, { record: MemoryRecord; reason: CleanupReason; keptId?: number }>();
   if (rules.olderThanDays !== undefined) {
     const before = now - rules.olderThanDays * DAY_MS;
@@ -31,7 +29,7 @@ export function planCleanup(store: MemoryStore, rules: CleanupRules, like: (text
       if (plan.has(m.id)) continue;
       for (const s of findSimilar(store, m, like, m.id)) {
         const other = s.record;
-        if (s.reason === 'same-code' || plan.has(other.id) || KEPT_SOURCES.has(other.source) || byValue(m, other) > 0) continue;
+        if (s.reason === 'same-code' || plan.has(other.id) || FILE_SOURCES.has(other.source) || byValue(m, other) > 0) continue;
         plan.set(other.id, { record: other, reason: s.reason === 'duplicate' ? 'duplicate' : 'near duplicate', keptId: m.id });
       }
     }

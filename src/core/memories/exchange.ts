@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { MEMORY_FILE_VERSION, type MemoryRecord, type NewMemoryRecord } from '../store/memoryStore';
 import { InputError } from '../workspaceIndex';
-import { isMemoryKind, MEMORY_KIND_NAMES, type MemoryScope, normalizeCitation, normalizeTags } from './model';
+import { FILE_SOURCES, isMemoryKind, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MEMORY_KIND_NAMES, type MemoryScope, normalizeCitation, normalizeTags } from './model';
 
 /**
  * One file of memories: the copy kept beside every database after each change, and what `export` writes.
@@ -22,6 +22,12 @@ export interface InvalidRecord {
 export interface ParsedMemoryFile {
   records: (NewMemoryRecord & { scope?: MemoryScope })[];
   invalid: InvalidRecord[];
+}
+
+/** Writes an export readable by its owner only, also when it replaces a file that others could read. */
+export function writePrivateFile(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
 }
 
 /** Reads a memory file; a file that is not one is an InputError, a bad record is listed and the rest kept. */
@@ -64,6 +70,9 @@ function parseRecord(item: unknown): NewMemoryRecord & { scope?: MemoryScope } {
   if (typeof r.title !== 'string') throw new TypeError('title must be a string');
   if (typeof r.text !== 'string') throw new TypeError('text must be a string');
   if (!r.title.trim() && !r.text.trim()) throw new TypeError('a memory needs a title or some text');
+  if (r.title.length > MAX_TITLE_CHARS || r.text.length > MAX_TEXT_CHARS) {
+    throw new TypeError(`a memory takes a title of at most ${MAX_TITLE_CHARS} and a text of at most ${MAX_TEXT_CHARS} characters`);
+  }
   if (r.tags !== undefined && !Array.isArray(r.tags)) throw new TypeError('tags must be a list');
   if (r.citations !== undefined && !Array.isArray(r.citations)) throw new TypeError('citations must be a list');
   if (r.metadata !== undefined && (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata))) {
@@ -73,13 +82,18 @@ function parseRecord(item: unknown): NewMemoryRecord & { scope?: MemoryScope } {
   const citations = (r.citations as unknown[] | undefined)?.map((c) => normalizeCitation(c)) ?? (filePath ? [{ file: filePath }] : []);
   return {
     kind: r.kind, title: r.title, text: r.text, filePath, citations, tags: normalizeTags(r.tags as unknown[] | undefined),
-    source: optional(r.source, 'string', 'source') ?? 'import',
+    source: importedSource(optional(r.source, 'string', 'source')),
     metadata: (r.metadata as Record<string, unknown> | undefined) ?? {},
     createdAt: time(r.createdAt, 'createdAt'), updatedAt: time(r.updatedAt, 'updatedAt'),
     lastUsedAt: r.lastUsedAt === null ? undefined : time(r.lastUsedAt, 'lastUsedAt'),
     useCount: r.useCount === undefined ? undefined : count(r.useCount),
     scope: r.scope === 'personal' || r.scope === 'workspace' ? r.scope : undefined,
   };
+}
+
+/** A record keeps who wrote it, except that nothing imported passes for a file's memory (those follow their files). */
+function importedSource(source: string | undefined): string {
+  return source === undefined || FILE_SOURCES.has(source) ? 'import' : source;
 }
 
 function optional(value: unknown, type: 'string', name: string): string | undefined {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { MemoryStore, NewMemoryRecord } from '../store/memoryStore';
+import { redactSecrets } from '../text/redact';
 import { parseTeamNote } from './teamNotes';
 
 /**
@@ -60,7 +61,10 @@ export function memoriesOfFile(root: string, relative: string, notesFolder = DEF
   const source = knowledgeSourceOf(relative, notesFolder);
   let text: string;
   try {
-    text = fs.readFileSync(path.join(root, relative), 'utf8').slice(0, MAX_FILE_CHARS);
+    // Symbolic links are not followed, as in the walk of the code: a link to a file elsewhere is not this workspace's.
+    if (fs.lstatSync(path.join(root, relative)).isSymbolicLink()) return { memories: [], problems: [] };
+    // Redacted here, as the store would: what is stored then compares equal to what the file says.
+    text = redactSecrets(fs.readFileSync(path.join(root, relative), 'utf8').slice(0, MAX_FILE_CHARS));
   } catch {
     return { memories: [], problems: [] };
   }
@@ -110,22 +114,28 @@ export function syncKnowledge(store: MemoryStore, root: string, options: { paths
   { added: number; removed: number; problems: string[] } {
   const notesFolder = options.notesFolder ?? DEFAULT_TEAM_NOTES_FOLDER;
   const files = options.paths ?? findKnowledgeFiles(root, notesFolder);
-  const inScope = (origin: unknown) => typeof origin === 'string' && (!options.paths || options.paths.includes(origin));
-  const stored = [...store.list({ source: 'instructions' }).memories, ...store.list({ source: 'team' }).memories]
-    .filter((m) => inScope(m.metadata.origin));
+  // A full sync owns the files its rules name, and those gone from disk; a note from another notes folder (the
+  // editor's setting, unknown to the CLI) stays until its own front end syncs it.
+  const inScope = (origin: unknown) => typeof origin === 'string' && (options.paths ? options.paths.includes(origin)
+    : knowledgeSourceOf(origin, notesFolder) !== undefined || !fs.existsSync(path.join(root, origin)));
   const wanted = files.map((file) => memoriesOfFile(root, file, notesFolder));
   const keyOf = (m: { kind: string; title: string; text: string; tags?: string[]; citations?: unknown[] }) =>
-    JSON.stringify([m.kind, m.title, m.text, m.tags ?? [], m.citations ?? []]);
-  const kept = new Map<string, number[]>();
-  for (const m of stored) kept.set(keyOf(m), [...(kept.get(keyOf(m)) ?? []), m.id]);
-  const toAdd: NewMemoryRecord[] = [];
-  for (const memory of wanted.flatMap((w) => w.memories)) {
-    const ids = kept.get(keyOf(memory));
-    if (ids?.length) ids.shift();
-    else toAdd.push(memory);
-  }
-  const stale = [...kept.values()].flat();
-  if (stale.length) store.deleteMany(stale);
-  if (toAdd.length) store.importRecords(toAdd, 'keep-both');
-  return { added: toAdd.length, removed: stale.length, problems: wanted.flatMap((w) => w.problems) };
+    JSON.stringify([m.kind, m.title.trim(), m.text.trim(), m.tags ?? [], m.citations ?? []]);
+  // Read and written in one transaction: two processes syncing at once must not both add what is missing.
+  return store.transact(() => {
+    const stored = [...store.list({ source: 'instructions' }).memories, ...store.list({ source: 'team' }).memories]
+      .filter((m) => inScope(m.metadata.origin));
+    const kept = new Map<string, number[]>();
+    for (const m of stored) kept.set(keyOf(m), [...(kept.get(keyOf(m)) ?? []), m.id]);
+    const toAdd: NewMemoryRecord[] = [];
+    for (const memory of wanted.flatMap((w) => w.memories)) {
+      const ids = kept.get(keyOf(memory));
+      if (ids?.length) ids.shift();
+      else toAdd.push(memory);
+    }
+    const stale = [...kept.values()].flat();
+    if (stale.length) store.deleteMany(stale);
+    if (toAdd.length) store.importRecords(toAdd, 'keep-both');
+    return { added: toAdd.length, removed: stale.length, problems: wanted.flatMap((w) => w.problems) };
+  });
 }

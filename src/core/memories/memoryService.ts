@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { CodeMemorySystem } from '../codeMemorySystem';
 import type { CodeContext, ScoredMemory } from '../retrieval/types';
 import { personalDatabasePath } from '../store/location';
@@ -9,11 +7,10 @@ import { workspaceRelative } from '../text/modulePath';
 import { InputError } from '../workspaceIndex';
 import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
-import { isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES } from './model';
+import { FILE_SOURCES, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES } from './model';
 import { PersonalMemories } from './personal';
 import { findSimilar } from './similar';
-import { teamNoteFileName, teamNoteText } from './teamNotes';
-import { checkedMemory, type MemoryView, parseId, type SimilarView, view } from './views';
+import { checkedMemory, firstLine, type MemoryView, parseId, type SimilarView, view } from './views';
 
 /** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
 const PERSONAL_KINDS: ReadonlySet<MemoryKind> = new Set(['user_preference']);
@@ -112,7 +109,7 @@ export class MemoryService {
     if (input.diff?.trim()) parts.push(`Diff:\n${input.diff.trim()}`);
     const citations = [...(input.file ? [{ file: input.file }] : []), ...(input.citations ?? [])];
     return this.store({
-      kind: 'debugging', title: input.problem.trim().split('\n')[0], content: parts.join('\n'), tags: input.tags, citations,
+      kind: 'debugging', title: firstLine(input.problem), content: parts.join('\n'), tags: input.tags, citations,
       source: input.source, metadata: { description: input.problem, error: input.error ?? '', solution: input.solution },
     });
   }
@@ -136,7 +133,13 @@ export class MemoryService {
       kind: changes.kind ?? current.kind, title: changes.title ?? current.title, text: changes.content ?? current.text,
       tags: changes.tags ?? current.tags, citations: changes.citations ?? current.citations,
     }, (f) => this.relative(f));
-    const stored: MemoryChanges = { ...next, filePath: changes.citations !== undefined ? null : undefined };
+    // Only the fields given are written (the store merges them under its lock): a change another process made to
+    // the other fields meanwhile is kept.
+    const stored: MemoryChanges = {
+      kind: changes.kind, title: changes.title === undefined ? undefined : next.title, text: changes.content === undefined ? undefined : next.text,
+      tags: changes.tags === undefined ? undefined : next.tags, citations: changes.citations === undefined ? undefined : next.citations,
+      filePath: changes.citations === undefined ? undefined : null,
+    };
     system.memories.update(number, stored);
     system.memoriesChanged();
     return { memory: view(system.memories.get(number)!, scope), similar: this.similar(system, next, number) };
@@ -160,28 +163,6 @@ export class MemoryService {
     const updated = this.update(oldId, { title: fresh.title, content: fresh.content, tags: fresh.tags, citations: fresh.citations });
     this.delete(newId);
     return updated?.memory;
-  }
-
-  /** "Share with team": the file that would be written for a memory (workspace-relative), and its text. */
-  teamNote(id: string): { file: string; text: string } | undefined {
-    const memory = this.get(id);
-    if (!memory) return undefined;
-    const folder = path.join(this.workspace.index.root, this.workspace.teamNotesFolder);
-    const name = teamNoteFileName(memory.title, (file) => fs.existsSync(path.join(folder, file)));
-    return { file: path.posix.join(this.workspace.teamNotesFolder, name), text: teamNoteText(memory) };
-  }
-
-  /**
-   * Writes a team note shown to the user (teamNote) into the workspace — never over an existing file — and the
-   * memory becomes that note. Returns the note's memories.
-   */
-  shareWithTeam(id: string, note: { file: string; text: string }): MemoryView[] {
-    const target = path.join(this.workspace.index.root, note.file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, note.text, { flag: 'wx' });
-    this.workspace.syncKnowledge([note.file]);
-    this.delete(id);
-    return this.list({ source: 'team', limit: 1000 }).memories.filter((m) => m.origin === note.file);
   }
 
   /** Deletes a memory if it is still the version the caller saw (`seen`: its `updated`). */
@@ -232,11 +213,12 @@ export class MemoryService {
   }
 
   /** Memories as one versioned JSON document, everything or what the options admit. */
-  export(options: Omit<ListOptions, 'offset' | 'limit' | 'text'> = {}): MemoryFile {
+  export(given: Omit<ListOptions, 'offset' | 'limit' | 'text'> = {}): MemoryFile {
+    const options = { ...given, file: given.file && this.relative(given.file) };
     const scopes: MemoryScope[] = options.scope ? [options.scope] : ['workspace', 'personal'];
     // Instruction files and team notes travel as files, not in exports.
     const memories = scopes.flatMap((scope) => (this.system(scope, false)?.memories.list(options).memories ?? [])
-      .filter((record) => record.source !== 'instructions' && record.source !== 'team').map((record) => ({ ...record, scope })));
+      .filter((record) => !FILE_SOURCES.has(record.source)).map((record) => ({ ...record, scope })));
     return { version: MEMORY_FILE_VERSION, exportedAt: new Date().toISOString(), memories };
   }
 
@@ -296,7 +278,7 @@ export class MemoryService {
 
 /** Memories of instruction files and team notes follow their files: they are changed by editing the file. */
 function refuseFileMemory(record: MemoryRecord, id: string): void {
-  if (record.source === 'instructions' || record.source === 'team') {
+  if (FILE_SOURCES.has(record.source)) {
     throw new InputError(`${id} comes from ${String(record.metadata.origin ?? 'a file')}: edit that file to change it`);
   }
 }

@@ -39,6 +39,13 @@ export type Citation =
  */
 export type MemorySource = 'user' | 'chat' | 'agent' | 'import' | 'team' | `mcp:${string}`;
 
+/** Sources of memories that follow a file (instruction files, team notes): changed there, never by cleanup or import. */
+export const FILE_SOURCES: ReadonlySet<string> = new Set(['instructions', 'team']);
+
+/** Longest title and text a memory takes: memories are notes, not files. */
+export const MAX_TITLE_CHARS = 200;
+export const MAX_TEXT_CHARS = 20_000;
+
 /** Workspace memories live in the workspace's database; personal ones (preferences) in the user's own. */
 export type MemoryScope = 'workspace' | 'personal';
 

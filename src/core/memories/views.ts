@@ -1,6 +1,6 @@
 import type { MemoryRecord, NewMemory } from '../store/memoryStore';
 import { InputError } from '../workspaceIndex';
-import { type Citation, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
+import { type Citation, MAX_TEXT_CHARS, MAX_TITLE_CHARS, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
 import type { SimilarReason } from './similar';
 
 /** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
@@ -45,9 +45,6 @@ export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
   };
 }
 
-/** Longest title and text a memory takes: memories are notes, not files. */
-const MAX_TITLE_CHARS = 200;
-const MAX_TEXT_CHARS = 20_000;
 
 /** A memory as a caller gave it, checked and normalised (citations through `relative`); an InputError says what is wrong. */
 export function checkedMemory(memory: { kind: MemoryKind; title: string; text: string; tags?: unknown[]; citations?: unknown[] },
@@ -66,7 +63,8 @@ export function checkedMemory(memory: { kind: MemoryKind; title: string; text: s
   }
 }
 
-function firstLine(text: string): string {
+/** A title from text: its first line, cut to a readable length. */
+export function firstLine(text: string): string {
   const line = text.trim().split('\n')[0];
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

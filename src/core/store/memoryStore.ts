@@ -170,14 +170,26 @@ export class MemoryStore {
     });
   }
 
-  /** Notes that retrieval put these memories in a prompt. Best effort: a busy database skips the count. */
+  /**
+   * Notes that retrieval put these memories in a prompt. Best effort, and never waiting: while another process
+   * holds the write lock, the count is skipped rather than the answer delayed.
+   */
   markUsed(ids: readonly number[], at = Date.now()): void {
     if (!ids.length) return;
+    const patience = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
     try {
       this.db.transaction(() => this.s.used.run(at, JSON.stringify(ids))).immediate();
     } catch (error) {
       if (sqliteCode(error) !== 'SQLITE_BUSY' && sqliteCode(error) !== 'SQLITE_READONLY') throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${patience}`);
     }
+  }
+
+  /** Several reads and writes as one write transaction (another process sees all of them or none). */
+  transact<T>(work: () => T): T {
+    return this.write(work);
   }
 
   /**
@@ -332,7 +344,7 @@ function prepare(memory: NewMemory) {
   const contentHash = hash('sha1', [memory.kind, title, text, filePath ?? ''].join('\0')).slice(0, 16);
   return {
     kind: memory.kind, title, text, filePath, metadata, contentHash, source: memory.source ?? 'user',
-    tags: JSON.stringify(memory.tags ?? []), citations: JSON.stringify(citations),
+    tags: JSON.stringify(redactValues(memory.tags ?? [])), citations: JSON.stringify(citations),
   };
 }
 

@@ -49,6 +49,7 @@ const citations = {
 };
 const id = { type: 'string', pattern: '^(mem|personal):\\d+$', description: 'A memory id as returned by the other tools: mem:12 or personal:3.' };
 const kind = { type: 'string', enum: MEMORY_KIND_NAMES };
+const folder = { type: 'string', description: 'In a window of several folders: the folder the memory belongs to, as codeMemory_search names it.' };
 
 export const MEMORY_TOOLS: readonly MemoryTool[] = [
   {
@@ -101,9 +102,9 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     name: 'codeMemory_get', title: 'Read a memory', reference: 'memoryGet', writes: false,
     summary: 'Read one memory in full by its id.',
     description: 'Read one memory in full by its id (from codeMemory_search or codeMemory_store): kind, title, text, tags, cited code, source, dates, use count.',
-    inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
-    async run({ primary: service }, input) {
-      const memory = service.get(input.id as string);
+    inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id, folder } },
+    async run(target, input) {
+      const memory = holderOf(target, input.id as string, input.folder as string | undefined).get(input.id as string);
       return memory ? describeView(memory) : `There is no memory ${input.id as string}.`;
     },
   },
@@ -114,11 +115,11 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
       'Give the id and only the fields to change; tags and citations replace the old lists. Returns the memory as it now is.',
     inputSchema: {
       type: 'object', additionalProperties: false, required: ['id'],
-      properties: { id, title: { type: 'string', maxLength: 200 }, content: { type: 'string', minLength: 1, maxLength: 20000 }, kind, tags, citations },
+      properties: { id, folder, title: { type: 'string', maxLength: 200 }, content: { type: 'string', minLength: 1, maxLength: 20000 }, kind, tags, citations },
     },
-    async run({ primary: service }, input) {
-      const { id: memoryId, ...changes } = input as { id: string };
-      const updated = service.update(memoryId, changes);
+    async run(target, input) {
+      const { id: memoryId, folder: folderName, ...changes } = input as { id: string; folder?: string };
+      const updated = holderOf(target, memoryId, folderName).update(memoryId, changes);
       return updated ? describeStored({ memory: updated.memory, created: true, similar: updated.similar }, 'Updated') : `There is no memory ${memoryId}.`;
     },
   },
@@ -126,9 +127,9 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     name: 'codeMemory_delete', title: 'Delete a memory', reference: 'memoryDelete', writes: true,
     summary: 'Forget a memory that is wrong or no longer true.',
     description: 'Delete a memory that is wrong or no longer true. Code cannot be deleted this way (it follows the files).',
-    inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
-    async run({ primary: service }, input) {
-      const outcome = service.delete(input.id as string);
+    inputSchema: { type: 'object', additionalProperties: false, required: ['id'], properties: { id, folder } },
+    async run(target, input) {
+      const outcome = holderOf(target, input.id as string, input.folder as string | undefined).delete(input.id as string);
       return outcome.status === 'deleted' ? `Deleted ${outcome.memory.id}: ${outcome.memory.title}` : `There is no memory ${input.id as string}.`;
     },
   },
@@ -156,6 +157,23 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
 
 const ajv = new Ajv({ allErrors: false });
 const validators = new Map(MEMORY_TOOLS.map((tool) => [tool.name, ajv.compile(tool.inputSchema)]));
+
+/**
+ * The service holding a memory: the folder named, else the only folder that has the id, else the primary one.
+ * Folders number their memories apart, so an id two folders hold is refused rather than guessed.
+ */
+export function holderOf(target: ToolTarget, id: string, folderName?: string): MemoryService {
+  const folders = target.folders ?? [];
+  if (folderName !== undefined) {
+    const named = folders.find((f) => f.name === folderName);
+    if (named) return named.service;
+    throw new InputError(`there is no folder ${folderName}${folders.length ? ` (the folders are ${folders.map((f) => f.name).join(', ')})` : ''}`);
+  }
+  if (folders.length < 2 || id.startsWith('personal:')) return target.primary;
+  const holders = folders.filter((f) => f.service.get(id));
+  if (holders.length > 1) throw new InputError(`${id} exists in ${holders.map((h) => h.name).join(' and ')}: say which with folder`);
+  return holders[0]?.service ?? target.primary;
+}
 
 /** One folder's search, or every folder's merged by score (each labelled), the personal memories once. */
 async function searchFolders(target: ToolTarget, context: CodeContext, options: SearchOptions): Promise<SearchResult> {

@@ -87,7 +87,7 @@ function renderStored(stored: StoreResult, stream: vscode.ChatResponseStream, fo
   stream.markdown('\n\nSimilar memories:\n');
   for (const { memory: other, reason } of stored.similar) {
     stream.markdown(`\n- \`${other.id}\` ${reasons[reason]}: ${escapeMarkdown(preview(other.content, 100))}\n`);
-    stream.button({ command: 'codeMemory.updateInstead', arguments: [memory.id, other.id, folder.uri.toString()], title: `Update ${other.id} instead` });
+    if (!other.origin) stream.button({ command: 'codeMemory.updateInstead', arguments: [memory.id, other.id, folder.uri.toString()], title: `Update ${other.id} instead` });
   }
 }
 

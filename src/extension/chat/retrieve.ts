@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type MergedRetrieval, mergeRetrievals } from '../../core/memories/merge';
+import type { RetrievalResult } from '../../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../../core/retrieval/types';
 import { describeError } from '../log';
 import type { Workspaces } from '../workspaces';
@@ -50,14 +51,28 @@ export async function retrieveAll(workspaces: Workspaces, context: CodeContext, 
     const unavailable = settled.flatMap((outcome, i) =>
       (outcome.status === 'rejected' ? [`${folders[i].name}: ${describeError(outcome.reason)}`] : []));
     const maxMemories = results.length ? results[0].system.config.maxMemories : 0;
+    // The user's personal memories answer beside every folder's, on the same scale, shown under the first folder.
+    const personal = results.length ? await personalResult(workspaces, context, controller.signal) : undefined;
     workspaces.notify(); // the cache's hit rate changed
     return {
-      ...mergeRetrievals(results, maxMemories),
+      ...mergeRetrievals(personal ? [...results, { folder: results[0].folder, result: personal }] : results, maxMemories),
       unavailable,
       recentChanges: results.find(({ folder }) => folder.uri.toString() === workspaces.primaryFolder()?.uri.toString())?.recentChanges,
     };
   } finally {
     cancel.dispose();
+  }
+}
+
+async function personalResult(workspaces: Workspaces, context: CodeContext, signal: AbortSignal): Promise<RetrievalResult | undefined> {
+  const personal = workspaces.personalMemories();
+  if (!personal) return undefined;
+  try {
+    const result = await personal.retrieve(context.userQuery, { signal });
+    return { ...result, memories: result.memories.map((m) => ({ ...m, memoryId: m.memoryId.replace(/^mem:/, 'personal:') })) };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return undefined; // the folders still answer
   }
 }
 

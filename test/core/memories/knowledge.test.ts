@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { sections } from '../../../src/core/memories/knowledgeFiles';
 import { MemoryService } from '../../../src/core/memories/memoryService';
+import { shareWithTeam, teamNote } from '../../../src/core/memories/sharing';
 import { tempDir, writeTree } from '../../helpers';
 
 const AGENTS = [
@@ -74,6 +75,12 @@ test('knowledge files: an edit replaces only the sections that changed; a delete
   assert.equal(after.get('AGENTS.md › Testing'), before.get('AGENTS.md › Testing'), 'an unchanged section keeps its memory');
   assert.notEqual(after.get('AGENTS.md › Releases'), before.get('AGENTS.md › Releases'));
   assert.match(service.get(after.get('AGENTS.md › Releases')!)!.content, /Thursdays/);
+  fs.writeFileSync(path.join(root, 'AGENTS.md'), AGENTS.replace('Read this first.', 'Read this first. Staging key: API_KEY=sk-live-abcdefghijklmnopqrstuvwx'));
+  await system.reindexFile('AGENTS.md');
+  const withSecret = ids().get('AGENTS.md › Agent guide');
+  assert.doesNotMatch(service.get(withSecret!)!.content, /sk-live/, 'a secret in an instruction file is not stored');
+  assert.deepEqual((await system.indexRepository()).knowledge?.added, 0, 'a section with a secret is not replaced by every sync');
+  assert.equal(ids().get('AGENTS.md › Agent guide'), withSecret);
   fs.rmSync(path.join(root, 'AGENTS.md'));
   assert.equal((await system.reindexFile('AGENTS.md')).status, 'removed');
   assert.deepEqual([...ids().keys()].filter((t) => t.startsWith('AGENTS.md')), []);
@@ -84,16 +91,19 @@ test('team notes: "share with team" shows the file first, writes it (secrets red
   const { root, system, service } = await workspace();
   const { memory } = service.store({ kind: 'solution', title: 'CORS fix', content: 'Allow the dashboard origin. Token: ghp_' + 'a'.repeat(36),
     tags: ['http'], citations: [{ file: 'src/billing.py', startLine: 1, endLine: 2 }], source: 'user' });
-  const note = service.teamNote(memory.id)!;
+  const note = teamNote(service, memory.id)!;
   assert.equal(note.file, '.code-memory/notes/cors-fix.md');
   assert.equal(note.text, '---\ntitle: CORS fix\nkind: solution\ntags:\n  - http\ncites:\n  - src/billing.py:1-2\n---\n\nAllow the dashboard origin. Token: [redacted GitHub token]\n');
   assert.equal(fs.existsSync(path.join(root, note.file)), false, 'nothing is written before the user agrees');
-  const shared = service.shareWithTeam(memory.id, note);
+  const shared = shareWithTeam(service, memory.id, note);
   assert.deepEqual(shared.map((m) => [m.title, m.kind, m.source, m.tags]), [['CORS fix', 'solution', 'team', ['http']]]);
   assert.equal(service.get(memory.id), undefined, 'the memory is now the note');
   assert.equal(fs.readFileSync(path.join(root, note.file), 'utf8'), note.text);
   const other = service.store({ kind: 'note', title: 'CORS fix', content: 'Another note with the same title.', source: 'user' }).memory;
-  assert.equal(service.teamNote(other.id)!.file, '.code-memory/notes/cors-fix-2.md', 'an existing note is never overwritten');
-  assert.throws(() => service.shareWithTeam(other.id, note), /EEXIST/);
+  assert.equal(teamNote(service, other.id)!.file, '.code-memory/notes/cors-fix-2.md', 'an existing note is never overwritten');
+  assert.throws(() => shareWithTeam(service, other.id, note), /cors-fix\.md exists already: nothing was written/);
+  assert.ok(service.get(other.id), 'a memory whose note was not written is kept');
+  assert.throws(() => shareWithTeam(service, other.id, { file: '.code-memory/notes/x.md', text: '---\nkind: rumour\n---\nx' }), /kind must be one of/);
+  assert.throws(() => shareWithTeam(service, other.id, { file: 'src/x.md', text: 'x' }), /not in the team notes folder/);
   system.close();
 });

@@ -139,13 +139,25 @@ test('memory service: export then import into an empty store is lossless; bad re
   assert.deepEqual(empty.import(exported, 'keep-both').added, 2);
   assert.deepEqual(empty.import(exported, 'overwrite').replaced, 2);
 
-  const bad = empty.import({ version: 2, memories: [{ kind: 'note', title: '', text: 'Good one.' }, { kind: 'rumour', title: '', text: 'x' }, 'x',
-    { kind: 'note', title: 't', text: 'y', citations: [{ file: 'a.py', startLine: 0 }] }] });
+  const bad = empty.import({ version: 2, memories: [{ kind: 'note', title: '', text: 'Good one.', source: 'team' }, { kind: 'rumour', title: '', text: 'x' }, 'x',
+    { kind: 'note', title: 't', text: 'y', citations: [{ file: 'a.py', startLine: 0 }] }, { kind: 'note', title: 'long', text: 'x'.repeat(20_001) }] });
   assert.deepEqual(bad.added, 1);
-  assert.deepEqual(bad.invalid.map((i) => i.index), [1, 2, 3]);
+  assert.deepEqual(bad.invalid.map((i) => i.index), [1, 2, 3, 4]);
+  assert.equal(empty.list({ text: 'good one' }).memories[0].source, 'import', 'nothing imported passes for a team note');
   assert.match(bad.invalid[0].reason, /kind must be one of/);
   assert.match(bad.invalid[2].reason, /startLine is a line number/);
   assert.throws(() => empty.import({ memories: [] }), /not a Code Memory export or backup/);
   memory.close();
   empty.close();
+});
+
+test('memory service: a debugging session with a long first line gets a short title; an update keeps fields it was not given', async () => {
+  const { memory } = await service();
+  const long = `Checkout hangs ${'when the cart holds many items '.repeat(10)}`;
+  const session = memory.recordDebugSession({ problem: long, error: 'TimeoutError', solution: 'Page the cart query.', source: 'user' }).memory;
+  assert.ok(session.title.length <= 80 && long.startsWith(session.title.slice(0, 40)), session.title);
+  const note = memory.store({ kind: 'note', content: 'Deploys need approval.', tags: ['ops'], source: 'user' }).memory;
+  memory.update(note.id, { content: 'Deploys need two approvals.' });
+  assert.deepEqual([memory.get(note.id)?.content, memory.get(note.id)?.tags], ['Deploys need two approvals.', ['ops']]);
+  memory.close();
 });
