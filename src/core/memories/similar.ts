@@ -12,6 +12,11 @@ const TEXT_CANDIDATES = 10;
 
 export type SimilarReason = 'duplicate' | 'near-duplicate' | 'same-code';
 
+/** How each front end says why a memory is similar to the one just stored. */
+export const SIMILAR_REASONS: Record<SimilarReason, string> = {
+  duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code; check they agree',
+};
+
 export interface SimilarMemory {
   record: MemoryRecord;
   reason: SimilarReason;

@@ -3,6 +3,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import type { NewMemoryRecord } from '../store/memoryStore';
 import { redactSecrets } from '../text/redact';
+import { describeSchemaError } from '../text/schemaErrors';
 import { type Citation, describeCitation, MEMORY_KIND_NAMES, normalizeCitation, normalizeTags, parseCitationText } from './model';
 import type { MemoryView } from './views';
 
@@ -39,11 +40,7 @@ export function parseTeamNote(text: string, relative: string): { memory: NewMemo
       return { problem: `${relative}: the front matter is not valid YAML${line}` };
     }
     if (!validate(front)) {
-      const [e] = validate.errors ?? [];
-      const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'front matter';
-      const detail = e?.keyword === 'additionalProperties' ? `has no field '${(e.params as { additionalProperty: string }).additionalProperty}' (title, kind, tags, cites)`
-        : e?.keyword === 'enum' ? `must be one of ${MEMORY_KIND_NAMES.join(', ')}` : e?.message;
-      return { problem: `${relative}: ${where} ${detail}` };
+      return { problem: `${relative}: ${describeSchemaError(validate.errors, 'front matter', Object.keys(TEAM_NOTE_SCHEMA.properties))}` };
     }
   }
   const body = (match ? text.slice(match[0].length) : text).trim();

@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import type { MemoryService, SearchOptions, SearchResult } from '../memories/memoryService';
 import type { CodeContext } from '../retrieval/types';
 import { MEMORY_KIND_NAMES, MEMORY_KINDS } from '../memories/model';
+import { describeSchemaError } from '../text/schemaErrors';
 import { InputError } from '../workspaceIndex';
 import { describeSearch, describeStored, describeView } from './toolText';
 
@@ -207,11 +208,7 @@ export async function runMemoryTool(target: ToolTarget, name: string, input: unk
   if (!tool) throw new InputError(`no such tool: ${name}`);
   const validate = validators.get(name)!;
   if (!validate(input ?? {})) {
-    const [error] = validate.errors ?? [];
-    const where = error?.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'input';
-    const detail = error?.keyword === 'additionalProperties' ? `has no field '${(error.params as { additionalProperty: string }).additionalProperty}'`
-      : error?.keyword === 'enum' ? `must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}` : error?.message;
-    throw new InputError(`invalid arguments for ${name}: ${where} ${detail ?? 'is not valid'}`);
+    throw new InputError(`invalid arguments for ${name}: ${describeSchemaError(validate.errors, 'input')}`);
   }
   return tool.run(target, input as Record<string, unknown>, source, signal);
 }

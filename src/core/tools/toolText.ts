@@ -1,6 +1,7 @@
 import type { SearchResult, StoreResult } from '../memories/memoryService';
 import type { MemoryView, SimilarView } from '../memories/views';
 import { describeCitation, MEMORY_KINDS } from '../memories/model';
+import { SIMILAR_REASONS } from '../memories/similar';
 
 /**
  * What the memory tools answer, as plain text a model reads well: ids to act on, paths with line ranges to open,
@@ -38,9 +39,8 @@ export function describeStored(result: StoreResult, verb: string): string {
 }
 
 function describeSimilar(similar: SimilarView[]): string {
-  const reasons = { duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code; check they agree' };
   return 'Similar memories (consider updating one of these instead):\n' +
-    similar.map((s) => `- ${s.memory.id} ${reasons[s.reason]}: ${s.memory.title}`).join('\n');
+    similar.map((s) => `- ${s.memory.id} ${SIMILAR_REASONS[s.reason]}: ${s.memory.title}`).join('\n');
 }
 
 function tagsOf(tags: unknown): string {

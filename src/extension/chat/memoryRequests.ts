@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fileErrors } from '../editorState';
 import { statisticsMarkdown } from '../statistics';
 import type { StoreResult } from '../../core/memories/memoryService';
+import { SIMILAR_REASONS } from '../../core/memories/similar';
 import { RULES } from '../memoryExchange';
 import type { Workspaces } from '../workspaces';
 import { escapeMarkdown, preview } from './render';
@@ -83,10 +84,9 @@ function renderStored(stored: StoreResult, stream: vscode.ChatResponseStream, fo
     if (memory.scope === 'workspace') stream.button({ command: 'codeMemory.shareWithTeam', arguments: [memory.id, folder.uri.toString()], title: 'Share with Team' });
   }
   if (!stored.similar.length) return;
-  const reasons = { duplicate: 'says the same', 'near-duplicate': 'says nearly the same', 'same-code': 'is about the same code: check they agree' };
   stream.markdown('\n\nSimilar memories:\n');
   for (const { memory: other, reason } of stored.similar) {
-    stream.markdown(`\n- \`${other.id}\` ${reasons[reason]}: ${escapeMarkdown(preview(other.content, 100))}\n`);
+    stream.markdown(`\n- \`${other.id}\` ${SIMILAR_REASONS[reason]}: ${escapeMarkdown(preview(other.content, 100))}\n`);
     if (!other.origin) stream.button({ command: 'codeMemory.updateInstead', arguments: [memory.id, other.id, folder.uri.toString()], title: `Update ${other.id} instead` });
   }
 }
