@@ -39,6 +39,17 @@ const webTreeSitterCommonJs = {
   },
 };
 
+/**
+ * jsonc-parser's `main` is a UMD build whose require calls esbuild cannot follow ("Cannot find module
+ * './impl/format'" at run time); its ESM build bundles cleanly.
+ */
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(build) {
+    build.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: path.join(path.dirname(require.resolve('jsonc-parser/package.json')), 'lib', 'esm', 'main.js') }));
+  },
+};
+
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--assets-only') {
@@ -53,7 +64,7 @@ async function main() {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    plugins: [webTreeSitterCommonJs],
+    plugins: [webTreeSitterCommonJs, jsoncParserEsm],
     logLevel: 'warning',
   };
   // The two asset lookups are the unbundled fallbacks of assets.ts: the bundle finds its copies in dist/ first.

@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { notesFolderOf } from '../core/memories/knowledgeFiles';
 import { enclosingIndexedWorkspace } from '../core/store/location';
 import { printable } from './output';
 
@@ -32,6 +35,30 @@ export function workspaceOf(location: { workspace?: string; db?: string }): stri
   if (!found) return '.';
   if (found !== path.resolve('.')) process.stderr.write(printable(`code-memory: using the index of ${found}\n`));
   return found;
+}
+
+/** The commands that read team notes (index, mcp) take the folder the editor's setting names. */
+export const NOTES_OPTION = { 'team-notes-folder': { type: 'string' } } as const;
+const NOTES_SETTING = 'codeMemory.teamNotesFolder';
+
+/**
+ * The team notes folder: the flag, else the workspace's own VS Code setting (`.vscode/settings.json`, where a
+ * team commits it), so the CLI, the MCP server and the editor read the same notes; undefined: the default.
+ */
+export function teamNotesFolderOf(root: string, flag: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    const folder = notesFolderOf(flag);
+    if (!folder) throw new UsageError(`--team-notes-folder must be a folder inside the workspace, got '${flag}'`);
+    return folder;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, '.vscode', 'settings.json'), 'utf8');
+  } catch {
+    return undefined; // no settings: the default folder
+  }
+  const settings: unknown = parseJsonc(text, [], { allowTrailingComma: true });
+  return notesFolderOf(settings && typeof settings === 'object' ? (settings as Record<string, unknown>)[NOTES_SETTING] : undefined);
 }
 
 export function parsePositiveInt(text: string, flag: string): number {

@@ -1,10 +1,10 @@
 import { CodeMemorySystem } from '../core/codeMemorySystem';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import type { IndexStats } from '../core/workspaceIndex';
-import { interruptSignal, LOCATION_OPTIONS, parse, parsePositiveInt, parseSize, UsageError, workspaceOf } from './args';
+import { interruptSignal, LOCATION_OPTIONS, NOTES_OPTION, parse, parsePositiveInt, parseSize, teamNotesFolderOf, UsageError, workspaceOf } from './args';
 import { print, warn } from './output';
 
-export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N]
+export const INDEX_USAGE = `code-memory index [DIR] [--db PATH] [--exclude GLOB]... [--max-file-size SIZE] [--max-unit-lines N] [--team-notes-folder DIR]
   code-memory stats [--workspace DIR] [--db PATH] [--json]`;
 
 export async function runIndex(args: string[]): Promise<number> {
@@ -13,12 +13,14 @@ export async function runIndex(args: string[]): Promise<number> {
     exclude: { type: 'string', multiple: true },
     'max-file-size': { type: 'string' },
     'max-unit-lines': { type: 'string' },
+    ...NOTES_OPTION,
   });
   if (positionals.length > 1) throw new UsageError(`index takes one directory, got ${positionals.length}`);
   const dir = positionals[0] ?? workspaceOf({ db: values.db });
   const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']);
   const maxUnitLines = values['max-unit-lines'] === undefined ? undefined : parsePositiveInt(values['max-unit-lines'], '--max-unit-lines');
-  const system = CodeMemorySystem.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude, verify: 'daily' });
+  const teamNotesFolder = teamNotesFolderOf(dir, values['team-notes-folder']);
+  const system = CodeMemorySystem.open(dir, { dbPath: values.db, maxFileBytes, maxUnitLines, exclude: values.exclude, teamNotesFolder, verify: 'daily' });
   const interrupt = interruptSignal('cancelling: finishing files in progress…');
   try {
     const printer = progressPrinter();

@@ -7,10 +7,10 @@ import { CodeMemorySystem } from '../core/codeMemorySystem';
 import { MemoryService } from '../core/memories/memoryService';
 import { MEMORY_TOOLS, runMemoryTool } from '../core/tools/memoryTools';
 import { describeView } from '../core/tools/toolText';
-import { LOCATION_OPTIONS, parse, UsageError, workspaceOf } from './args';
+import { LOCATION_OPTIONS, NOTES_OPTION, parse, teamNotesFolderOf, UsageError, workspaceOf } from './args';
 import { printable } from './output';
 
-export const MCP_USAGE = `code-memory mcp [--workspace DIR] [--db PATH] [--no-index]
+export const MCP_USAGE = `code-memory mcp [--workspace DIR] [--db PATH] [--team-notes-folder DIR] [--no-index]
       an MCP server on standard input and output: the memory tools and the memories as resources, for any MCP client`;
 
 const RESOURCE_PREFIX = 'code-memory://memory/';
@@ -23,9 +23,10 @@ const RESOURCES_LISTED = 200;
  * background first (an unchanged tree costs a walk). Runs until the client closes the connection.
  */
 export async function runMcp(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { ...LOCATION_OPTIONS, 'no-index': { type: 'boolean' } });
+  const { values, positionals } = parse(args, { ...LOCATION_OPTIONS, ...NOTES_OPTION, 'no-index': { type: 'boolean' } });
   if (positionals.length) throw new UsageError(`mcp takes flags only, got '${positionals[0]}'`);
-  const system = CodeMemorySystem.open(workspaceOf(values), { dbPath: values.db });
+  const root = workspaceOf(values);
+  const system = CodeMemorySystem.open(root, { dbPath: values.db, teamNotesFolder: teamNotesFolderOf(root, values['team-notes-folder']) });
   const service = new MemoryService(system);
   const log = (line: string) => process.stderr.write(printable(`code-memory mcp: ${line}\n`));
   const server = new Server({ name: 'code-memory', version: '0.1.0' }, {

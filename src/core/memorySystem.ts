@@ -6,7 +6,7 @@ import type { GitRecency } from './retrieval/gitRecency';
 import { scoreWithModel } from './retrieval/modelScorer';
 import { buildPrompt, formatMemoriesForPrompt, type FormatOptions } from './retrieval/prompt';
 import { keep } from './retrieval/relevance';
-import { memoryText, Retriever } from './retrieval/retriever';
+import { memoryText, type ResultFilter, Retriever } from './retrieval/retriever';
 import type { CodeContext, ModelProvider, RetrievalConfig, ScoredMemory } from './retrieval/types';
 import { GENERAL_DEFAULTS, mergeConfig } from './retrieval/types';
 import { LexicalSearch } from './search/lexicalSearch';
@@ -14,6 +14,7 @@ import { analyzeQuery } from './search/query';
 import { openDatabase } from './store/database';
 import { readMemoryFile } from './memories/exchange';
 import type { Citation } from './memories/model';
+import { refuseFileMemory } from './memories/views';
 import { type MemoryKind, memoryBackupPath, type MemoryRecord, MemoryStore } from './store/memoryStore';
 import { type CacheStats, ScoreCache } from './store/scoreCache';
 import { InputError } from './workspaceIndex';
@@ -48,6 +49,10 @@ export interface MemorySystemOptions {
 
 export interface RetrieveOptions {
   signal?: AbortSignal;
+  /** Only these kinds, or only memories with all these tags: filtered before the cut, so the count holds. */
+  only?: ResultFilter;
+  /** At most this many (default maxMemories). */
+  limit?: number;
 }
 
 /** Retrieved memories and what it took to choose them. */
@@ -122,9 +127,15 @@ export abstract class MemoryBase {
   /** Returns false when there is no such memory. */
   updateMemory(id: string, changes: { text?: string; metadata?: Record<string, unknown> }): boolean {
     if (changes.text !== undefined && !changes.text.trim()) throw new InputError('a memory needs some text');
+    this.refuseFileMemory(id);
     const updated = this.memories.update(this.memoryNumber(id), changes);
     if (updated) this.memoriesChanged();
     return updated;
+  }
+
+  private refuseFileMemory(id: string): void {
+    const record = this.memories.get(this.memoryNumber(id));
+    if (record) refuseFileMemory(record, id);
   }
 
   /** This connection wrote memories: what search cached about them goes (other connections notice by themselves). */
@@ -146,6 +157,7 @@ export abstract class MemoryBase {
    * shown long ago cannot remove what the memory has become since. Ids are never reused.
    */
   forgetMemory(id: string, seen?: string): ForgetOutcome {
+    this.refuseFileMemory(id);
     const outcome = this.memories.delete(this.memoryNumber(id), seen === undefined ? undefined : Date.parse(seen));
     if (outcome === 'missing') return { status: 'missing' };
     if (outcome === 'changed') return { status: 'changed', memory: this.getMemory(id)! };
@@ -190,10 +202,12 @@ export abstract class MemoryBase {
   }
 
   private async rankAndScore(context: CodeContext, options: RetrieveOptions): Promise<{ result: RetrievalResult; context: CodeContext }> {
-    const config = this.settings;
+    // A limit above the usual count needs as many candidates of each source (memories get half the pool).
+    const config = options.limit && options.limit * 2 > this.settings.candidateCount
+      ? { ...this.settings, candidateCount: options.limit * 2 } : this.settings;
     const recentFiles = config.enableRecencyBoost ? await this.recency?.recentFiles(config.recencyDays) : undefined;
     if (options.signal?.aborted) throw abortError(options.signal);
-    const ranking = this.retriever.rank(context, config, recentFiles);
+    const ranking = this.retriever.rank(context, config, recentFiles, options.only);
     let ranked = ranking.ranked;
     const result: RetrievalResult = {
       memories: [], source: 'lexical', candidates: ranking.ranked.length, modelCalls: 0, promptTokens: 0, cacheHits: 0,
@@ -212,7 +226,7 @@ export abstract class MemoryBase {
         result.source = 'model';
       }
     }
-    result.memories = this.retriever.memoriesOf(keep(ranked, result.source, config.relevanceThreshold).slice(0, config.maxMemories));
+    result.memories = this.retriever.memoriesOf(keep(ranked, result.source, config.relevanceThreshold).slice(0, options.limit ?? config.maxMemories));
     this.memories.markUsed(result.memories.flatMap((m) => (MEMORY_ID.test(m.memoryId) ? [Number(m.memoryId.slice(4))] : [])));
     return { result, context: ranking.context };
   }

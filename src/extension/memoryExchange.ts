@@ -87,13 +87,17 @@ export function registerMemoryExchange(context: vscode.ExtensionContext, workspa
         void vscode.window.showInformationMessage('Code Memory: nothing to clean up.');
         return [];
       }
-      const items = plan.map((p) => ({ label: p.memory.id, description: p.reason + (p.keptId ? ` of ${p.keptId}` : ''), detail: preview(p.memory.content, 120), picked: true }));
+      const items = plan.map((p) => ({
+        label: p.memory.id, description: p.reason + (p.keptId ? ` of ${p.keptId}` : ''), detail: preview(p.memory.content, 120), picked: true, memory: p.memory,
+      }));
       const chosen = apply ? items : await vscode.window.showQuickPick(items, { title: `Clean Up Memories: ${plan.length} to remove (uncheck to keep)`, canPickMany: true });
       if (!chosen?.length) return undefined;
-      for (const item of chosen) memories.delete(item.label);
+      // Only what the user saw: a memory changed meanwhile (another window, the CLI, an agent) is kept.
+      const { deleted, changed } = memories.deleteUnchanged(chosen.map((item) => item.memory));
       workspaces.notify();
-      void vscode.window.showInformationMessage(`Code Memory removed ${chosen.length} memories.`);
-      return chosen.map((item) => item.label);
+      void vscode.window.showInformationMessage(`Code Memory removed ${deleted.length} memories.` +
+        (changed.length ? ` Kept ${changed.join(', ')}: changed since the preview.` : ''));
+      return deleted;
     })),
   );
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RetrievalConfig } from '../core/retrieval/types';
 import { MAX_UNIT_LINES, MIN_UNIT_LINES } from '../core/indexing/units';
-import { DEFAULT_TEAM_NOTES_FOLDER } from '../core/memories/knowledgeFiles';
+import { DEFAULT_TEAM_NOTES_FOLDER, notesFolderOf } from '../core/memories/knowledgeFiles';
 import { CODE_DEFAULTS, mergeConfig } from '../core/retrieval/types';
 
 export type ProviderChoice = 'languageModel' | 'openai' | 'openaiCompatible' | 'anthropic' | 'none';
@@ -36,14 +36,8 @@ export function indexSettings(folder: vscode.WorkspaceFolder): IndexSettings {
     exclude: config.get<string[]>('exclude', []).filter((glob) => typeof glob === 'string' && glob.trim()),
     maxFileBytes: Math.round(config.get<number>('maxFileSizeKB', 1024) * BYTES_PER_KB),
     maxUnitLines: explicitUnitLines(config.inspect<number>('maxUnitLines')),
-    teamNotesFolder: teamNotesFolder(config.get<string>('teamNotesFolder', DEFAULT_TEAM_NOTES_FOLDER)),
+    teamNotesFolder: notesFolderOf(config.get<string>('teamNotesFolder')) ?? DEFAULT_TEAM_NOTES_FOLDER,
   };
-}
-
-/** A workspace-relative folder; anything that would leave the workspace (absolute, `..`) is the default. */
-function teamNotesFolder(value: string): string {
-  const clean = String(value).trim().replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '');
-  return !clean || clean === '.' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').includes('..') ? DEFAULT_TEAM_NOTES_FOLDER : clean;
 }
 
 /** The unit size the user chose at any level; out of range (a hand-edited settings.json) counts as not chosen. */

@@ -86,3 +86,23 @@ test('cli cleanup: a preview by default, then --apply removes duplicates and old
   assert.match(dedupe.stdout, /near duplicate of mem:\d+\nRemoved 1 memories\n$/);
   assert.equal(JSON.parse(cli(['memories', 'list', '--json', ...at], env).stdout).total, 2);
 });
+
+test('cli index: team notes come from the folder the workspace\'s VS Code setting names, or from --team-notes-folder', () => {
+  const { root, at, env } = workspace();
+  const note = (title: string) => `---\ntitle: ${title}\nkind: note\n---\n${title} is how the team does it.\n`;
+  writeTree(root, {
+    '.vscode/settings.json': '{\n  // the team keeps notes with the docs\n  "codeMemory.teamNotesFolder": "docs/notes/",\n}\n',
+    'docs/notes/release.md': note('Releasing'),
+    '.code-memory/notes/review.md': note('Reviewing'),
+  });
+  const db = at.slice(2);
+  const titles = () => (JSON.parse(cli(['memories', 'list', '--source', 'team', '--json', ...at], env).stdout).memories as { title: string }[])
+    .map((m) => m.title).sort();
+  assert.equal(cli(['index', root, ...db], env).code, 0);
+  assert.deepEqual(titles(), ['Releasing'], 'the setting in .vscode/settings.json (JSON with comments) names the folder');
+  assert.equal(cli(['index', root, '--team-notes-folder', '.code-memory/notes', ...db], env).code, 0);
+  assert.deepEqual(titles(), ['Releasing', 'Reviewing'], 'the flag wins; notes of another folder are left alone');
+  const outside = cli(['index', root, '--team-notes-folder', '../elsewhere', ...db], env);
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /--team-notes-folder must be a folder inside the workspace, got '\.\.\/elsewhere'/);
+});

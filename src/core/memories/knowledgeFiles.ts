@@ -16,6 +16,13 @@ export const INSTRUCTION_FILES: readonly string[] = [
 ];
 /** Where team notes live unless the workspace says otherwise: markdown with front matter, shared through git. */
 export const DEFAULT_TEAM_NOTES_FOLDER = '.code-memory/notes';
+/** A workspace-relative notes folder; one that would leave the workspace (absolute, `..`) or is empty is undefined. */
+export function notesFolderOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const clean = value.trim().replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '');
+  return !clean || clean === '.' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').includes('..') ? undefined : clean;
+}
+
 /** Files larger than this are not notes: their first part is kept. */
 const MAX_FILE_CHARS = 200_000;
 /** A memory's text at most (the service's limit). */

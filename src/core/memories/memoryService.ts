@@ -1,5 +1,6 @@
 import type { CodeMemorySystem } from '../codeMemorySystem';
-import type { CodeContext, ScoredMemory } from '../retrieval/types';
+import type { MemorySystem } from '../memorySystem';
+import type { CodeContext } from '../retrieval/types';
 import { personalDatabasePath } from '../store/location';
 import type { ImportMode, MemoryChanges, MemoryFilter, MemoryRecord, MemoryStore, NewMemory } from '../store/memoryStore';
 import { MEMORY_FILE_VERSION } from '../store/memoryStore';
@@ -9,8 +10,9 @@ import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
 import { FILE_SOURCES, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES } from './model';
 import { PersonalMemories } from './personal';
+import { type SearchOptions, type SearchResult, searchWorkspaces } from './search';
 import { findSimilar } from './similar';
-import { checkedMemory, firstLine, type MemoryView, parseId, type SimilarView, view } from './views';
+import { checkedMemory, firstLine, memoryId, type MemoryView, parseId, refuseFileMemory, type SimilarView, view } from './views';
 
 /** Kinds that belong to the person, not the project: stored in the personal database unless a scope is given. */
 const PERSONAL_KINDS: ReadonlySet<MemoryKind> = new Set(['user_preference']);
@@ -42,22 +44,6 @@ export interface ListOptions extends Omit<MemoryFilter, 'ids'> {
   scope?: MemoryScope;
   offset?: number;
   limit?: number;
-}
-
-export interface SearchOptions {
-  kinds?: ('code' | MemoryKind)[];
-  tags?: string[];
-  limit?: number;
-  /** False: this workspace only (another service of the same process answers for the personal memories). */
-  personal?: boolean;
-  signal?: AbortSignal;
-}
-
-export interface SearchResult {
-  /** `folder`: the workspace folder a result belongs to, when several were searched. */
-  results: (ScoredMemory & { scope: MemoryScope | 'code'; folder?: string })[];
-  warning?: string;
-  missingWords: string[];
 }
 
 export interface ImportReport {
@@ -194,22 +180,14 @@ export class MemoryService {
     return { memories: all.slice(offset, offset + limit).map(({ record, scope }) => view(record, scope)), total: all.length, offset };
   }
 
-  /**
-   * Code and memories for a question, ranked together (the relevance pipeline of the workspace, then the
-   * personal memories on the same scale), optionally only some kinds or tags.
-   */
-  async search(context: CodeContext, options: SearchOptions = {}): Promise<SearchResult> {
-    const found = await this.workspace.retrieve(context, { signal: options.signal });
-    const personal = options.personal === false ? undefined : this.system('personal', false);
-    const mine = personal ? await personal.retrieve(context.userQuery, { signal: options.signal }) : undefined;
-    const results = [
-      ...found.memories.map((m) => ({ ...m, scope: m.kind === 'code' ? 'code' as const : 'workspace' as const })),
-      ...(mine?.memories ?? []).map((m) => ({ ...m, memoryId: m.memoryId.replace(/^mem:/, 'personal:'), scope: 'personal' as const })),
-    ].filter((m) => (!options.kinds?.length || options.kinds.includes(m.kind)) &&
-      (!options.tags?.length || options.tags.every((t) => (m.metadata.tags as string[] | undefined)?.includes(t))))
-      .sort((a, b) => b.relevanceScore - a.relevanceScore)
-      .slice(0, options.limit ?? this.workspace.config.maxMemories);
-    return { results, warning: found.warning, missingWords: found.missingWords.filter((w) => !mine || mine.missingWords.includes(w)) };
+  /** Code and memories for a question, ranked together with the personal memories (search.ts). */
+  search(context: CodeContext, options: SearchOptions = {}): Promise<SearchResult> {
+    return searchWorkspaces([{ name: '', workspace: this.workspace }], this.personalSystem(), context, options);
+  }
+
+  /** The personal memories' system, if there are any (reading never creates the database). */
+  personalSystem(): MemorySystem | undefined {
+    return this.system('personal', false);
   }
 
   /** Memories as one versioned JSON document, everything or what the options admit. */
@@ -244,18 +222,37 @@ export class MemoryService {
    * only with `apply`. Team notes and instruction files are never touched.
    */
   cleanup(rules: CleanupRules, apply = false): { memory: MemoryView; reason: CleanupReason; keptId?: string }[] {
-    return (['workspace', 'personal'] as const).flatMap((scope) => {
+    const plan = (['workspace', 'personal'] as const).flatMap((scope) => {
       const system = this.system(scope, false);
       if (!system) return [];
-      const plan = planCleanup(system.memories, rules, (text) => system.memoriesLike(text, 10).map((m) => m.id));
-      if (apply && plan.length) {
-        system.memories.deleteMany(plan.map((p) => p.record.id));
-        system.memoriesChanged();
-      }
-      return plan.map(({ record, reason, keptId }) => ({
-        memory: view(record, scope), reason, keptId: keptId === undefined ? undefined : view({ ...record, id: keptId }, scope).id,
+      return planCleanup(system.memories, rules, (text) => system.memoriesLike(text, 10).map((m) => m.id)).map(({ record, reason, keptId }) => ({
+        memory: view(record, scope), reason, keptId: keptId === undefined ? undefined : memoryId(scope, keptId),
       }));
     });
+    if (apply) this.deleteUnchanged(plan.map((p) => p.memory));
+    return plan;
+  }
+
+  /**
+   * Deletes memories in one transaction per scope, each only if it is still the version the caller saw (its
+   * `updated`): one changed meanwhile by another window or process is kept and reported.
+   */
+  deleteUnchanged(seen: readonly Pick<MemoryView, 'id' | 'updated'>[]): { deleted: string[]; changed: string[] } {
+    const outcome = { deleted: [] as string[], changed: [] as string[] };
+    for (const scope of ['workspace', 'personal'] as const) {
+      const mine = seen.map((m) => ({ ...parseId(m.id), updatedAt: Date.parse(m.updated) })).filter((m) => m.scope === scope);
+      const system = this.system(scope, false);
+      if (!mine.length || !system) continue;
+      for (const { number } of mine) {
+        const record = system.memories.get(number);
+        if (record) refuseFileMemory(record, memoryId(scope, number));
+      }
+      const { deleted, changed } = system.memories.deleteMany(mine.map(({ number, updatedAt }) => ({ id: number, updatedAt })));
+      if (deleted.length) system.memoriesChanged();
+      outcome.deleted.push(...deleted.map((id) => memoryId(scope, id)));
+      outcome.changed.push(...changed.map((id) => memoryId(scope, id)));
+    }
+    return outcome;
   }
 
   /** Closes the personal memories if this service opened them (the workspace's system belongs to the caller). */
@@ -275,10 +272,3 @@ export class MemoryService {
   }
 }
 
-
-/** Memories of instruction files and team notes follow their files: they are changed by editing the file. */
-function refuseFileMemory(record: MemoryRecord, id: string): void {
-  if (FILE_SOURCES.has(record.source)) {
-    throw new InputError(`${id} comes from ${String(record.metadata.origin ?? 'a file')}: edit that file to change it`);
-  }
-}

@@ -1,6 +1,6 @@
 import type { MemoryRecord, NewMemory } from '../store/memoryStore';
 import { InputError } from '../workspaceIndex';
-import { type Citation, MAX_TEXT_CHARS, MAX_TITLE_CHARS, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
+import { type Citation, FILE_SOURCES, MAX_TEXT_CHARS, MAX_TITLE_CHARS, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
 import type { SimilarReason } from './similar';
 
 /** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
@@ -36,9 +36,14 @@ export function parseId(id: string): { scope: MemoryScope; number: number } {
   throw new InputError(`not a memory id: ${id} (expected mem:<number> or personal:<number>)`);
 }
 
+/** A memory's id as callers see it: `mem:N` in the workspace, `personal:N` in the personal memories. */
+export function memoryId(scope: MemoryScope, number: number): string {
+  return `${scope === 'personal' ? 'personal' : 'mem'}:${number}`;
+}
+
 export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
   return {
-    id: `${scope === 'personal' ? 'personal' : 'mem'}:${record.id}`, scope, kind: record.kind, title: record.title, content: record.text,
+    id: memoryId(scope, record.id), scope, kind: record.kind, title: record.title, content: record.text,
     tags: record.tags, citations: record.citations, source: record.source, created: new Date(record.createdAt).toISOString(),
     updated: new Date(record.updatedAt).toISOString(), lastUsed: record.lastUsedAt ? new Date(record.lastUsedAt).toISOString() : undefined,
     useCount: record.useCount, origin: typeof record.metadata.origin === 'string' ? record.metadata.origin : undefined,
@@ -67,4 +72,11 @@ export function checkedMemory(memory: { kind: MemoryKind; title: string; text: s
 export function firstLine(text: string): string {
   const line = text.trim().split('\n')[0];
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+/** Memories of instruction files and team notes follow their files: they are changed by editing the file. */
+export function refuseFileMemory(record: MemoryRecord, id: string): void {
+  if (FILE_SOURCES.has(record.source)) {
+    throw new InputError(`${id} comes from ${String(record.metadata.origin ?? 'a file')}: edit that file to change it`);
+  }
 }

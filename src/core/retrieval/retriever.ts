@@ -21,8 +21,16 @@ const NEIGHBOURS = 20;
 const ERROR_CHARS = 400;
 /** The error and the recent changes are searched with this share of the question's ranking budget. */
 const SECONDARY_SHARE = 0.5;
+/** A filtered question looks this many times deeper into the memory ranking for its share of candidates. */
+const FILTER_SCAN = 8;
 /** Code put into a memory's text is cut at this many lines. */
 const MAX_CODE_LINES = 200;
+
+/** Only some kinds of results, or only memories with all of some tags (code has no tags). */
+export interface ResultFilter {
+  kinds?: readonly string[];
+  tags?: readonly string[];
+}
 
 export interface Candidate {
   memoryId: string;
@@ -80,34 +88,48 @@ export class Retriever {
   /**
    * The K best candidates by lexical score and boosts, best first, not yet cut by threshold or count; the
    * set can be scored again with a model's scores (`rescore`). `recentFiles`: files git says changed recently.
+   * `only`: candidates outside the filter are never gathered, so a filtered question gets a full share of them.
    */
-  rank(given: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>): Ranking {
+  rank(given: CodeContext, config: RetrievalConfig, recentFiles?: ReadonlySet<string>, only: ResultFilter = {}): Ranking {
     const context = this.normalize(given);
     const { currentFile } = context;
     const k = config.candidateCount;
     const questions = [analyzeQuery(context.userQuery), ...(context.errors?.trim() ? [analyzeQuery(context.errors.slice(0, ERROR_CHARS))] : [])];
+    const withCode = !only.tags?.length && (!only.kinds?.length || only.kinds.includes('code'));
     const unitRankings = questions.map((q, i) => this.lexical.rankUnits(q, i ? SECONDARY_SHARE : 1));
     const memoryRankings = questions.map((q) => this.lexical.rankMemories(q));
+    const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
 
     // Gather: every source bounded, deduplicated, in the order found (ties keep it).
     const unitIds = new Set<number>();
-    unitRankings.forEach((r, i) => r.ranked().slice(0, i ? Math.ceil(k / 2) : k).forEach((s) => unitIds.add(s.id)));
-    // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
-    if (context.recentChanges?.trim()) {
-      this.lexical.rankUnits(analyzeQuery(context.recentChanges), SECONDARY_SHARE).ranked().slice(0, Math.ceil(k / 4)).forEach((s) => unitIds.add(s.id));
+    if (withCode) {
+      unitRankings.forEach((r, i) => r.ranked().slice(0, i ? Math.ceil(k / 2) : k).forEach((s) => unitIds.add(s.id)));
+      // Identifiers in recent changes find candidates; they do not score them (an edit is not a question).
+      if (context.recentChanges?.trim()) {
+        this.lexical.rankUnits(analyzeQuery(context.recentChanges), SECONDARY_SHARE).ranked().slice(0, Math.ceil(k / 4)).forEach((s) => unitIds.add(s.id));
+      }
+      const fromFiles: CodeUnit[] = [];
+      if (currentFile) fromFiles.push(...this.units.ofFile(currentFile, UNITS_PER_FILE));
+      for (const file of accessed) fromFiles.push(...this.units.ofFile(file, Math.ceil(UNITS_PER_FILE / 2)));
+      fromFiles.forEach((u) => unitIds.add(u.id));
+      const seeds = [...unitIds].slice(0, TOP_FOR_LINKS);
+      this.units.neighbours(seeds, currentFile, NEIGHBOURS).forEach((id) => unitIds.add(id));
     }
-    const fromFiles: CodeUnit[] = [];
-    const accessed = (context.accessedFiles ?? []).filter((f) => f !== currentFile).slice(0, ACCESSED_FILES);
-    if (currentFile) fromFiles.push(...this.units.ofFile(currentFile, UNITS_PER_FILE));
-    for (const file of accessed) fromFiles.push(...this.units.ofFile(file, Math.ceil(UNITS_PER_FILE / 2)));
-    fromFiles.forEach((u) => unitIds.add(u.id));
-    const seeds = [...unitIds].slice(0, TOP_FOR_LINKS);
-    this.units.neighbours(seeds, currentFile, NEIGHBOURS).forEach((id) => unitIds.add(id));
 
+    const admits = memoryFilter(only);
     const memoryIds = new Set<number>();
-    memoryRankings.forEach((r, i) => r.ranked().slice(0, Math.ceil(k / (i ? 4 : 2))).forEach((s) => memoryIds.add(s.id)));
+    memoryRankings.forEach((r, i) => {
+      const wanted = Math.ceil(k / (i ? 4 : 2));
+      let taken = 0;
+      for (const { id } of r.ranked().slice(0, admits ? wanted * FILTER_SCAN : wanted)) {
+        if (taken === wanted) break;
+        if (admits && !admits(this.memories.get(id))) continue;
+        memoryIds.add(id);
+        taken++;
+      }
+    });
     const files = currentFile ? [currentFile, ...accessed] : accessed;
-    for (const memory of this.memories.aboutFiles(files, Math.ceil(k / 4))) memoryIds.add(memory.id);
+    for (const memory of this.memories.aboutFiles(files, Math.ceil(k / 4))) if (!admits || admits(memory)) memoryIds.add(memory.id);
 
     const units = this.units.byIds(unitIds);
     const candidates: Candidate[] = [
@@ -252,6 +274,13 @@ function best(rankings: EvidenceRanking[], id: number): Pick<Candidate, 'lexical
     }
   }
   return { lexical: score, strength, base: score, reasoning: matched.length ? `matched ${matched.map((w) => `"${w}"`).join(', ')}` : '' };
+}
+
+/** Whether a memory passes the filter; undefined when every memory does. */
+function memoryFilter(only: ResultFilter): ((memory: MemoryRecord | undefined) => boolean) | undefined {
+  const { kinds, tags } = only;
+  if (!kinds?.length && !tags?.length) return undefined;
+  return (memory) => !!memory && (!kinds?.length || kinds.includes(memory.kind)) && (!tags?.length || tags.every((t) => memory.tags.includes(t)));
 }
 
 function byScores(a: Candidate, b: Candidate): number {

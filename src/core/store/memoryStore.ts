@@ -85,6 +85,7 @@ export class MemoryStore {
     const columns = 'kind, title, text, file_path, tags, citations, source, metadata, content_hash';
     const values = '@kind, @title, @text, @filePath, @tags, @citations, @source, @metadata, @contentHash';
     this.s = {
+      changes: p('SELECT total_changes()').pluck(),
       insert: p(`INSERT INTO memories (${columns}, created_at, updated_at, last_used_at, use_count)
                  VALUES (${values}, @createdAt, @updatedAt, @lastUsedAt, @useCount)`),
       update: p(`UPDATE memories SET kind = @kind, title = @title, text = @text, file_path = @filePath, tags = @tags,
@@ -146,15 +147,24 @@ export class MemoryStore {
     });
   }
 
-  /** Deletes these memories in one transaction; returns how many there were. */
-  deleteMany(ids: readonly number[]): number {
+  /**
+   * Deletes these memories in one transaction; one given with the `updatedAt` the caller saw is kept if it has
+   * changed since. Returns the ids of those deleted and of those kept as changed.
+   */
+  deleteMany(items: readonly (number | { id: number; updatedAt: number })[]): { deleted: number[]; changed: number[] } {
     return this.write(() => {
-      let deleted = 0;
-      for (const id of ids) {
-        deleted += Number(this.s.delete.run(id).changes);
+      const outcome = { deleted: [] as number[], changed: [] as number[] };
+      for (const item of items) {
+        const [id, seen] = typeof item === 'number' ? [item, undefined] : [item.id, item.updatedAt];
+        if (seen !== undefined && this.get(id)?.updatedAt !== seen) {
+          if (this.get(id)) outcome.changed.push(id);
+          continue;
+        }
+        if (!this.s.delete.run(id).changes) continue;
         this.s.deleteFts.run(id);
+        outcome.deleted.push(id);
       }
-      return deleted;
+      return outcome;
     });
   }
 
@@ -200,8 +210,10 @@ export class MemoryStore {
     const deadline = Date.now() + MEMORY_WRITE_PATIENCE_MS;
     for (;;) {
       try {
+        const before = this.s.changes.get();
         const result = this.db.transaction(work).immediate();
-        this.backUp();
+        // A write that changed nothing (a knowledge sync of unchanged files, say) leaves the copy as it is.
+        if (this.s.changes.get() !== before) this.backUp();
         return result;
       } catch (error) {
         if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;

@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
-import type { MemoryService, SearchOptions, SearchResult } from '../memories/memoryService';
+import type { MemoryService } from '../memories/memoryService';
+import { type SearchOptions, type SearchResult, searchWorkspaces } from '../memories/search';
 import type { CodeContext } from '../retrieval/types';
 import { MEMORY_KIND_NAMES, MEMORY_KINDS } from '../memories/model';
 import { describeSchemaError } from '../text/schemaErrors';
@@ -177,17 +178,10 @@ export function holderOf(target: ToolTarget, id: string, folderName?: string): M
 }
 
 /** One folder's search, or every folder's merged by score (each labelled), the personal memories once. */
-async function searchFolders(target: ToolTarget, context: CodeContext, options: SearchOptions): Promise<SearchResult> {
+function searchFolders(target: ToolTarget, context: CodeContext, options: SearchOptions): Promise<SearchResult> {
   const folders = target.folders ?? [];
   if (folders.length < 2) return target.primary.search(context, options);
-  const found = await Promise.all(folders.map(async ({ name, service }) =>
-    ({ name, result: await service.search(context, { ...options, personal: service === target.primary }) })));
-  return {
-    results: found.flatMap(({ name, result }) => result.results.map((r) => (r.scope === 'personal' ? r : { ...r, folder: name })))
-      .sort((a, b) => b.relevanceScore - a.relevanceScore).slice(0, options.limit ?? target.primary.workspace.config.maxMemories),
-    warning: found.find(({ result }) => result.warning)?.result.warning,
-    missingWords: found.reduce<string[]>((words, { result }, i) => (i ? words.filter((w) => result.missingWords.includes(w)) : result.missingWords), []),
-  };
+  return searchWorkspaces(folders.map(({ name, service }) => ({ name, workspace: service.workspace })), target.primary.personalSystem(), context, options);
 }
 
 /** A tool as package.json contributes it to VS Code (`contributes.languageModelTools`); a test keeps them equal. */

@@ -1,4 +1,5 @@
-import type { SearchResult, StoreResult } from '../memories/memoryService';
+import type { StoreResult } from '../memories/memoryService';
+import type { SearchResult } from '../memories/search';
 import type { MemoryView, SimilarView } from '../memories/views';
 import { describeCitation, MEMORY_KINDS } from '../memories/model';
 import { SIMILAR_REASONS } from '../memories/similar';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type MergedRetrieval, mergeRetrievals } from '../../core/memories/merge';
+import { asPersonal } from '../../core/memories/search';
 import type { RetrievalResult } from '../../core/memorySystem';
 import type { CodeContext, ScoredMemory } from '../../core/retrieval/types';
 import { describeError } from '../log';
@@ -68,8 +69,7 @@ async function personalResult(workspaces: Workspaces, context: CodeContext, sign
   const personal = workspaces.personalMemories();
   if (!personal) return undefined;
   try {
-    const result = await personal.retrieve(context.userQuery, { signal });
-    return { ...result, memories: result.memories.map((m) => ({ ...m, memoryId: m.memoryId.replace(/^mem:/, 'personal:') })) };
+    return asPersonal(await personal.retrieve(context.userQuery, { signal }));
   } catch (error) {
     if (signal.aborted) throw error;
     return undefined; // the folders still answer

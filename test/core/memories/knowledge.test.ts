@@ -60,7 +60,27 @@ test('knowledge files: instruction files and team notes become labelled memories
   assert.equal(found.results[0]?.memoryId, testing.id);
   assert.throws(() => service.update(testing.id, { content: 'x' }), /comes from AGENTS\.md: edit that file to change it/);
   assert.throws(() => service.delete(note.id), /comes from \.code-memory\/notes\/invoice-rounding\.md/);
+  // The seed's engine API refuses the same: a file's memories change only with the file.
+  assert.throws(() => system.forgetMemory(note.id), /comes from \.code-memory\/notes\/invoice-rounding\.md/);
+  assert.throws(() => system.deleteMemory(testing.id), /comes from AGENTS\.md/);
+  assert.throws(() => system.updateMemory(testing.id, { text: 'x' }), /comes from AGENTS\.md/);
+  assert.throws(() => service.deleteUnchanged([note]), /comes from \.code-memory/);
+  assert.ok(service.get(note.id) && service.get(testing.id));
   assert.deepEqual(service.cleanup({ maxMemories: 0 }), [], 'cleanup never touches files people keep');
+  system.close();
+});
+
+test('knowledge files: a full index of unchanged files writes nothing, and leaves the memory copy untouched', async () => {
+  const { system } = await workspace();
+  await system.indexRepository();
+  const backup = system.memoryBackupFile!;
+  const copy = fs.readFileSync(backup, 'utf8');
+  const aMinuteAgo = new Date(Math.floor(fs.statSync(backup).mtimeMs) - 60_000);
+  fs.utimesSync(backup, aMinuteAgo, aMinuteAgo);
+  const summary = await system.indexRepository();
+  assert.deepEqual([summary.knowledge?.added, summary.knowledge?.removed], [0, 0]);
+  assert.equal(Math.round(fs.statSync(backup).mtimeMs), aMinuteAgo.getTime(), 'the copy was not rewritten');
+  assert.equal(fs.readFileSync(backup, 'utf8'), copy);
   system.close();
 });
 

@@ -119,6 +119,23 @@ test('memory service: search ranks memories with code, labels scopes, and counts
   memory.close();
 });
 
+test('memory service: a filtered search is filtered before the cut, so many better matches of other kinds do not crowd it out', async () => {
+  const { memory } = await service();
+  for (let i = 0; i < 40; i++) {
+    memory.store({ kind: 'note', content: `Invoice totals rounding note ${i}: invoice totals are rounded, invoice rounding ${i}.`, source: 'user' });
+  }
+  const wanted = memory.store({ kind: 'debugging', content: 'Invoice totals were off by a cent.', tags: ['money'], source: 'user' }).memory;
+  const question = { userQuery: 'invoice totals rounding' };
+  const unfiltered = await memory.search(question);
+  assert.ok(!unfiltered.results.some((r) => r.memoryId === wanted.id), 'without a filter the notes outrank it');
+  assert.deepEqual((await memory.search(question, { kinds: ['debugging'] })).results.map((r) => r.memoryId), [wanted.id]);
+  assert.deepEqual((await memory.search(question, { tags: ['money'] })).results.map((r) => r.memoryId), [wanted.id]);
+  const many = await memory.search(question, { kinds: ['note'], limit: 30 });
+  assert.equal(many.results.length, 30, 'a limit above maxMemories (15) is honoured');
+  assert.ok(many.results.every((r) => r.kind === 'note'));
+  memory.close();
+});
+
 test('memory service: export then import into an empty store is lossless; bad records are reported by index; modes', async () => {
   const { memory } = await service();
   memory.store({ kind: 'solution', title: 'CORS', content: 'Allow the dashboard origin.', tags: ['http'], citations: [{ entity: 'cors.allow' }], source: 'mcp:cursor' });
@@ -159,5 +176,29 @@ test('memory service: a debugging session with a long first line gets a short ti
   const note = memory.store({ kind: 'note', content: 'Deploys need approval.', tags: ['ops'], source: 'user' }).memory;
   memory.update(note.id, { content: 'Deploys need two approvals.' });
   assert.deepEqual([memory.get(note.id)?.content, memory.get(note.id)?.tags], ['Deploys need two approvals.', ['ops']]);
+  memory.close();
+});
+
+test('memory service: cleanup previews, then deletes only what is unchanged since the preview, in one go', async () => {
+  const { memory, personalDb } = await service();
+  const keep = memory.store({ kind: 'note', content: 'Invoices are rounded when sent to the customer.', source: 'user' }).memory;
+  const near = memory.store({ kind: 'note', content: 'Invoices are rounded when they are sent to the customer.', source: 'user' }).memory;
+  const edited = memory.store({ kind: 'note', content: 'Tokens are checked in the middleware of the api.', source: 'user' }).memory;
+  memory.store({ kind: 'note', content: 'Tokens are checked in the middleware of the api layer.', source: 'user' });
+  const preview = memory.cleanup({ duplicates: true });
+  assert.equal(preview.length, 2, JSON.stringify(preview.map((p) => [p.memory.id, p.reason])));
+  assert.equal(memory.list().total, 4, 'a preview deletes nothing');
+  const planned = preview.map((p) => p.memory);
+  const editedPlanned = planned.find((m) => m.id === edited.id) ?? planned.find((m) => m.id !== near.id && m.id !== keep.id)!;
+  // Another process edits one of them after the user saw the preview.
+  const other = new MemoryService(memory.workspace, personalDb);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  other.update(editedPlanned.id, { content: 'Tokens are checked in the middleware, and refreshed there too.' });
+  const outcome = memory.deleteUnchanged(planned);
+  assert.deepEqual(outcome.changed, [editedPlanned.id]);
+  assert.equal(outcome.deleted.length, 1);
+  assert.equal(memory.get(editedPlanned.id)?.content, 'Tokens are checked in the middleware, and refreshed there too.');
+  assert.equal(memory.get(outcome.deleted[0]), undefined);
+  assert.throws(() => memory.deleteUnchanged([{ id: 'code:3', updated: new Date().toISOString() }]), InputError);
   memory.close();
 });
