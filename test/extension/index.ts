@@ -1,6 +1,6 @@
 // Mocha entry for the extension host (extensionTestsPath = out/test/extension/index.js). Loads the compiled specs
 // next to this file: CODE_MEMORY_TEST_SUITE=untrusted runs only *.untrusted.spec.js (Restricted Mode launch),
-// multiroot only *.multiroot.spec.js, nodriver only *.nodriver.spec.js, and trusted (the default) every other *.spec.js. CODE_MEMORY_TEST_GREP narrows by test title;
+// multiroot only *.multiroot.spec.js, nodriver only *.nodriver.spec.js, agent only *.agent.spec.js, and trusted (the default) every other *.spec.js. CODE_MEMORY_TEST_GREP narrows by test title;
 // CODE_MEMORY_TEST_EXCLUDE (comma-separated file names) leaves specs out.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import Mocha from 'mocha';
 import { SUITE_FINISHED, SUITE_STARTED } from './runner/protocol';
 
 /** Launches other than the trusted one run only the specs named after them (`*.<suite>.spec.js`). */
-const OTHER_SUITES = ['untrusted', 'multiroot', 'nodriver'];
+const OTHER_SUITES = ['untrusted', 'multiroot', 'nodriver', 'agent'];
 
 export function specFiles(suite: string, dir: string = __dirname): string[] {
   const suiteOf = (file: string) => OTHER_SUITES.find((name) => file.endsWith(`.${name}.spec.js`)) ?? 'trusted';

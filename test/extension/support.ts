@@ -11,12 +11,19 @@ export interface FakeRequest {
   text: string;
   lastUserText: string;
   messages: { role: string; text: string }[];
+  options: { toolNames: string[] };
+  response?: string;
+  /** The tools the responder had the model call. */
+  toolCalls: { callId: string; name: string; input: object }[];
 }
+
+/** What a responder answers: text (whole or in chunks), or tools to call as an agent's step. */
+export type FakeAnswer = string | string[] | { toolCalls: { name: string; input: object }[] };
 
 export interface FakeLmApi {
   requests: FakeRequest[];
   clear(): void;
-  setResponder(fn?: (request: FakeRequest) => string | string[] | Promise<string>): void;
+  setResponder(fn?: (request: FakeRequest) => FakeAnswer | Promise<FakeAnswer>): void;
 }
 
 export async function codeMemory(): Promise<CodeMemoryApi> {
@@ -83,4 +90,15 @@ export async function retrievedText(question: string): Promise<string> {
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Runs one of the language model tools as an agent would (vscode.lm.invokeTool) and returns its text. */
+export async function invokeTool(name: string, input: object): Promise<string> {
+  const source = new vscode.CancellationTokenSource();
+  try {
+    const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, source.token);
+    return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+  } finally {
+    source.dispose();
+  }
 }

@@ -2,17 +2,7 @@
 // The memory tools as agents see them: registered language model tools, invoked through vscode.lm.invokeTool.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeMemory } from './support';
-
-async function invoke(name: string, input: object): Promise<string> {
-  const source = new vscode.CancellationTokenSource();
-  try {
-    const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, source.token);
-    return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
-  } finally {
-    source.dispose();
-  }
-}
+import { codeMemory, invokeTool as invoke } from './support';
 
 describe('memory tools', () => {
   before(async () => {

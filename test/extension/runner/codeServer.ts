@@ -26,8 +26,13 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Makes the built workbench accept `payload` (extensionDevelopmentPath, extensionTestsPath). */
-const ENABLE_SMOKE_TEST_DRIVER = `(() => {
+/**
+ * Makes the built workbench accept `payload` (extensionDevelopmentPath, extensionTestsPath), and enables the
+ * given built-in extensions. A fresh profile disables the built-in Copilot Chat until chat setup completes
+ * (builtinChatExtensionEnablementMigration); extensions enabled by the environment are exempt.
+ */
+function workbenchConfigScript(enabledExtensions: readonly string[]): string {
+  return `(() => {
   const getAttribute = Element.prototype.getAttribute;
   Element.prototype.getAttribute = function (name) {
     const value = getAttribute.call(this, name);
@@ -35,6 +40,8 @@ const ENABLE_SMOKE_TEST_DRIVER = `(() => {
       try {
         const settings = JSON.parse(value);
         settings.developmentOptions = { ...(settings.developmentOptions || {}), enableSmokeTestDriver: true };
+        const enabled = ${JSON.stringify(enabledExtensions)};
+        if (enabled.length) settings.enabledExtensions = [...(settings.enabledExtensions || []), ...enabled];
         return JSON.stringify(settings);
       } catch {
         return value;
@@ -43,6 +50,7 @@ const ENABLE_SMOKE_TEST_DRIVER = `(() => {
     return value;
   };
 })();`;
+}
 
 export interface LaunchOptions {
   install: Installation;
@@ -56,6 +64,8 @@ export interface LaunchOptions {
   workspace: string;
   /** The extension under development; without it, the extensions installed in extensionsDir are used as they are. */
   extensionDevelopmentPath?: string;
+  /** Built-in extensions to enable whatever the profile says (the agent launch: GitHub Copilot Chat). */
+  enabledExtensions?: readonly string[];
   /** Mocha entry (a module exporting run()). Without it, `drive` runs against the page instead. */
   extensionTestsPath?: string;
   /** UI test: resolves when it passed, throws with a reason when it failed. */
@@ -199,8 +209,13 @@ function encodePath(file: string): string {
 }
 
 /** Workbench chatter that reaches codeAutomationLog offline (kept in the log file, not printed). */
-const NOISE =
-  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)\]|ENOTFOUND|^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin extensions cache)/;
+const NOISE = new RegExp([
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)\]|ENOTFOUND/.source,
+  /^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin extensions cache)/.source,
+  // Copilot Chat without a GitHub account (the agent launch): it works on the fake model, and says so at length.
+  /^\[ChatSessionsService\] Failed to resolve sessions for provider copilotcli|^GitHubLoginFailed|^Timed out waiting for authentication provider 'github'/.source,
+  /^Directory import '[^']*\/@github\/copilot\/sdk'/.source,
+].join('|'));
 
 function formatLogArgs(args: unknown): string {
   if (Array.isArray(args)) return util.format(...args);
@@ -290,7 +305,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       timeout: 60_000,
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(ENABLE_SMOKE_TEST_DRIVER);
+    await page.addInitScript(workbenchConfigScript(options.enabledExtensions ?? []));
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
     // Every workbench log line and the extension host's console arrive here, all at level "info" but errors.

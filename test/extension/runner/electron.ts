@@ -88,6 +88,7 @@ async function main(): Promise<number> {
       CODE_MEMORY_CACHE_DIR: path.join(tempRoot, 'cache'),
       CODE_MEMORY_DATA_DIR: path.join(tempRoot, 'data'),
       CODE_MEMORY_EXPECT_SQLITE: 'node:sqlite',
+      CODE_MEMORY_TEST_NODE: process.execPath,
     };
     if (process.env.CODE_MEMORY_TEST_GREP) env.CODE_MEMORY_TEST_GREP = process.env.CODE_MEMORY_TEST_GREP;
     // runTests adds --disable-workspace-trust (so: trusted suite only), --no-sandbox, --extensionDevelopmentPath

@@ -1,9 +1,11 @@
 // `npm run test:vscode`: the extension's mocha suite inside a real VS Code (code-server 4.139.1 = VS Code 1.139.1,
-// Node 24 extension host, headless Chromium), three launches:
+// Node 24 extension host, headless Chromium), in these launches:
 //   trusted    --disable-workspace-trust, CODE_MEMORY_TEST_SUITE=trusted: every *.spec.js without a suite suffix
 //   untrusted  Restricted Mode (startup prompt off), CODE_MEMORY_TEST_SUITE=untrusted: *.untrusted.spec.js
 //   multiroot  a .code-workspace of the fixture and a second folder: *.multiroot.spec.js
-//   (these three run the development folder with codeMemory.sqliteDriver = better-sqlite3, built for Node 24)
+//   agent      the built-in GitHub Copilot Chat enabled (a fresh profile disables it), so agent mode runs on the
+//              fake model: *.agent.spec.js
+//   (these four run the development folder with codeMemory.sqliteDriver = better-sqlite3, built for Node 24)
 //   packaged   the trusted suite against the packaged VSIX (the folder it installs into; no native addon, so
 //              node:sqlite)
 //   oldest     the packaged suite again in the oldest VS Code we support, code-server 4.104.0 (VS Code 1.104) on
@@ -23,7 +25,7 @@ import { ensureInstalled, prepareMultiRootWorkspace, prepareWorkspace, REPO_ROOT
 import { SETTINGS } from './protocol';
 import { driveUi } from './ui';
 
-const PHASES = ['trusted', 'untrusted', 'multiroot', 'packaged', 'oldest', 'nodriver', 'ui'] as const;
+const PHASES = ['trusted', 'untrusted', 'multiroot', 'agent', 'packaged', 'oldest', 'nodriver', 'ui'] as const;
 type Phase = (typeof PHASES)[number];
 /** Launches of the installed VSIX rather than the development folder. */
 const PACKAGED_PHASES: readonly Phase[] = ['packaged', 'oldest', 'nodriver', 'ui'];
@@ -125,7 +127,12 @@ async function main(): Promise<number> {
         workspace,
         extensionDevelopmentPath: phase === 'ui' ? undefined : packaged ? installedPackage : devPath,
         disableWorkspaceTrust: phase !== 'untrusted',
-        env: { CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_DATA_DIR: path.join(dir, 'data'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver },
+        // CODE_MEMORY_TEST_NODE: the Node that built node_modules, for specs that run the CLI (its better-sqlite3).
+        env: {
+          CODE_MEMORY_CACHE_DIR: path.join(dir, 'cache'), CODE_MEMORY_DATA_DIR: path.join(dir, 'data'), CODE_MEMORY_EXPECT_SQLITE: sqliteDriver,
+          CODE_MEMORY_TEST_NODE: process.execPath, ...(phase === 'agent' ? { FAKE_LM_AGENT_MODEL: '1' } : {}),
+        },
+        enabledExtensions: phase === 'agent' ? ['github.copilot-chat'] : [],
         settings: sqliteDriver === 'node:sqlite' ? SETTINGS : { ...SETTINGS, 'codeMemory.sqliteDriver': sqliteDriver },
         timeoutMs,
         logDir: path.join(RESULTS_DIR, 'logs'),
