@@ -2,11 +2,13 @@ import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Database } from './driver';
 import { type Citation, citedFile, type MemoryKind, MEMORY_KIND_NAMES } from '../memories/model';
+import { filterClause, type MemoryFilter } from './memoryFilter';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
 import { sqliteCode } from './database';
 
 export type { MemoryKind } from '../memories/model';
+export type { MemoryFilter } from './memoryFilter';
 
 /** The format of backups and exports (memories/exchange.ts reads both versions). */
 export const MEMORY_FILE_VERSION = 2;
@@ -50,22 +52,6 @@ export interface NewMemory {
 }
 
 export type MemoryChanges = Partial<Pick<NewMemory, 'kind' | 'title' | 'text' | 'filePath' | 'tags' | 'citations' | 'metadata'>>;
-
-/** Which memories a listing returns; every field narrows it. Times are ms since epoch, on the last change. */
-export interface MemoryFilter {
-  ids?: readonly number[];
-  kinds?: readonly MemoryKind[];
-  /** Memories carrying every one of these tags. */
-  tags?: readonly string[];
-  /** Memories about this workspace-relative file (related or cited). */
-  file?: string;
-  /** Memories citing this entity (qualified name). */
-  entity?: string;
-  since?: number;
-  until?: number;
-  /** `mcp` matches every MCP client. */
-  source?: string;
-}
 
 /** How an import treats a memory whose content is already stored. */
 export type ImportMode = 'skip-duplicates' | 'overwrite' | 'keep-both';
@@ -228,41 +214,7 @@ export class MemoryStore {
 
   /** The memories a filter admits, newest change first (or in the order of `filter.ids`), one page of them. */
   list(filter: MemoryFilter, page: { offset?: number; limit?: number } = {}): { memories: MemoryRecord[]; total: number } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.ids) {
-      where.push('id IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(filter.ids));
-    }
-    if (filter.kinds?.length) {
-      where.push('kind IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(filter.kinds));
-    }
-    for (const tag of filter.tags ?? []) {
-      where.push('EXISTS (SELECT 1 FROM json_each(memories.tags) WHERE value = ?)');
-      params.push(tag);
-    }
-    if (filter.file !== undefined) {
-      where.push(`(file_path = ? OR EXISTS (SELECT 1 FROM json_each(memories.citations) WHERE json_extract(value, '$.file') = ?))`);
-      params.push(filter.file, filter.file);
-    }
-    if (filter.entity !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(memories.citations) WHERE json_extract(value, '$.entity') = ?)`);
-      params.push(filter.entity);
-    }
-    if (filter.since !== undefined) {
-      where.push('updated_at >= ?');
-      params.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push('updated_at <= ?');
-      params.push(filter.until);
-    }
-    if (filter.source !== undefined) {
-      where.push(filter.source === 'mcp' ? `source LIKE 'mcp:%'` : 'source = ?');
-      if (filter.source !== 'mcp') params.push(filter.source);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, params } = filterClause(filter);
     const rows = this.db.prepare(`SELECT * FROM memories ${clause} ORDER BY updated_at DESC, id DESC`).all(...params) as Row[];
     if (filter.ids) {
       const order = new Map(filter.ids.map((id, i) => [id, i]));
