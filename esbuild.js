@@ -83,6 +83,19 @@ async function main() {
     entryPoints: { extension: 'src/extension.ts', pageCheckWorker: 'src/core/store/pageCheckWorker.ts' },
     external: ['vscode', 'better-sqlite3', ...assetFallbacks],
   });
+  // The dashboard's webview script: for the browser, Chart.js and the VS Code elements bundled in.
+  await esbuild.build({
+    entryPoints: { dashboard: 'media/dashboard/dashboard.js' },
+    outdir: dist,
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    minify: true,
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(__dirname, 'media', 'dashboard', 'dashboard.css'), path.join(dist, 'dashboard.css'));
   copyRuntimeAssets(dist);
 }
 

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { registerAnswersView } from './extension/answersView';
 import { createApi } from './extension/api';
+import { registerDashboard } from './extension/dashboard';
 import { registerChatParticipant } from './extension/chat/participant';
 import { registerDamagedIndex } from './extension/damagedIndex';
 import { registerEditorState } from './extension/editorState';
@@ -10,9 +12,9 @@ import { registerMemoryCommands } from './extension/memoryCommands';
 import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerMemoryExchange } from './extension/memoryExchange';
 import { registerMemoryTools } from './extension/memoryTools';
+import { registerMemoryView } from './extension/memoryView';
 import { registerModels } from './extension/models';
 import { chooseSqliteDriver } from './extension/sqliteDriver';
-import { registerStatistics } from './extension/statistics';
 import { registerStatusBar } from './extension/statusBar';
 import { Workspaces } from './extension/workspaces';
 
@@ -24,16 +26,18 @@ export function activate(context: vscode.ExtensionContext) {
   const editors = registerEditorState(context);
   registerModels(context, workspaces, log);
   const statusBar = registerStatusBar(context, workspaces);
-  registerStatistics(context, workspaces);
-  registerMemoryCommands(context, workspaces);
-  registerMemoryDocuments(context, workspaces);
+  const dashboard = registerDashboard(context, workspaces);
+  const documents = registerMemoryDocuments(context, workspaces);
+  registerMemoryCommands(context, workspaces, documents);
+  const memoryView = registerMemoryView(context, workspaces);
+  const answersView = registerAnswersView(context, workspaces);
   registerMemoryTools(context, workspaces);
   registerMemoryExchange(context, workspaces, log);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
   registerDamagedIndex(context, workspaces, indexer, log);
   registerChatParticipant(context, workspaces, editors, indexer, log);
-  return createApi(workspaces, indexer, statusBar);
+  return createApi(workspaces, indexer, statusBar, { memories: memoryView, answers: answersView, dashboard });
 }
 
 export function deactivate(): void {}

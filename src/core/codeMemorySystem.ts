@@ -4,6 +4,9 @@ import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
 import { DEFAULT_TEAM_NOTES_FOLDER, knowledgeSourceOf, syncKnowledge } from './memories/knowledgeFiles';
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
+import { ReceiptStore } from './receipts/receiptStore';
+import { recordDay } from './stats/history';
+import { asDamage, writeIfFree } from './store/database';
 import { GitRecency } from './retrieval/gitRecency';
 import type { ModelProvider, RetrievalConfig } from './retrieval/types';
 import { CODE_DEFAULTS } from './retrieval/types';
@@ -32,10 +35,13 @@ export interface CodeMemorySystemOptions extends WorkspaceIndexOptions {
 export class CodeMemorySystem extends MemoryBase {
   /** Where this workspace keeps team notes, workspace-relative. */
   readonly teamNotesFolder: string;
+  /** What each answer and each agent's search was given (receipts/README.md). */
+  readonly receipts: ReceiptStore;
 
   private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
     super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
     this.teamNotesFolder = options.teamNotesFolder ?? DEFAULT_TEAM_NOTES_FOLDER;
+    this.receipts = new ReceiptStore(index.database);
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
@@ -44,7 +50,7 @@ export class CodeMemorySystem extends MemoryBase {
       return new CodeMemorySystem(index, options);
     } catch (error) {
       index.close();
-      throw error;
+      throw asDamage(error, index.database.name);
     }
   }
 
@@ -55,7 +61,15 @@ export class CodeMemorySystem extends MemoryBase {
   async indexRepository(options?: IndexOptions): Promise<IndexRunSummary & { knowledge?: KnowledgeSync }> {
     const summary = await this.index.indexRepository(options);
     if (summary.cancelled) return summary;
-    return { ...summary, knowledge: this.syncKnowledge() };
+    const knowledge = this.syncKnowledge();
+    this.recordToday();
+    return { ...summary, knowledge };
+  }
+
+  /** Today's counts for the dashboard's history; skipped while another process writes (the next run takes it). */
+  recordToday(now = Date.now()): void {
+    const { files, entities, units } = this.index.counts();
+    writeIfFree(this.index.database, () => recordDay(this.index.database, { files, entities, units, memories: this.memoryCount() }, now));
   }
 
   /** Instruction files and team notes (all, or these workspace-relative paths) as memories. */

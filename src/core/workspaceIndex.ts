@@ -12,7 +12,7 @@ import type { FailReason, SkipReason } from './indexing/walker';
 import { DEFAULT_MAX_FILE_BYTES, WorkspaceRules } from './indexing/walker';
 import { CodeStore, emptyEffects } from './store/codeStore';
 import { checkPagesOffThread } from './store/damage';
-import { DatabaseError, openDatabase, pageCheckDue, recordPageCheck, type OpenOptions } from './store/database';
+import { asDamage, DatabaseError, openDatabase, pageCheckDue, recordPageCheck, type OpenOptions } from './store/database';
 import { workspaceRelative } from './text/modulePath';
 import { defaultDatabasePath } from './store/location';
 import { LexicalSearch, type SearchOptions, type UnitHit } from './search/lexicalSearch';
@@ -108,11 +108,12 @@ export class WorkspaceIndex {
     const db = openDatabase(dbPath, options);
     try {
       claimWorkspace(new CodeStore(db), fs.realpathSync(root), dbPath);
+      // Statements on damaged full-text tables fail here, while they are prepared.
+      return new WorkspaceIndex(root, dbPath, db, options);
     } catch (error) {
       db.close();
-      throw error;
+      throw asDamage(error, dbPath);
     }
-    return new WorkspaceIndex(root, dbPath, db, options);
   }
 
   /** Indexes the whole workspace; only files whose content changed are parsed. */

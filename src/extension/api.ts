@@ -2,6 +2,11 @@ import * as vscode from 'vscode';
 import type { ScoredMemory } from '../core/retrieval/types';
 import { retrieveAll } from './chat/retrieve';
 import type { Indexer } from './indexing';
+import type { AnswersViewApi } from './answersView';
+import type { DashboardApi } from './dashboard';
+import type { MemoryViewApi } from './memoryView';
+import type { Receipt } from '../core/receipts/receiptStore';
+import type { ShownItem } from './treeSnapshot';
 import type { Workspaces } from './workspaces';
 
 /** What other extensions (and the integration tests) can use: `vscode.extensions.getExtension(…).exports`. */
@@ -15,9 +20,18 @@ export interface CodeMemoryApi {
   statusBarTooltip(): string;
   /** The SQLite driver the indexes are opened with, or undefined when none works here. */
   sqliteDriver(): string | undefined;
+  /** The Memories view as it shows now, every group expanded, and the message under its title. */
+  memoryTree(): Promise<ShownItem[]>;
+  memoryViewMessage(): string | undefined;
+  /** The Answers view as it shows now, and the receipts behind it, newest first. */
+  answersTree(): Promise<ShownItem[]>;
+  receipts(): Receipt[];
+  /** The charts the open dashboard drew, and what it was last sent. */
+  dashboard(): ReturnType<DashboardApi['state']>;
 }
 
-export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem): CodeMemoryApi {
+export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem,
+  views: { memories: MemoryViewApi; answers: AnswersViewApi; dashboard: DashboardApi }): CodeMemoryApi {
   return {
     indexAll: () => indexer.indexAll({ notify: false }),
     async retrieve(question) {
@@ -27,5 +41,10 @@ export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: v
     statusBarText: () => statusBar.text,
     statusBarTooltip: () => typeof statusBar.tooltip === 'string' ? statusBar.tooltip : statusBar.tooltip?.value ?? '',
     sqliteDriver: () => workspaces.sqliteDriver,
+    memoryTree: () => views.memories.snapshot(),
+    memoryViewMessage: () => views.memories.message(),
+    answersTree: () => views.answers.snapshot(),
+    receipts: () => views.answers.receipts(),
+    dashboard: () => views.dashboard.state(),
   };
 }

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { IndexProgress, IndexRunSummary } from '../core/indexing/indexer';
 import { isDamage } from '../core/store/database';
 import type { ReindexResult } from '../core/workspaceIndex';
+import { announceFirstIndex } from './firstIndex';
 import { describeError } from './log';
 import { SECTION } from './settings';
+import { summary } from './statistics';
 import type { Workspaces } from './workspaces';
 
 export interface Indexer {
@@ -40,7 +42,14 @@ export function registerIndexing(context: vscode.ExtensionContext, workspaces: W
       return Promise.resolve([]);
     }
     const start = (notify: boolean) => {
-      running = runAll(workspaces, log, notify).finally(() => { running = undefined; });
+      running = runAll(workspaces, log, notify).then((summaries) => {
+        try {
+          if (notify) announceFirstIndex(context, summaries, summary(workspaces).entities);
+        } catch {
+          // An index that cannot be read now has its own message; the run's result stands.
+        }
+        return summaries;
+      }).finally(() => { running = undefined; });
       return running;
     };
     if (!running) return start(options.notify);

@@ -5,7 +5,9 @@ import { shareWithTeam, teamNote } from '../core/memories/sharing';
 import { redactSecrets } from '../core/text/redact';
 import type { MemoryRecord } from '../core/store/memoryStore';
 import { preview } from './chat/render';
+import { askDebugSession } from './debugSessionInput';
 import { fileErrors } from './editorState';
+import type { MemoryDocuments } from './memoryDocuments';
 import { describeError } from './log';
 import { UntrustedError, type Workspaces } from './workspaces';
 
@@ -13,7 +15,7 @@ import { UntrustedError, type Workspaces } from './workspaces';
  * Commands that store or drop memories, or forget cached scores. Each asks for what it needs; arguments skip
  * the questions (keybindings, other extensions, tests). They resolve to the new memory's id, or undefined.
  */
-export function registerMemoryCommands(context: vscode.ExtensionContext, workspaces: Workspaces): void {
+export function registerMemoryCommands(context: vscode.ExtensionContext, workspaces: Workspaces, documents: MemoryDocuments): void {
   const run = async <T>(what: string, task: () => Promise<T> | T): Promise<T | undefined> => {
     try {
       return await task();
@@ -36,25 +38,29 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
     vscode.window.showInputBox({ title: `Code Memory: ${title}`, prompt, value, ignoreFocusOut: true });
 
   context.subscriptions.push(
+    // Arguments store at once (keybindings, other extensions, tests); without them a markdown editor opens.
     vscode.commands.registerCommand('codeMemory.addDocumentation', (title?: string, content?: string) => run('add the documentation', async () => {
       const target = folder(); // before any question: an untrusted workspace must not cost the user their typing
-      title ??= await ask('Add Documentation Memory', 'Title (what the documentation is about)');
-      if (!title?.trim()) return undefined;
+      const file = workspaces.activeFile();
+      if (title === undefined) {
+        const uri = documents.draft(target, documentationTemplate(file && vscode.workspace.asRelativePath(file, false), selection()));
+        await vscode.window.showTextDocument(uri, { preview: false });
+        return undefined;
+      }
       content ??= selection() ?? await ask('Add Documentation Memory', 'The documentation text (select text in an editor first to use it)');
-      if (!content?.trim()) return undefined;
-      const file = workspaces.activeFile()?.fsPath;
-      return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file }] : [], source: 'user' }), workspaces, target);
+      if (!title.trim() || !content?.trim()) return undefined;
+      return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file: file.fsPath }] : [], source: 'user' }), workspaces, target);
     })),
     vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
       run('record the debugging session', async () => {
         const target = folder();
         const file = workspaces.activeFile();
-        problem ??= await ask('Record Debugging Session', 'The problem: what went wrong?');
-        if (!problem?.trim()) return undefined;
-        error ??= await ask('Record Debugging Session', 'The error message (from the active file\'s problems if it has any)', file && fileErrors(file));
-        if (error === undefined) return undefined;
-        solution ??= await ask('Record Debugging Session', 'The solution: what fixed it?');
-        if (!solution?.trim()) return undefined;
+        if (problem === undefined) {
+          const answers = await askDebugSession(file ? fileErrors(file)?.split('\n') ?? [] : []);
+          if (!answers) return undefined;
+          ({ problem, error, solution } = answers);
+        }
+        if (!problem.trim() || !solution?.trim()) return undefined;
         return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces, target);
       })),
     // `seen`: the time the memory the button was made for last changed; a memory edited since is not forgotten.
@@ -139,4 +145,11 @@ function stored(result: StoreResult, workspaces: Workspaces, folder: vscode.Work
       });
   }
   return memory.id;
+}
+
+/** A new documentation memory: front matter (citing the active file), a heading for its title, and the text. */
+function documentationTemplate(file: string | undefined, selected: string | undefined): string {
+  const cites = file ? `cites: [${JSON.stringify(file)}]\n` : '';
+  const body = selected?.trim() || 'What to remember, in markdown. Save to keep it as a memory; close without saving to drop it.';
+  return `---\nkind: documentation\ntags: []\n${cites}---\n\n# Title\n\n${body}\n`;
 }

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import { type MemoryKind, MEMORY_KINDS } from '../core/memories/model';
+import { formatDate, formatNumber, formatPercent } from './format';
 import { describeError } from './log';
 import type { Workspaces } from './workspaces';
-
-const SCHEME = 'code-memory';
-const STATISTICS_URI = vscode.Uri.from({ scheme: SCHEME, path: '/Code Memory Statistics.md' });
 
 /** Totals over every folder, for the status bar and its tooltip (cheap: counts only). */
 export interface Summary {
@@ -36,7 +34,7 @@ export function hitRate(cache: Summary['cache']): number | undefined {
   return lookups ? cache.hits / lookups : undefined;
 }
 
-/** Everything Code Memory holds, per folder, as Markdown (Show Statistics and `@memory /stats`). */
+/** Everything Code Memory holds, per folder, as Markdown (`@memory /stats`), in the user's number and date formats. */
 export function statisticsMarkdown(workspaces: Workspaces): string {
   if (!workspaces.trusted) return 'This workspace is not trusted: Code Memory has not indexed it.';
   const folders = workspaces.folders();
@@ -47,46 +45,26 @@ export function statisticsMarkdown(workspaces: Workspaces): string {
       const stats = workspaces.system(folder).getStats();
       const { index, cacheStats, memoriesByKind, scoringModel } = stats;
       const rate = hitRate(cacheStats);
-      const languages = Object.entries(index.filesByLanguage).map(([language, n]) => `${language} ${n}`).join(', ') || 'none';
-      const kinds = Object.entries(index.entitiesByKind).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+      const n = formatNumber;
+      const languages = Object.entries(index.filesByLanguage).map(([language, count]) => `${language} ${n(count)}`).join(', ') || 'none';
+      const kinds = Object.entries(index.entitiesByKind).map(([kind, count]) => `${kind} ${n(count)}`).join(', ') || 'none';
       return [
         `## ${folder.name}`,
         '| | |', '|---|---|',
-        `| Files | ${index.files} (${languages}) |`,
-        `| Entities | ${index.entities} (${kinds}) |`,
-        `| Calls resolved | ${index.resolvedCalls} of ${index.calls} |`,
-        `| Imports resolved | ${index.resolvedImports} of ${index.imports} |`,
-        `| Memories | ${stats.totalNonCodeMemories}${stats.totalNonCodeMemories ? ` (${Object.entries(memoriesByKind).filter(([, n]) => n)
-          .map(([kind, n]) => `${MEMORY_KINDS[kind as MemoryKind].label.toLowerCase()} ${n}`).join(', ')})` : ''} |`,
-        `| Score cache | ${cacheStats.size} scores; this session ${cacheStats.hits} hits, ${cacheStats.misses} misses${rate === undefined ? '' : ` (${Math.round(rate * 100)}%)`} |`,
-        `| Scoring model | ${scoringModel.name ?? 'none: lexical and call-graph ranking'}${scoringModel.name ? ` (${scoringModel.calls} calls, ${scoringModel.failures} failed)` : ''} |`,
-        `| Last indexed | ${index.lastIndexedAt ? new Date(index.lastIndexedAt).toLocaleString() : 'never'} |`,
-        `| Database | \`${index.database}\` (${(index.databaseBytes / 1024 / 1024).toFixed(1)} MB) |`,
+        `| Files | ${n(index.files)} (${languages}) |`,
+        `| Symbols | ${n(index.entities)} (${kinds}) |`,
+        `| Calls resolved | ${n(index.resolvedCalls)} of ${n(index.calls)} |`,
+        `| Imports resolved | ${n(index.resolvedImports)} of ${n(index.imports)} |`,
+        `| Memories | ${n(stats.totalNonCodeMemories)}${stats.totalNonCodeMemories ? ` (${Object.entries(memoriesByKind).filter(([, count]) => count)
+          .map(([kind, count]) => `${MEMORY_KINDS[kind as MemoryKind].label.toLowerCase()} ${n(count)}`).join(', ')})` : ''} |`,
+        `| Score cache | ${n(cacheStats.size)} scores; this session ${n(cacheStats.hits)} hits, ${n(cacheStats.misses)} misses${rate === undefined ? '' : ` (${formatPercent(rate)})`} |`,
+        `| Scoring model | ${scoringModel.name ?? 'none: lexical and call-graph ranking'}${scoringModel.name ? ` (${n(scoringModel.calls)} calls, ${n(scoringModel.failures)} failed)` : ''} |`,
+        `| Last indexed | ${index.lastIndexedAt ? formatDate(index.lastIndexedAt) : 'never'} |`,
+        `| Database | \`${index.database}\` (${new Intl.NumberFormat(vscode.env.language, { maximumFractionDigits: 1 }).format(index.databaseBytes / 1024 / 1024)} MB) |`,
       ].join('\n');
     } catch (error) {
       return `## ${folder.name}\nUnavailable: ${describeError(error)}`;
     }
   });
   return `# Code Memory\n\n${sections.join('\n\n')}\n`;
-}
-
-/** Show Statistics: a read-only Markdown document, rendered as a preview where Markdown support is installed. */
-export function registerStatistics(context: vscode.ExtensionContext, workspaces: Workspaces): void {
-  const changed = new vscode.EventEmitter<vscode.Uri>();
-  context.subscriptions.push(
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
-      onDidChange: changed.event,
-      provideTextDocumentContent: () => statisticsMarkdown(workspaces),
-    }),
-    vscode.commands.registerCommand('codeMemory.showStatistics', async () => {
-      changed.fire(STATISTICS_URI);
-      try {
-        await vscode.commands.executeCommand('markdown.showPreview', STATISTICS_URI);
-      } catch {
-        await vscode.window.showTextDocument(STATISTICS_URI, { preview: true });
-      }
-      return summary(workspaces);
-    }),
-  );
 }

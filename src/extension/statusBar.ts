@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatDate, formatNumber, formatPercent } from './format';
 import { describeError } from './log';
 import { hitRate, summary } from './statistics';
 import type { Workspaces } from './workspaces';
@@ -7,8 +8,8 @@ import type { Workspaces } from './workspaces';
 const REFRESH_INTERVAL_MS = 500;
 
 /**
- * One status bar item: entities and score-cache hit rate, a spinner with progress while indexing, details in
- * the tooltip; a click shows the statistics.
+ * One status bar item: the symbols indexed, a spinner with progress while indexing, the score cache and the rest
+ * in the tooltip; a click opens the dashboard.
  */
 export function registerStatusBar(context: vscode.ExtensionContext, workspaces: Workspaces): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('codeMemory.status', vscode.StatusBarAlignment.Right, 100);
@@ -38,21 +39,21 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (!workspaces.folders().some((folder) => workspaces.hasIndex(folder))) {
       item.text = '$(database) Code Memory: not indexed';
-      item.tooltip = 'Code Memory has not indexed this workspace yet: click for statistics, or run "Code Memory: Index Workspace".';
+      item.tooltip = 'Code Memory has not indexed this workspace yet: run "Code Memory: Index Workspace".';
     } else {
       try {
         const totals = summary(workspaces);
         const rate = hitRate(totals.cache);
-        item.text = `$(database) ${totals.entities.toLocaleString('en-US')} entities${rate === undefined ? '' : ` · ${Math.round(rate * 100)}% cached`}`;
+        item.text = `$(database) Code Memory: ${formatNumber(totals.entities)} symbols`;
         const tooltip = new vscode.MarkdownString(undefined, true);
         tooltip.appendMarkdown('**Code Memory**\n\n');
         tooltip.appendMarkdown([
-          `$(file-code) ${totals.files.toLocaleString('en-US')} files · ${totals.entities.toLocaleString('en-US')} entities`,
-          `$(note) ${totals.memories} memories`,
-          `$(history) Score cache: ${totals.cache.size} scores · ${totals.cache.hits} hits · ${totals.cache.misses} misses`,
-          `$(clock) Last indexed: ${totals.lastIndexedAt ? new Date(totals.lastIndexedAt).toLocaleString() : 'never'}`,
+          `$(file-code) ${formatNumber(totals.files)} files · ${formatNumber(totals.entities)} symbols (functions, classes, methods…)`,
+          `$(note) ${formatNumber(totals.memories)} memories`,
+          `$(history) Score cache: ${formatNumber(totals.cache.size)} scores; ${rate === undefined ? 'no lookups yet' : `${formatPercent(rate)} of lookups answered from it`}`,
+          `$(clock) Last indexed: ${totals.lastIndexedAt ? formatDate(totals.lastIndexedAt) : 'never'}`,
         ].join('\n\n'));
-        tooltip.appendMarkdown('\n\nClick for statistics');
+        tooltip.appendMarkdown('\n\nClick for the dashboard');
         item.tooltip = tooltip;
       } catch (error) {
         item.text = '$(warning) Code Memory';

@@ -6,7 +6,7 @@ import type { MemorySystem } from '../core/memorySystem';
 import { PersonalMemories } from '../core/memories/personal';
 import type { ModelProvider, RetrievalConfig } from '../core/retrieval/types';
 import { moveAside, type MovedAside } from '../core/store/damage';
-import { isDamage } from '../core/store/database';
+import { asDamage, isDamage } from '../core/store/database';
 import { defaultDatabasePath } from '../core/store/location';
 import type { SqliteDriver, SqliteUnavailableError } from '../core/store/driver';
 import { describeError } from './log';
@@ -139,9 +139,11 @@ export class Workspaces implements vscode.Disposable {
     const key = folder.uri.toString();
     if (system && this.byFolder.get(key)?.system !== system) return true;
     if (!this.damaged.has(key)) {
-      this.damaged.set(key, error as Error);
-      this.lastError = describeError(error);
-      this.damage.fire({ folder, error: error as Error });
+      // Found by a read (a view, a search) rather than the page check: said the same way, naming the file.
+      const damage = asDamage(error, defaultDatabasePath(folder.uri.fsPath)) as Error;
+      this.damaged.set(key, damage);
+      this.lastError = describeError(damage);
+      this.damage.fire({ folder, error: damage });
       this.notify();
     }
     return true;
@@ -154,8 +156,8 @@ export class Workspaces implements vscode.Disposable {
     try {
       await system.checkPages(true);
     } catch (error) {
-      this.reportFailure(folder, error, system);
-      throw error;
+      // Damage is said one way, whichever read met it first.
+      throw this.reportFailure(folder, error, system) ? this.damageOf(folder) ?? error : error;
     }
   }
 

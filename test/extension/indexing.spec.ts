@@ -51,9 +51,10 @@ describe('indexing', () => {
     const api = await codeMemory();
     const text = await waitFor('the status bar to show the count', () => {
       const shown = api.statusBarText();
-      return shown.includes(`${entities.toLocaleString('en-US')} entities`) ? shown : undefined;
+      return shown.includes(`${new Intl.NumberFormat(vscode.env.language).format(entities)} symbols`) ? shown : undefined;
     });
-    assert.match(text, /^\$\(database\) \d+ entities/);
+    assert.match(text, /^\$\(database\) Code Memory: \d[\d,.]* symbols$/);
+    assert.match(api.statusBarTooltip(), /Score cache: /);
   });
 
   it('Index Workspace runs again without reparsing unchanged files', async () => {
@@ -88,7 +89,9 @@ describe('indexing', () => {
     const editor = await vscode.window.showTextDocument(document);
     const end = document.lineAt(document.lineCount - 1).range.end;
     await editor.edit((edit) => edit.insert(end, '\n\nexport function refundCancelledOrder(orderId: string): string {\n  return `refund:${orderId}`;\n}\n'));
-    assert.ok(await document.save());
+    // VS Code gives other extensions' save participants 1.75 s; on a loaded machine one can overrun that and the
+    // save is aborted (not ours: Code Memory has none). The user would save again.
+    assert.ok(await document.save() || await document.save(), 'the file was saved');
     await waitFor('the saved function to be indexed', async () => (await retrievedNames('refund cancelled order')).includes('refundCancelledOrder'));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -45,7 +45,7 @@ describe('scoring models', () => {
     const calls = fake.requests.length;
     await api.retrieve(QUESTION);
     assert.equal(fake.requests.length, calls, 'the same question again is answered from the cache');
-    await waitFor('the hit rate in the status bar', () => /\d+% cached/.test(api.statusBarText()));
+    await waitFor('the hit rate in the status bar\'s tooltip', () => /\d+\s?% of lookups answered from it/.test(api.statusBarTooltip()));
   });
 
   it('Set API Key stores the key in secret storage, and the configured server receives it', async () => {

@@ -3,25 +3,12 @@
 // the CLI in a terminal, and an MCP server for an agent outside VS Code. Nothing written is lost, and each sees
 // the others' writes in its next query.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import * as vscode from 'vscode';
-import { codeMemory, invokeTool, workspaceRoot } from './support';
+import { cli, codeMemory, invokeTool, mcpClient } from './support';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-/** The Node that built node_modules (the CLI's better-sqlite3 is built for it), as the harness says. */
-const NODE = process.env.CODE_MEMORY_TEST_NODE ?? process.execPath;
 const ROUNDS = 5;
 type ToolResult = { content: { text: string }[]; isError?: boolean };
-
-async function cli(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(NODE, [CLI, ...args, '--workspace', workspaceRoot().fsPath], { env: process.env });
-  return stdout;
-}
 
 describe('the extension host, the CLI and an MCP server on one database', () => {
   let mcp: Client;
@@ -29,10 +16,7 @@ describe('the extension host, the CLI and an MCP server on one database', () => 
   before(async () => {
     await codeMemory();
     await vscode.commands.executeCommand('codeMemory.indexWorkspace');
-    mcp = new Client({ name: 'agent', version: '1.0.0' });
-    await mcp.connect(new StdioClientTransport({
-      command: NODE, args: [CLI, 'mcp', '--workspace', workspaceRoot().fsPath, '--no-index'], env: process.env as Record<string, string>, stderr: 'ignore',
-    }));
+    mcp = await mcpClient();
   });
 
   after(async () => {

@@ -1,6 +1,12 @@
 // Shared by the extension-host specs: the extension under test, the fake language models, chat requests and
-// polling for effects that happen in the background (indexing after a save, file watcher events).
+// polling for effects that happen in the background (indexing after a save, file watcher events), and the CLI and
+// an MCP client on the same database.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
 import type { CodeMemoryApi } from '../../src/extension/api';
 
@@ -101,4 +107,24 @@ export async function invokeTool(name: string, input: object): Promise<string> {
   } finally {
     source.dispose();
   }
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+/** The Node that built node_modules (the CLI's better-sqlite3 is built for it), as the harness says. */
+const NODE = process.env.CODE_MEMORY_TEST_NODE ?? process.execPath;
+
+/** Runs the code-memory CLI on the workspace's database, as a user in a terminal; resolves to its output. */
+export async function cli(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(NODE, [CLI, ...args, '--workspace', workspaceRoot().fsPath], { env: process.env });
+  return stdout;
+}
+
+/** An MCP client (an agent outside VS Code) connected to `code-memory mcp` on the workspace's database. */
+export async function mcpClient(): Promise<Client> {
+  const client = new Client({ name: 'agent', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({
+    command: NODE, args: [CLI, 'mcp', '--workspace', workspaceRoot().fsPath, '--no-index'], env: process.env as Record<string, string>, stderr: 'ignore',
+  }));
+  return client;
 }

@@ -255,6 +255,11 @@ export class MemoryService {
     return outcome;
   }
 
+  /** Changes whenever a memory of either scope changes, whichever process changed it: views poll it. */
+  fingerprint(): string {
+    return `${this.workspace.memories.fingerprint()}/${this.personalSystem()?.memories.fingerprint() ?? ''}`;
+  }
+
   /** Closes the personal memories if this service opened them (the workspace's system belongs to the caller). */
   close(): void {
     if (typeof this.personal === 'string') this.personalMemories?.close();

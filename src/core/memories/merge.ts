@@ -8,6 +8,7 @@ export interface MergedRetrieval<F> {
   source: RetrievalResult['source'];
   candidates: number;
   modelCalls: number;
+  promptTokens: number;
   cacheHits: number;
   /** Each distinct warning once. */
   warnings: string[];
@@ -29,6 +30,7 @@ export function mergeRetrievals<F>(results: readonly { folder: F; result: Retrie
     source: results.some(({ result }) => result.source === 'model') ? 'model' : 'lexical',
     candidates: sum((r) => r.candidates),
     modelCalls: sum((r) => r.modelCalls),
+    promptTokens: sum((r) => r.promptTokens),
     cacheHits: sum((r) => r.cacheHits),
     warnings: [...new Set(results.flatMap(({ result }) => (result.warning ? [result.warning] : [])))],
     missingWords: results.reduce<string[] | undefined>((words, { result }) =>

@@ -1,5 +1,6 @@
 import type { MemorySystem, RetrievalResult } from '../memorySystem';
 import type { CodeContext, ScoredMemory } from '../retrieval/types';
+import { retrievalCosts } from '../receipts/receiptStore';
 import { mergeRetrievals } from './merge';
 import type { MemoryKind, MemoryScope } from './model';
 
@@ -15,6 +16,8 @@ export interface SearchResult {
   results: (ScoredMemory & { scope: MemoryScope | 'code'; folder?: string })[];
   warning?: string;
   missingWords: string[];
+  /** What the search cost: scoring calls, their prompts' tokens, cached scores, and time. */
+  costs: { modelCalls: number; promptTokens: number; cacheHits: number; retrievalMs: number };
 }
 
 /** A personal database's results, with ids that say so (`personal:N`). */
@@ -29,6 +32,7 @@ export function asPersonal(result: RetrievalResult): RetrievalResult {
  */
 export async function searchWorkspaces(folders: readonly { name: string; workspace: MemorySystem }[], personal: MemorySystem | undefined,
   context: CodeContext, options: SearchOptions = {}): Promise<SearchResult> {
+  const started = performance.now();
   const limit = options.limit ?? folders[0].workspace.config.maxMemories;
   const retrieval = { signal: options.signal, only: { kinds: options.kinds, tags: options.tags }, limit };
   const found = await Promise.all(folders.map(async ({ name, workspace }) => ({ folder: name as string | undefined, result: await workspace.retrieve(context, retrieval) })));
@@ -42,5 +46,6 @@ export async function searchWorkspaces(folders: readonly { name: string; workspa
     })),
     warning: merged.warnings[0],
     missingWords: merged.missingWords,
+    costs: retrievalCosts(merged, performance.now() - started),
   };
 }

@@ -1,4 +1,5 @@
 import type { MemoryRecord, MemoryStore, NewMemory } from '../store/memoryStore';
+import type { Citation } from './model';
 import { indexableText } from '../text/identifiers';
 import { isSearchable } from '../text/stopwords';
 
@@ -53,13 +54,16 @@ export function findSimilar(store: MemoryStore, memory: NewMemory, like: (text: 
 }
 
 /** Cites the same entity, or overlapping lines of the same file (a whole-file citation overlaps every range). */
-function citesSame(record: MemoryRecord, citation: NonNullable<NewMemory['citations']>[number]): boolean {
-  return record.citations.some((c) => {
-    if ('entity' in citation) return 'entity' in c && c.entity === citation.entity;
-    if ('entity' in c || c.file !== citation.file) return false;
-    if (c.startLine === undefined || citation.startLine === undefined) return true;
-    return c.startLine <= citation.endLine! && citation.startLine <= c.endLine!;
-  });
+function citesSame(record: MemoryRecord, citation: Citation): boolean {
+  return record.citations.some((c) => sameCode(c, citation));
+}
+
+/** Two citations of the same code: the same entity, or lines of the same file that overlap. */
+export function sameCode(a: Citation, b: Citation): boolean {
+  if ('entity' in a || 'entity' in b) return 'entity' in a && 'entity' in b && a.entity === b.entity;
+  if (a.file !== b.file) return false;
+  if (a.startLine === undefined || b.startLine === undefined) return true;
+  return a.startLine <= b.endLine! && b.startLine <= a.endLine!;
 }
 
 function wordSet(text: string): Set<string> {

@@ -36,9 +36,36 @@ export function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** SQLite met damaged pages or a file that is not a database, or a page check found damage. */
+/** Damage met by a plain read, said as the page check says it (naming the file); other errors as they are. */
+export function asDamage(error: unknown, file: string): unknown {
+  return isDamage(error) && !(error instanceof DatabaseDamagedError) ? new DatabaseDamagedError(file, (error as Error).message.split('\n')[0]) : error;
+}
+
+/**
+ * Runs a write transaction only if the database is free now: true when it ran, false when another process holds
+ * the lock (or the file is read-only). For writes that must never delay the user (use counts, receipts).
+ */
+export function writeIfFree(db: Database, work: () => void): boolean {
+  const patience = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.transaction(work).immediate();
+    return true;
+  } catch (error) {
+    if (sqliteCode(error) !== 'SQLITE_BUSY' && sqliteCode(error) !== 'SQLITE_READONLY') throw error;
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${patience}`);
+  }
+}
+
+/**
+ * SQLite met damaged pages or a file that is not a database, or a page check found damage. A full-text table whose
+ * pages are damaged fails to open with a generic error ("vtable constructor failed: units_fts"): damage too.
+ */
 export function isDamage(error: unknown): boolean {
-  return error instanceof DatabaseDamagedError || /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
+  return error instanceof DatabaseDamagedError || /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '') ||
+    (/^SQLITE_ERROR/.test(sqliteCode(error) ?? '') && /^vtable constructor failed: /.test((error as Error).message));
 }
 
 export interface OpenOptions {
@@ -92,7 +119,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   } catch (error) {
     db.close();
     if (error instanceof DatabaseError) throw error;
-    if (isDamage(error)) throw new DatabaseDamagedError(file, (error as Error).message);
+    if (isDamage(error)) throw asDamage(error, file);
     // SQLite needs to write its shared-memory file beside a WAL database even to read it.
     if (sqliteCode(error) === 'SQLITE_READONLY_DIRECTORY') {
       const dir = path.dirname(path.resolve(file));
@@ -203,7 +230,15 @@ export function recordPageCheck(db: Database): void {
  */
 export function pageProblem(db: Database, tables?: string[]): string | undefined {
   for (const check of tables?.map((table) => `quick_check("${table}")`) ?? ['quick_check(1)']) {
-    const [first] = (db.pragma(check) as { quick_check: string }[]).map((row) => row.quick_check);
+    let rows: { quick_check: string }[];
+    try {
+      rows = db.pragma(check) as { quick_check: string }[];
+    } catch (error) {
+      // The check could not read what it checks (a full-text table that no longer opens): that is the damage.
+      if (isDamage(error)) return (error as Error).message.split('\n')[0];
+      throw error;
+    }
+    const [first] = rows.map((row) => row.quick_check);
     // "*** in database main ***\nTree 17 page 17: btreeInitPage() returns error code 11" → its second line.
     if (first !== 'ok') return (first ?? '').replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim() || 'unknown damage';
   }

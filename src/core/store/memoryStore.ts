@@ -5,7 +5,7 @@ import { type Citation, citedFile, type MemoryKind, MEMORY_KIND_NAMES } from '..
 import { filterClause, type MemoryFilter } from './memoryFilter';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
-import { sqliteCode } from './database';
+import { sqliteCode, writeIfFree } from './database';
 
 export type { MemoryKind } from '../memories/model';
 export type { MemoryFilter } from './memoryFilter';
@@ -72,6 +72,7 @@ export class MemoryStore {
     const values = '@kind, @title, @text, @filePath, @tags, @citations, @source, @metadata, @contentHash';
     this.s = {
       changes: p('SELECT total_changes()').pluck(),
+      fingerprint: p('SELECT count(*) || \':\' || coalesce(max(id), 0) || \':\' || coalesce(sum(updated_at), 0) FROM memories').pluck(),
       insert: p(`INSERT INTO memories (${columns}, created_at, updated_at, last_used_at, use_count)
                  VALUES (${values}, @createdAt, @updatedAt, @lastUsedAt, @useCount)`),
       update: p(`UPDATE memories SET kind = @kind, title = @title, text = @text, file_path = @filePath, tags = @tags,
@@ -171,16 +172,7 @@ export class MemoryStore {
    * holds the write lock, the count is skipped rather than the answer delayed.
    */
   markUsed(ids: readonly number[], at = Date.now()): void {
-    if (!ids.length) return;
-    const patience = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma('busy_timeout = 0');
-    try {
-      this.db.transaction(() => this.s.used.run(at, JSON.stringify(ids))).immediate();
-    } catch (error) {
-      if (sqliteCode(error) !== 'SQLITE_BUSY' && sqliteCode(error) !== 'SQLITE_READONLY') throw error;
-    } finally {
-      this.db.pragma(`busy_timeout = ${patience}`);
-    }
+    if (ids.length) writeIfFree(this.db, () => this.s.used.run(at, JSON.stringify(ids)));
   }
 
   /** Several reads and writes as one write transaction (another process sees all of them or none). */
@@ -284,6 +276,11 @@ export class MemoryStore {
   aboutFiles(paths: readonly string[], limit: number): MemoryRecord[] {
     if (!paths.length) return [];
     return (this.s.byFiles.all(JSON.stringify(paths), limit) as Row[]).map(toRecord);
+  }
+
+  /** Changes when any memory is added, changed or removed, by this process or another (one aggregate). */
+  fingerprint(): string {
+    return String(this.s.fingerprint.get());
   }
 
   countByKind(): Record<MemoryKind, number> {

@@ -150,4 +150,34 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE memories SET citations = json_array(json_object('file', file_path)) WHERE file_path IS NOT NULL;
   CREATE INDEX memories_updated ON memories(updated_at);
   `,
+  // 7: receipts — what each @memory answer and each search by an agent was given (receipts/receiptStore.ts). The
+  // last 200 are kept; items are JSON so a receipt reads the same after the memories it names have changed.
+  `
+  CREATE TABLE receipts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,                  -- ms since epoch
+    origin TEXT NOT NULL,                         -- chat | agent | mcp:<client>
+    thread TEXT,                                  -- chat: the conversation the answer belongs to
+    question TEXT NOT NULL,
+    answer TEXT,                                  -- chat: the answer's text; searches: NULL
+    used TEXT NOT NULL,                           -- JSON array of ReceiptItem: in the prompt, or the result
+    left_out TEXT NOT NULL,                       -- JSON array of ReceiptItem: found, but beyond the token budget
+    model TEXT,                                   -- what answered
+    model_calls INTEGER NOT NULL DEFAULT 0,       -- scoring calls
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,     -- scoring prompts' tokens
+    cache_hits INTEGER NOT NULL DEFAULT 0,
+    retrieval_ms INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX receipts_created ON receipts(created_at);
+  `,
+  // 8: one row per day of what the workspace held (files, entities, units, memories), for the dashboard's history.
+  `
+  CREATE TABLE daily_stats (
+    day TEXT PRIMARY KEY,                         -- YYYY-MM-DD, local time of the machine that wrote it
+    files INTEGER NOT NULL,
+    entities INTEGER NOT NULL,
+    units INTEGER NOT NULL,
+    memories INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

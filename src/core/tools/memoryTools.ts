@@ -3,6 +3,7 @@ import type { MemoryService } from '../memories/memoryService';
 import { type SearchOptions, type SearchResult, searchWorkspaces } from '../memories/search';
 import type { CodeContext } from '../retrieval/types';
 import { MEMORY_KIND_NAMES, MEMORY_KINDS } from '../memories/model';
+import { receiptItem } from '../receipts/receiptStore';
 import { describeSchemaError } from '../text/schemaErrors';
 import { InputError } from '../workspaceIndex';
 import { describeSearch, describeStored, describeView } from './toolText';
@@ -74,10 +75,14 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
         limit: { type: 'integer', minimum: 1, maximum: 50, description: 'At most this many results (default 15).' },
       },
     },
-    async run(target, input, _source, signal) {
+    async run(target, input, source, signal) {
       const { query, kinds, tags: wanted, limit, ...context } = input as { query: string; kinds?: never[]; tags?: string[]; limit?: number };
-      const options = { kinds, tags: wanted, limit, signal };
-      return describeSearch(await searchFolders(target, { ...context, userQuery: query }, options));
+      const found = await searchFolders(target, { ...context, userQuery: query }, { kinds, tags: wanted, limit, signal });
+      // The receipt: what the agent was given. Best effort: it never delays or fails the search.
+      target.primary.workspace.receipts.add({
+        origin: source, question: query, used: found.results.map((r) => receiptItem(r, r.folder)), leftOut: [], ...found.costs,
+      }).catch(() => undefined);
+      return describeSearch(found);
     },
   },
   {

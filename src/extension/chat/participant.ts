@@ -9,6 +9,7 @@ import { type AnswerModel, type ChatMessage, chatModelAnswerer, providerAnswerer
 import { buildChatPrompt } from './chatPrompt';
 import { chatQuestion } from './codeContext';
 import { handleMemoryRequest } from './memoryRequests';
+import { recordReceipt, threadOf } from './receipts';
 import { citeAll, nothingFound, renderMemories, renderWarnings } from './render';
 import { type Found, retrieveAll } from './retrieve';
 
@@ -63,13 +64,16 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
 
       stream.progress('Searching memories…');
       const { context: codeContext, attachments } = await chatQuestion(request, workspaces, editors);
+      const started = performance.now();
       const found = await retrieveAll(workspaces, codeContext, token, { withRecentChanges: true });
+      const receipt = { question: codeContext.userQuery, thread: threadOf(request, chatContext), found, retrievalMs: performance.now() - started };
       log.info(`@memory ${command}: ${found.memories.length} memories of ${found.candidates} candidates, ${found.modelCalls} scoring calls, ${found.cacheHits} cached`);
       renderWarnings(stream, found);
       const metadata: ChatMetadata = { command, question: codeContext.userQuery };
       if (command === 'search') {
         renderMemories(stream, found, workspaces.scoringModelName);
         metadata.cited = citeAll(stream, found.memories);
+        recordReceipt(workspaces, { ...receipt, used: found.memories });
         return { metadata };
       }
 
@@ -77,6 +81,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       if ('unavailable' in answerer) {
         metadata.cited = showWithoutAnswer(stream, found, workspaces, answerer.unavailable);
         metadata.unanswered = true;
+        recordReceipt(workspaces, { ...receipt, used: found.memories });
         return { metadata };
       }
       // Answered all the same: the model may know the answer; the user should know it is not from their code.
@@ -87,12 +92,18 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       log.debug(`@memory prompt: ${prompt.included.length} of ${found.memories.length} memories fitted; history kept ${prompt.historyTurns.kept}, ` +
         `summarised ${prompt.historyTurns.summarised}, dropped ${prompt.historyTurns.dropped}`);
       metadata.cited = citeAll(stream, prompt.included);
+      let answer = '';
       try {
-        for await (const fragment of answerer.send(prompt.messages, token)) stream.markdown(fragment);
+        for await (const fragment of answerer.send(prompt.messages, token)) {
+          stream.markdown(fragment);
+          answer += fragment;
+        }
+        recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name });
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;
         metadata.cited = showWithoutAnswer(stream, found, workspaces, describeError(error));
         metadata.unanswered = true;
+        recordReceipt(workspaces, { ...receipt, used: found.memories });
       }
       return { metadata };
     } catch (error) {

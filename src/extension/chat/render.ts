@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { MEMORY_KINDS } from '../../core/memories/model';
 import type { Found, FoundMemory } from './retrieve';
 import { memoryLocation } from './retrieve';
-import { memoryDocumentUri } from '../memoryDocuments';
+import { foundMemoryUri } from '../memoryDocuments';
 
 /** A non-code memory is shown by its first words; the whole text is one click away in the answer. */
 const PREVIEW_CHARS = 160;
@@ -41,7 +41,7 @@ export function citeAll(stream: vscode.ChatResponseStream, memories: FoundMemory
   const cited: string[] = [];
   for (const item of memories) {
     const location = memoryLocation(item);
-    stream.reference(location ?? memoryDocumentUri(item));
+    stream.reference(location ?? foundMemoryUri(item));
     const { file, startLine, endLine, memoryId } = item.memory;
     cited.push(!location ? memoryId : startLine ? `${file}:${startLine}-${endLine}` : file!);
   }

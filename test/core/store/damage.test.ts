@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeMemorySystem } from '../../../src/core/codeMemorySystem';
 import { moveAside } from '../../../src/core/store/damage';
-import { DatabaseDamagedError } from '../../../src/core/store/database';
+import { asDamage, DatabaseDamagedError, isDamage } from '../../../src/core/store/database';
 import { damageTablePage, tempDir, writeTree } from '../../helpers';
 
 async function indexedWorkspace(): Promise<{ root: string; db: string }> {
@@ -57,4 +57,17 @@ test('damage: a damaged page is reported without writing, and the index moved as
   assert.ok(found.some((m) => /Refund once per order/.test(m.text)), 'the memory is back');
   assert.ok((await rebuilt.retrieve({ userQuery: 'settle invoice' })).memories.some((m) => /settle_invoice_/.test(m.text)), 'the code is back');
   rebuilt.close();
+});
+
+test('damage: a full-text table that no longer opens is damage, said as the page check says it; other errors stay as they are', () => {
+  const vtable = Object.assign(new Error('vtable constructor failed: units_fts'), { code: 'SQLITE_ERROR' });
+  assert.ok(isDamage(vtable));
+  const said = asDamage(vtable, '/cache/index.db');
+  assert.ok(said instanceof DatabaseDamagedError);
+  assert.equal((said as Error).message, '/cache/index.db is damaged (vtable constructor failed: units_fts); it was left as it is');
+  const other = Object.assign(new Error('no such table: nowhere'), { code: 'SQLITE_ERROR' });
+  assert.ok(!isDamage(other));
+  assert.equal(asDamage(other, '/cache/index.db'), other);
+  const already = new DatabaseDamagedError('/a.db', 'page 3');
+  assert.equal(asDamage(already, '/b.db'), already);
 });

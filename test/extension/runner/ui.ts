@@ -39,8 +39,8 @@ export const SELECTORS = {
 
 /** "Used 3 references" / "Used 1 reference" (ChatCollapsibleListContentPart's title). */
 export const REFERENCES_LABEL = /Used \d+ references?/;
-/** The extension's status bar text after indexing: "$(database) 42 entities · 0% cached". */
-export const ENTITY_COUNT = /\d[\d,]* entit/;
+/** The extension's status bar text after indexing: "$(database) Code Memory: 42 symbols". */
+export const ENTITY_COUNT = /Code Memory: \d[\d,.]* symbols/;
 
 const INDEX_COMMAND = 'Code Memory: Index Workspace';
 const OPEN_CHAT_COMMANDS = ['Chat: Open Chat', 'View: Toggle Chat', 'Chat: Focus on Chat View'];
