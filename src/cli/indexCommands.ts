@@ -83,18 +83,20 @@ export async function runStats(args: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify({ ...stats, memories: memoriesByKind, scoreCache: cacheStats }, null, 2)}\n`);
       return 0;
     }
-    const list = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+    // Numbers and dates in the terminal's locale (LANG / LC_ALL), as the editor uses VS Code's.
+    const n = (value: number) => value.toLocaleString();
+    const list = (r: Record<string, number>) => Object.entries(r).map(([k, count]) => `${k} ${n(count)}`).join(', ') || 'none';
     print([
       `Workspace: ${stats.workspace}`,
-      `Database:  ${stats.database} (${(stats.databaseBytes / 1048576).toFixed(1)} MB)`,
-      `Files:     ${stats.files} (${list(stats.filesByLanguage)})`,
-      `Entities:  ${stats.entities} (${list(stats.entitiesByKind)})`,
-      `Units:     ${stats.units} (every line of code, in pieces of at most ${system.index.maxUnitLines} lines)`,
-      `Calls:     ${stats.calls} (${stats.resolvedCalls} resolved to workspace entities)`,
-      `Imports:   ${stats.imports} (${stats.resolvedImports} resolved to workspace files)`,
-      `Memories:  ${list(Object.fromEntries(Object.entries(memoriesByKind).filter(([, n]) => n)))}${system.memoryBackupFile ? `; copied to ${system.memoryBackupFile}` : ''}`,
-      `Scores:    ${cacheStats.size} cached model scores`,
-      `Indexed:   ${stats.lastIndexedAt ?? 'never'}`,
+      `Database:  ${stats.database} (${(stats.databaseBytes / 1048576).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB)`,
+      `Files:     ${n(stats.files)} (${list(stats.filesByLanguage)})`,
+      `Entities:  ${n(stats.entities)} (${list(stats.entitiesByKind)})`,
+      `Units:     ${n(stats.units)} (every line of code, in pieces of at most ${system.index.maxUnitLines} lines)`,
+      `Calls:     ${n(stats.calls)} (${n(stats.resolvedCalls)} resolved to workspace entities)`,
+      `Imports:   ${n(stats.imports)} (${n(stats.resolvedImports)} resolved to workspace files)`,
+      `Memories:  ${list(Object.fromEntries(Object.entries(memoriesByKind).filter(([, count]) => count)))}${system.memoryBackupFile ? `; copied to ${system.memoryBackupFile}` : ''}`,
+      `Scores:    ${n(cacheStats.size)} cached model scores`,
+      `Indexed:   ${stats.lastIndexedAt ? new Date(stats.lastIndexedAt).toLocaleString() : 'never'}`,
     ].join('\n') + '\n');
     return 0;
   } finally {

@@ -17,7 +17,7 @@ const EMPTY: DashboardData = {
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', name));
-  const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'unsafe-inline'; ` +
+  const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; ` +
     `font-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
@@ -55,13 +55,6 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 </html>`;
 }
 
-/** Why no model scores, in words the dashboard shows next to the way to turn one on. */
-function scoringNote(): string {
-  const provider = vscode.workspace.getConfiguration('codeMemory.scoringModel').get<string>('provider', 'languageModel');
-  return provider === 'none' ? 'turned off (codeMemory.scoringModel.provider is none)'
-    : provider === 'languageModel' ? 'no VS Code language model of the chosen family is available' : `the ${provider} provider has no API key yet (Code Memory: Set API Key)`;
-}
-
 export interface DashboardApi {
   /** Charts the open dashboard reported drawn, and the data it was last sent. */
   state(): { charts: string[]; data: DashboardData | undefined };
@@ -76,7 +69,7 @@ export function registerDashboard(context: vscode.ExtensionContext, workspaces: 
   const data = (): DashboardData => {
     if (!workspaces.trusted) return EMPTY;
     const folders = workspaces.indexed().map(({ folder, system }) => ({ name: folder.name, system, service: workspaces.memoryService(folder) }));
-    sent = folders.length ? dashboardData(folders, { scoringNote: scoringNote() }) : EMPTY;
+    sent = folders.length ? dashboardData(folders, { scoringNote: workspaces.scoringNote }) : EMPTY;
     return sent;
   };
   const host = (webview: vscode.Webview) => ({

@@ -85,33 +85,35 @@ export function registerModels(context: vscode.ExtensionContext, workspaces: Wor
     void vscode.window.showWarningMessage(`Code Memory: ${message}`);
   };
 
-  const scoringModel = async (): Promise<ModelProvider | undefined> => {
+  /** The scoring model, or why there is none and how to have one. */
+  const scoringModel = async (): Promise<{ model?: ModelProvider; note?: string }> => {
     const settings = modelSettings('scoringModel');
-    if (settings.provider === 'none' || !workspaces.trusted) return undefined;
+    if (!workspaces.trusted) return { note: 'the workspace is not trusted' };
+    if (settings.provider === 'none') return { note: 'turned off: choose a provider in the setting codeMemory.scoringModel.provider' };
     if (settings.provider === 'languageModel') {
       const models = await vscode.lm.selectChatModels(settings.family ? { family: settings.family } : {});
       if (!models.length) {
-        log.info(`No VS Code language model${settings.family ? ` of family "${settings.family}"` : ''}: ranking by matching words and the call graph`);
-        return undefined;
+        return { note: `VS Code offers no language model${settings.family ? ` of the family "${settings.family}"` : ''}: ` +
+          'install a model provider (such as GitHub Copilot), change codeMemory.scoringModel.family, or choose another provider' };
       }
-      return new LanguageModelProvider(models[0], 'Code Memory scores which parts of your code base matter for your question.');
+      return { model: new LanguageModelProvider(models[0], 'Code Memory scores which parts of your code base matter for your question.') };
     }
     try {
-      return await apiProvider(settings, context.secrets);
+      return { model: await apiProvider(settings, context.secrets) };
     } catch (error) {
       warn(`scoring model not used: ${describeError(error)}`);
-      return undefined;
+      return { note: describeError(error) };
     }
   };
 
   let generation = 0;
   const refresh = async () => {
     const mine = ++generation;
-    const model = await scoringModel();
+    const { model, note } = await scoringModel();
     if (mine !== generation) return; // a newer refresh overtook this one
-    workspaces.setScoringModel(model);
+    workspaces.setScoringModel(model, note);
     workspaces.setRetrievalSettings(retrievalSettings(warn));
-    log.info(`Scoring model: ${model?.name ?? 'none (lexical ranking)'}`);
+    log.info(model ? `Scoring model: ${model.name}` : `No scoring model, so candidates are ranked by matching words and the call graph: ${note}`);
     workspaces.notify();
   };
 

@@ -58,7 +58,7 @@ export function statisticsMarkdown(workspaces: Workspaces): string {
         `| Memories | ${n(stats.totalNonCodeMemories)}${stats.totalNonCodeMemories ? ` (${Object.entries(memoriesByKind).filter(([, count]) => count)
           .map(([kind, count]) => `${MEMORY_KINDS[kind as MemoryKind].label.toLowerCase()} ${n(count)}`).join(', ')})` : ''} |`,
         `| Score cache | ${n(cacheStats.size)} scores; this session ${n(cacheStats.hits)} hits, ${n(cacheStats.misses)} misses${rate === undefined ? '' : ` (${formatPercent(rate)})`} |`,
-        `| Scoring model | ${scoringModel.name ?? 'none: lexical and call-graph ranking'}${scoringModel.name ? ` (${n(scoringModel.calls)} calls, ${n(scoringModel.failures)} failed)` : ''} |`,
+        `| Scoring model | ${scoringModel.name ?? `none, so ranking uses words and the call graph${workspaces.scoringNote ? ` (${workspaces.scoringNote})` : ''}`}${scoringModel.name ? ` (${n(scoringModel.calls)} calls, ${n(scoringModel.failures)} failed)` : ''} |`,
         `| Last indexed | ${index.lastIndexedAt ? formatDate(index.lastIndexedAt) : 'never'} |`,
         `| Database | \`${index.database}\` (${new Intl.NumberFormat(vscode.env.language, { maximumFractionDigits: 1 }).format(index.databaseBytes / 1024 / 1024)} MB) |`,
       ].join('\n');

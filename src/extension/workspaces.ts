@@ -209,8 +209,12 @@ export class Workspaces implements vscode.Disposable {
     return this.scoringModel?.name;
   }
 
-  setScoringModel(model: ModelProvider | undefined): void {
+  /** Why no model scores, and how to turn one on (statistics, dashboard); undefined while one does. */
+  scoringNote: string | undefined;
+
+  setScoringModel(model: ModelProvider | undefined, note?: string): void {
     this.scoringModel = model;
+    this.scoringNote = model ? undefined : note;
     for (const { system } of this.byFolder.values()) system.setScoringModel(model);
   }
 

@@ -34,6 +34,8 @@ describe('the Code Memory view', () => {
     await vscode.commands.executeCommand('workbench.view.extension.codeMemory');
   });
 
+  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
   it('shows memories stored by an agent tool, the CLI and an MCP client, by kind and tag with counts; conflicts are marked', async () => {
     fromTool = stored(await invokeTool('codeMemory_store', {
       content: 'Quokka totals are rounded half up when the invoice is sent.', kind: 'project_knowledge', tags: ['billing', 'quokka'],

@@ -1,6 +1,7 @@
 // The Playwright UI test (VS Code 1.139 web workbench, selectors checked against code-server 4.139.1):
-// index the workspace from the command palette, wait for the entity count in the status bar, then ask the
-// @memory chat participant a question and wait for an answer that lists its references.
+// index the workspace from the command palette, wait for the symbol count in the status bar, ask the @memory
+// chat participant a question and wait for an answer that lists its references, remember a note, then open the
+// Code Memory view (expand a group, filter) and the dashboard (every chart drawn). Screenshots in test-results/.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -35,6 +36,13 @@ export const SELECTORS = {
   chatAnchor: '.chat-inline-anchor-widget',
   editorTab: '.tabs-container [role="tab"]',
   notification: '.notification-toast .notification-list-item-message',
+  /** Rows of the Code Memory view's trees (Memories, Answers), in the primary side bar (chat is elsewhere). */
+  treeRow: '#workbench\\.parts\\.sidebar .pane-body .monaco-list-row',
+  /** The view's message under its title (the filter's result). */
+  viewMessage: '.pane-body .message',
+  /** A webview panel: VS Code's outer frame, then the page's own. */
+  webviewOuter: 'iframe.webview',
+  webviewInner: '#active-frame',
 } as const;
 
 /** "Used 3 references" / "Used 1 reference" (ChatCollapsibleListContentPart's title). */
@@ -47,6 +55,11 @@ const OPEN_CHAT_COMMANDS = ['Chat: Open Chat', 'View: Toggle Chat', 'Chat: Focus
 const QUESTION = '@memory where are invoices totalled?';
 /** The participant is sticky: after the first question the input already starts with @memory. */
 const SEARCH = '/search invoice total';
+const REMEMBER = '/remember Invoice totals are rounded half up only when the invoice is sent';
+const FILTER = 'kind:note rounded';
+const SHOW_VIEW_COMMANDS = ['View: Show Code Memory', 'Code Memory: Focus on Memories View'];
+const DASHBOARD_COMMAND = 'Code Memory: Show Statistics';
+const CHARTS = ['languages', 'history', 'questions', 'latency'];
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -230,4 +243,86 @@ async function steps(page: Page, context: DriveContext, resultsDir: string): Pro
     }
   });
   await screenshot(page, path.join(resultsDir, 'search-link.png'), log);
+  await viewSteps(page, context, resultsDir);
+}
+
+/** The Code Memory view and the dashboard, as a newcomer opens them (screenshots for the README). */
+async function viewSteps(page: Page, context: DriveContext, resultsDir: string): Promise<void> {
+  const { log } = context;
+  await step('remember a note in chat', async () => {
+    await askInChat(page, REMEMBER);
+    await page.locator(SELECTORS.chatResponse).filter({ hasText: /remembered|mem:\d+/i }).last().waitFor({ state: 'visible', timeout: 60_000 });
+  });
+  const noteRow = page.locator(SELECTORS.treeRow, { hasText: 'Invoice totals are rounded half up' }).first();
+  await step('open the Code Memory view', async () => {
+    for (const command of SHOW_VIEW_COMMANDS) {
+      try {
+        await runCommand(page, command, 15_000);
+        await noteRow.waitFor({ state: 'visible', timeout: 15_000 });
+        return;
+      } catch (error) {
+        log(`"${command}" did not show the note: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    throw new Error('the Memories view did not show the note remembered in chat');
+  });
+  await step('expand an answer to see the memories it was given', async () => {
+    // The receipt (its description: time · N used), not its conversation (N answers · date).
+    const receipt = page.locator(SELECTORS.treeRow, { hasText: /where are invoices totalled\?.*\d+ used/ }).first();
+    await receipt.locator('.monaco-tl-twistie').click();
+    const used = page.locator(SELECTORS.treeRow, { hasText: /totalInvoice/ }).first();
+    await used.waitFor({ state: 'visible', timeout: 10_000 });
+    log(`answer expanded: "${await textOf(used)}"`);
+  });
+  await step(`filter "${FILTER}"`, async () => {
+    await runCommand(page, 'Code Memory: Filter Memories…');
+    const box = page.locator(SELECTORS.quickInputBox);
+    await box.waitFor({ state: 'visible', timeout: 10_000 });
+    await box.fill(FILTER);
+    await page.keyboard.press('Enter');
+    const message = page.locator(SELECTORS.viewMessage, { hasText: /memor(y|ies) match/ }).first();
+    await message.waitFor({ state: 'visible', timeout: 10_000 });
+    log(`view message: "${await textOf(message)}"`);
+    await noteRow.waitFor({ state: 'visible', timeout: 5_000 });
+  });
+  await screenshot(page, path.join(resultsDir, 'memories-view.png'), log);
+  await step('clear the filter', () => runCommand(page, 'Code Memory: Clear Memory Filter'));
+  await step('forget the note with its inline action, then Undo', async () => {
+    await noteRow.hover();
+    const forget = noteRow.locator('.action-label[aria-label^="Forget Memory"]');
+    try {
+      await forget.click({ timeout: 10_000 });
+    } catch {
+      const labels = await noteRow.locator('.action-label').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label')));
+      throw new Error(`no Forget Memory action on the note's row (actions: ${labels.join(' | ') || 'none'})`);
+    }
+    await noteRow.waitFor({ state: 'hidden', timeout: 10_000 });
+    // The message with its Undo button: as a toast, or (if the toast has gone) in the notification center.
+    const message = page.locator('.notification-list-item', { hasText: /Code Memory forgot mem:\d+/ }).first();
+    if (!(await message.isVisible())) await runCommand(page, 'Notifications: Show Notifications', 10_000);
+    await message.waitFor({ state: 'visible', timeout: 10_000 });
+    await message.hover();
+    await message.locator('.monaco-button', { hasText: 'Undo' }).click();
+    await noteRow.waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  await step(`command "${DASHBOARD_COMMAND}"`, () => runCommand(page, DASHBOARD_COMMAND));
+  await step('dashboard charts drawn', async () => {
+    const frame = page.frameLocator(SELECTORS.webviewOuter).last().frameLocator(SELECTORS.webviewInner);
+    for (const id of CHARTS) {
+      const canvas = frame.locator(`canvas#${id}`);
+      await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+      // A canvas element's drawing buffer size (the tests compile without DOM types).
+      const size = await canvas.evaluate((element) => {
+        const { width, height } = element as unknown as { width: number; height: number };
+        return { width, height };
+      });
+      if (!size.width || !size.height) throw new Error(`chart ${id} has no size (${size.width}×${size.height})`);
+    }
+    const totals = await textOf(frame.locator('#totals'));
+    if (!/\d.*Files.*Entities/i.test(totals)) throw new Error(`no totals: "${totals}"`);
+    log(`dashboard totals: "${totals}"`);
+    await page.waitForTimeout(500); // the charts' first paint
+  });
+  await screenshot(page, path.join(resultsDir, 'dashboard.png'), log);
 }
