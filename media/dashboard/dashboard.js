@@ -107,7 +107,7 @@ function render(data, locale) {
     const link = element('a', { href: '#', 'data-id': item.id }, `${item.id} ${item.title}`);
     link.addEventListener('click', (event) => {
       event.preventDefault();
-      vscode.postMessage({ type: 'run', action: 'openMemory', id: item.id });
+      vscode.postMessage({ type: 'run', action: 'openMemory', id: item.id, folder: item.folder });
     });
     return element('li', {}, link, ` — ${item.reason}`);
   }) : [element('li', {}, 'Nothing to review.')]));

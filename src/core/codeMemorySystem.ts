@@ -5,7 +5,7 @@ import { DEFAULT_TEAM_NOTES_FOLDER, knowledgeSourceOf, syncKnowledge } from './m
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
 import { ReceiptStore } from './receipts/receiptStore';
-import { recordDay } from './stats/history';
+import { dayOf, recordDay } from './stats/history';
 import { asDamage, writeIfFree } from './store/database';
 import { GitRecency } from './retrieval/gitRecency';
 import type { ModelProvider, RetrievalConfig } from './retrieval/types';
@@ -17,6 +17,8 @@ import { WorkspaceIndex } from './workspaceIndex';
 /** What bringing knowledge files into memories changed. */
 export type KnowledgeSync = ReturnType<typeof syncKnowledge>;
 
+/** Today's counts are taken at most this often between index runs. */
+const RECORD_INTERVAL_MS = 10 * 60 * 1000;
 /** A diff this long names the changed functions; more would crowd the question out of a scoring prompt. */
 const RECENT_CHANGES_CHARS = 4000;
 
@@ -37,6 +39,7 @@ export class CodeMemorySystem extends MemoryBase {
   readonly teamNotesFolder: string;
   /** What each answer and each agent's search was given (receipts/README.md). */
   readonly receipts: ReceiptStore;
+  private recordedAt = 0;
 
   private constructor(readonly index: WorkspaceIndex, options: CodeMemorySystemOptions) {
     super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
@@ -62,12 +65,15 @@ export class CodeMemorySystem extends MemoryBase {
     const summary = await this.index.indexRepository(options);
     if (summary.cancelled) return summary;
     const knowledge = this.syncKnowledge();
-    this.recordToday();
+    this.recordToday(Date.now(), true);
     return { ...summary, knowledge };
   }
 
   /** Today's counts for the dashboard's history; skipped while another process writes (the next run takes it). */
-  recordToday(now = Date.now()): void {
+  recordToday(now = Date.now(), force = false): void {
+    // Between index runs the counts move only with memories: a dashboard refreshing often writes now and then.
+    if (!force && now - this.recordedAt < RECORD_INTERVAL_MS && dayOf(now) === dayOf(this.recordedAt)) return;
+    this.recordedAt = now;
     const { files, entities, units } = this.index.counts();
     writeIfFree(this.index.database, () => recordDay(this.index.database, { files, entities, units, memories: this.memoryCount() }, now));
   }

@@ -205,10 +205,10 @@ export class WorkspaceIndex {
     };
   }
 
-  stats(): IndexStats {
-    const { files, entities, units, lastIndexedAt } = this.counts();
-    const grouped = (sql: string) => Object.fromEntries(
-      (this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+  /** Files per language, and the database's size on disk with its log: what a dashboard shows, without the graph's counts. */
+  footprint(): { filesByLanguage: Record<string, number>; databaseBytes: number } {
+    const filesByLanguage = Object.fromEntries((this.db.prepare('SELECT language AS k, count(*) AS n FROM files GROUP BY language ORDER BY n DESC')
+      .all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
     let databaseBytes = 0;
     for (const suffix of ['', '-wal', '-shm']) {
       try {
@@ -217,14 +217,21 @@ export class WorkspaceIndex {
         // WAL files come and go with checkpoints.
       }
     }
+    return { filesByLanguage, databaseBytes };
+  }
+
+  stats(): IndexStats {
+    const { files, entities, units, lastIndexedAt } = this.counts();
+    const { filesByLanguage, databaseBytes } = this.footprint();
     return {
       workspace: this.root,
       database: this.dbPath,
       files,
       entities,
       units,
-      entitiesByKind: grouped('SELECT kind AS k, count(*) AS n FROM entities GROUP BY kind ORDER BY n DESC'),
-      filesByLanguage: grouped('SELECT language AS k, count(*) AS n FROM files GROUP BY language ORDER BY n DESC'),
+      entitiesByKind: Object.fromEntries((this.db.prepare('SELECT kind AS k, count(*) AS n FROM entities GROUP BY kind ORDER BY n DESC')
+        .all() as { k: string; n: number }[]).map((r) => [r.k, r.n])),
+      filesByLanguage,
       calls: this.count('SELECT count(*) AS n FROM calls'),
       resolvedCalls: this.count('SELECT count(*) AS n FROM calls WHERE target_id IS NOT NULL'),
       imports: this.count('SELECT count(*) AS n FROM imports'),
@@ -232,6 +239,12 @@ export class WorkspaceIndex {
       databaseBytes,
       lastIndexedAt,
     };
+  }
+
+  /** The function or method most called from elsewhere in the workspace: a question about it fits this code base. */
+  mostCalled(): { name: string; kind: string } | undefined {
+    return this.db.prepare(`SELECT e.name AS name, e.kind AS kind FROM calls c JOIN entities e ON e.id = c.target_id
+      WHERE c.target_id IS NOT NULL GROUP BY c.target_id ORDER BY count(*) DESC, e.name LIMIT 1`).get() as { name: string; kind: string } | undefined;
   }
 
   private count(sql: string): number {

@@ -104,7 +104,8 @@ class AnswersTree implements vscode.TreeDataProvider<Node> {
     item.iconPath = new vscode.ThemeIcon(receipt.answer === undefined ? 'search' : 'comment');
     item.contextValue = receipt.answer === undefined ? 'receipt' : 'receipt.answered';
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${receipt.origin === 'chat' ? '@memory' : receipt.origin}** · ${formatDate(receipt.createdAt)}\n\n`);
+    // The origin may be an MCP client's own name: text, never markdown.
+    tip.appendText(`${receipt.origin === 'chat' ? '@memory' : receipt.origin} · ${formatDate(receipt.createdAt)}\n\n`);
     tip.appendText(receipt.question);
     if (receipt.answer) tip.appendMarkdown('\n\n---\n\n').appendText(receipt.answer.length > 600 ? `${receipt.answer.slice(0, 600)}…` : receipt.answer);
     tip.appendMarkdown('\n\n---\n\n').appendText(`${used}, ${formatNumber(receipt.leftOut.length)} left out; ${formatNumber(receipt.modelCalls)} scoring calls ` +

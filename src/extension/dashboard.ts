@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type DashboardData, dashboardData } from '../core/stats/dashboard';
 import { handleDashboardMessage } from './dashboardMessages';
+import { describeError } from './log';
 import { summary } from './statistics';
 import type { Workspaces } from './workspaces';
 
@@ -66,10 +67,23 @@ export function registerDashboard(context: vscode.ExtensionContext, workspaces: 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let drawn: string[] = [];
   let sent: DashboardData | undefined;
+  // One folder that cannot be read (damaged, say) is reported as such and left out; the others still show.
   const data = (): DashboardData => {
     if (!workspaces.trusted) return EMPTY;
-    const folders = workspaces.indexed().map(({ folder, system }) => ({ name: folder.name, system, service: workspaces.memoryService(folder) }));
-    sent = folders.length ? dashboardData(folders, { scoringNote: workspaces.scoringNote }) : EMPTY;
+    const folders = workspaces.folders().filter((folder) => workspaces.hasIndex(folder)).flatMap((folder) => {
+      try {
+        return [{ name: folder.name, system: workspaces.system(folder), service: workspaces.memoryService(folder) }];
+      } catch (error) {
+        workspaces.reportFailure(folder, error);
+        return [];
+      }
+    });
+    try {
+      sent = folders.length ? dashboardData(folders, { scoringModel: workspaces.scoringModelName, scoringNote: workspaces.scoringNote }) : EMPTY;
+    } catch (error) {
+      folders.forEach(({ name }) => workspaces.folders().filter((f) => f.name === name).forEach((f) => workspaces.reportFailure(f, error)));
+      sent = { ...EMPTY, scoring: { model: null, note: `the numbers could not be read: ${describeError(error)}` } };
+    }
     return sent;
   };
   const host = (webview: vscode.Webview) => ({
@@ -92,8 +106,9 @@ export function registerDashboard(context: vscode.ExtensionContext, workspaces: 
     const webview = panel.webview;
     webview.html = html(webview, context.extensionUri);
     const listeners = [
-      webview.onDidReceiveMessage((message) => void handleDashboardMessage(message, host(webview))),
-      // The numbers follow the index and the memories while the dashboard is open, at most once a second.
+      webview.onDidReceiveMessage((message) => handleDashboardMessage(message, host(webview))
+        .catch((error) => void vscode.window.showErrorMessage(`Code Memory could not do that: ${describeError(error)}`))),
+      // The numbers follow the index and the memories while the dashboard is open, a second after changes settle.
       workspaces.onDidChange(() => {
         clearTimeout(timer);
         timer = setTimeout(() => panel?.visible && void webview.postMessage({ type: 'data', data: data(), locale: vscode.env.language }), UPDATE_DEBOUNCE_MS);

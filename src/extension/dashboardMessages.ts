@@ -30,9 +30,9 @@ export async function handleDashboardMessage(message: unknown, host: DashboardHo
     const { charts } = message as { charts?: unknown };
     if (Array.isArray(charts)) host.rendered(charts.filter((c): c is string => typeof c === 'string'));
   } else if (type === 'run') {
-    const { action, id } = message as { action?: unknown; id?: unknown };
+    const { action, id, folder } = message as { action?: unknown; id?: unknown; folder?: unknown };
     if (action === 'openMemory' && typeof id === 'string' && /^(mem|personal):\d+$/.test(id)) {
-      await host.run('codeMemory.memories.open', id);
+      await host.run('codeMemory.memories.open', id, typeof folder === 'string' ? folder : undefined);
     } else if (typeof action === 'string' && Object.hasOwn(ACTIONS, action)) {
       const [command, ...args] = ACTIONS[action as keyof typeof ACTIONS];
       await host.run(command, ...args);

@@ -10,7 +10,7 @@ const SKIP_WORDS: Record<string, string> = {
 
 /** "Indexed 120 files: 4,606 symbols. Skipped 5: 3 too large, 2 minified." */
 export function describeFirstIndex(summaries: readonly IndexRunSummary[], symbols: number): string {
-  const files = summaries.reduce((n, s) => n + s.files - s.skipped.length, 0);
+  const files = summaries.reduce((n, s) => n + s.indexed + s.unchanged, 0);
   const reasons = new Map<string, number>();
   for (const { reason } of summaries.flatMap((s) => s.skipped)) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   const skipped = [...reasons].sort(([, a], [, b]) => b - a).map(([reason, n]) => `${formatNumber(n)} ${SKIP_WORDS[reason] ?? reason}`);

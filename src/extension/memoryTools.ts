@@ -32,7 +32,8 @@ export function registerMemoryTools(context: vscode.ExtensionContext, workspaces
         const cancel = token.onCancellationRequested(() => controller.abort());
         try {
           const text = await runMemoryTool(target(), tool.name, options.input, 'agent', controller.signal);
-          if (tool.writes) workspaces.notify();
+          // Writes change memories; a search leaves a receipt (written a moment later, see receipts/).
+          workspaces.notify();
           return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
         } catch (error) {
           // The model reads the message and can correct its call; no stack reaches it.

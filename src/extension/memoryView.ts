@@ -163,13 +163,14 @@ export function registerMemoryView(context: vscode.ExtensionContext, workspaces:
     clearTimeout(timer);
     timer = setTimeout(refresh, REFRESH_DEBOUNCE_MS);
   };
-  // Another process's writes: a cheap aggregate per database, checked only while the view is visible.
+  // Another process's writes (memories, and receipts of agents' searches over MCP): a cheap aggregate per
+  // database, checked only while the view is visible.
   let seen = '';
   const poll = setInterval(() => {
     if (!view.visible || !workspaces.trusted) return;
     const now = workspaces.folders().filter((f) => workspaces.hasIndex(f)).map((f) => {
       try {
-        return workspaces.memoryService(f).fingerprint();
+        return `${workspaces.memoryService(f).fingerprint()}/${workspaces.system(f).receipts.latest()}`;
       } catch {
         return 'unavailable';
       }
@@ -177,22 +178,29 @@ export function registerMemoryView(context: vscode.ExtensionContext, workspaces:
     if (seen && now !== seen) workspaces.notify();
     seen = now;
   }, POLL_MS);
-  // A node (tree menus), a memory id (other commands, tests), the selection (keybindings), or a pick (palette).
-  const memoryOf = async (target?: Node | string): Promise<Extract<Node, { memory: unknown }> | undefined> => {
+  // A node (tree menus), a memory id with its folder's name if several are open (other commands, the dashboard,
+  // tests), the selection (keybindings), or a pick (palette).
+  const memoryOf = async (target?: Node | string, folderName?: string): Promise<Extract<Node, { memory: unknown }> | undefined> => {
     if (target && typeof target === 'object' && 'memory' in target) return target;
     const selected = view.selection[0];
     if (target === undefined && selected && 'memory' in selected) return selected;
+    if (typeof target === 'string') return byId(target.trim(), folderName);
     if (stale) tree.reload(); // the view has not been shown since memories changed
-    const all = tree.memories();
-    if (typeof target === 'string') {
-      const found = all.find((n) => n.memory.id === target.trim());
-      if (!found) throw new Error(`there is no memory ${target}`);
-      return found;
-    }
-    const pick = await vscode.window.showQuickPick(all.map((node) => ({
+    const pick = await vscode.window.showQuickPick(tree.memories().map((node) => ({
       label: node.memory.title || node.memory.id, description: node.memory.id, detail: node.memory.content.slice(0, 120), node,
     })), { title: 'Code Memory: choose a memory', matchOnDescription: true, matchOnDetail: true });
     return pick?.node;
+  };
+  // From the memory service, not the view (whose filter may hide it); an id two folders hold needs the folder.
+  const byId = (id: string, folderName?: string): Extract<Node, { memory: unknown }> => {
+    const folders = workspaces.folders().filter((f) => workspaces.hasIndex(f) && (!folderName || f.name === folderName));
+    const held = (id.startsWith('personal:') ? folders.slice(0, 1) : folders).flatMap((folder) => {
+      const memory = workspaces.memoryService(folder).get(id);
+      return memory ? [{ memory: { ...memory, folder: folder.name }, folder, conflicts: [] }] : [];
+    });
+    if (!held.length) throw new Error(`there is no memory ${id}`);
+    if (held.length > 1) throw new Error(`${id} exists in ${held.map((h) => h.folder.name).join(' and ')}: open it from the Code Memory view`);
+    return held[0];
   };
   const set = (change: () => void) => () => {
     change();
@@ -218,14 +226,14 @@ export function registerMemoryView(context: vscode.ExtensionContext, workspaces:
     vscode.commands.registerCommand('codeMemory.memories.groupByFile', set(() => (tree.groupBy = 'file'))),
     vscode.commands.registerCommand('codeMemory.memories.groupByTag', set(() => (tree.groupBy = 'tag'))),
     vscode.commands.registerCommand('codeMemory.memories.refresh', () => workspaces.notify()),
-    vscode.commands.registerCommand('codeMemory.memories.open', reported('open the memory', async (target?: Node | string) => {
-      const chosen = await memoryOf(target);
+    vscode.commands.registerCommand('codeMemory.memories.open', reported('open the memory', async (target?: Node | string, folderName?: string) => {
+      const chosen = await memoryOf(target, folderName);
       if (!chosen) return;
       const { memory, folder } = chosen;
       await vscode.window.showTextDocument(memoryDocumentUri(folder, memory.id), { preview: true });
     })),
-    vscode.commands.registerCommand('codeMemory.memories.revealCode', reported('show the cited code', async (target?: Node | string) => {
-      const chosen = await memoryOf(target);
+    vscode.commands.registerCommand('codeMemory.memories.revealCode', reported('show the cited code', async (target?: Node | string, folderName?: string) => {
+      const chosen = await memoryOf(target, folderName);
       if (!chosen) return;
       const { memory, folder } = chosen;
       const citation = memory.citations.find((c) => c.file);
@@ -235,14 +243,14 @@ export function registerMemoryView(context: vscode.ExtensionContext, workspaces:
       const end = 'endLine' in citation && citation.endLine ? citation.endLine - 1 : start;
       await vscode.window.showTextDocument(uri, { selection: new vscode.Range(start, 0, end, Number.MAX_SAFE_INTEGER) });
     })),
-    vscode.commands.registerCommand('codeMemory.memories.share', reported('share the memory', async (target?: Node | string) => {
-      const chosen = await memoryOf(target);
+    vscode.commands.registerCommand('codeMemory.memories.share', reported('share the memory', async (target?: Node | string, folderName?: string) => {
+      const chosen = await memoryOf(target, folderName);
       if (!chosen) return undefined;
       const { memory, folder } = chosen;
       return vscode.commands.executeCommand('codeMemory.shareWithTeam', memory.id, folder.uri.toString());
     })),
-    vscode.commands.registerCommand('codeMemory.memories.delete', reported('forget the memory', async (target?: Node | string) => {
-      const chosen = await memoryOf(target);
+    vscode.commands.registerCommand('codeMemory.memories.delete', reported('forget the memory', async (target?: Node | string, folderName?: string) => {
+      const chosen = await memoryOf(target, folderName);
       if (!chosen) return undefined;
       const { memory, folder } = chosen;
       return vscode.commands.executeCommand('codeMemory.forgetMemory', memory.id, folder.uri.toString(), memory.updated);

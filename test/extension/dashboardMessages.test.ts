@@ -31,10 +31,10 @@ test('dashboard messages: actions map to a fixed set of commands; anything else 
   const { fake, ran, posted } = host();
   await handleDashboardMessage({ type: 'run', action: 'index' }, fake);
   await handleDashboardMessage({ type: 'run', action: 'review' }, fake);
-  await handleDashboardMessage({ type: 'run', action: 'openMemory', id: 'mem:12' }, fake);
+  await handleDashboardMessage({ type: 'run', action: 'openMemory', id: 'mem:12', folder: 'billing' }, fake);
   assert.deepEqual(ran, [
     ['codeMemory.indexWorkspace'], ['codeMemory.memories.filter', 'is:conflicting'], ['workbench.view.extension.codeMemory'],
-    ['codeMemory.memories.open', 'mem:12'],
+    ['codeMemory.memories.open', 'mem:12', 'billing'],
   ]);
   ran.length = 0;
   for (const bad of [null, 'ready', { type: 'run', action: 'workbench.action.terminal.new' }, { type: 'run', action: 'openMemory', id: 'code:1; rm -rf' },

@@ -1,4 +1,4 @@
-import { isMemoryKind, MEMORY_KIND_NAMES, MEMORY_KINDS, type MemoryKind, type MemoryScope } from './model';
+import { type Citation, isMemoryKind, MEMORY_KIND_NAMES, MEMORY_KINDS, type MemoryKind, type MemoryScope } from './model';
 import { sameCode } from './similar';
 import type { MemoryView } from './views';
 
@@ -59,16 +59,20 @@ export function describeBrowseFilter(filter: BrowseFilter): string {
 }
 
 /**
- * For each memory that cites code another memory also cites (same entity, overlapping lines) and is not the same
- * statement, the ids of those others: they may disagree, and nobody notices unless they are shown together.
+ * For each memory that cites code another memory also cites (the same entity, or overlapping lines) and is not the
+ * same statement, the ids of those others: they may disagree, and nobody notices unless they are shown together.
+ * Whole-file citations do not count here: two notes written with the same file open need not be about one thing.
  */
 export function conflictsAmong(memories: readonly BrowsedMemory[]): Map<string, string[]> {
   const key = (m: BrowsedMemory) => `${m.folder ?? ''}\0${m.id}`;
   const byTarget = new Map<string, BrowsedMemory[]>();
   for (const memory of memories) {
-    for (const citation of memory.citations) {
+    // A whole file is cited by anything written while it was open: only lines or an entity say "this code".
+    for (const citation of memory.citations.filter(precise)) {
       const target = 'entity' in citation ? `entity\0${citation.entity}` : `file\0${citation.file}`;
-      byTarget.set(target, [...(byTarget.get(target) ?? []), memory]);
+      const group = byTarget.get(target) ?? [];
+      if (!group.includes(memory)) group.push(memory);
+      byTarget.set(target, group);
     }
   }
   const conflicts = new Map<string, Set<string>>();
@@ -76,12 +80,16 @@ export function conflictsAmong(memories: readonly BrowsedMemory[]): Map<string, 
     for (const a of group) {
       for (const b of group) {
         if (a === b || a.folder !== b.folder || a.content.trim() === b.content.trim()) continue;
-        if (!a.citations.some((ca) => b.citations.some((cb) => sameCode(ca, cb)))) continue;
+        if (!a.citations.filter(precise).some((ca) => b.citations.filter(precise).some((cb) => sameCode(ca, cb)))) continue;
         conflicts.set(key(a), (conflicts.get(key(a)) ?? new Set()).add(b.id));
       }
     }
   }
   return new Map([...conflicts].map(([k, ids]) => [k, [...ids].sort()]));
+}
+
+function precise(citation: Citation): boolean {
+  return 'entity' in citation || citation.startLine !== undefined;
 }
 
 /** Whether a memory passes the filter (`conflicts`: from conflictsAmong). */

@@ -8,7 +8,7 @@ import { workspaceRelative } from '../text/modulePath';
 import { InputError } from '../workspaceIndex';
 import { type CleanupReason, type CleanupRules, planCleanup } from './cleanup';
 import { type InvalidRecord, type MemoryFile, parseMemoryFile } from './exchange';
-import { FILE_SOURCES, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES } from './model';
+import { FILE_SOURCES, isMemoryKind, type MemoryKind, type MemoryScope, MEMORY_KIND_NAMES, normalizeTags } from './model';
 import { PersonalMemories } from './personal';
 import { type SearchOptions, type SearchResult, searchWorkspaces } from './search';
 import { findSimilar } from './similar';
@@ -172,7 +172,7 @@ export class MemoryService {
       const system = this.system(scope, false);
       if (!system) return [];
       const ids = options.text?.trim() ? system.memoriesLike(options.text, 1000).map((m) => m.id) : undefined;
-      const filter = { ...options, file: options.file && this.relative(options.file), ids };
+      const filter = { ...options, tags: options.tags && normalizeTags(options.tags), file: options.file && this.relative(options.file), ids };
       return system.memories.list(filter).memories.map((record) => ({ record, scope, rank: ids?.indexOf(record.id) ?? 0 }));
     });
     if (!options.text?.trim()) all.sort((a, b) => b.record.updatedAt - a.record.updatedAt);
@@ -218,8 +218,8 @@ export class MemoryService {
   }
 
   /**
-   * Memories the rules would remove (old and never used, duplicates, over a size limit), in both scopes; deleted
-   * only with `apply`. Team notes and instruction files are never touched.
+   * Memories the rules would remove (old and never used, duplicates, over a size limit), in both scopes; with
+   * `apply`, those it removed. Team notes and instruction files are never touched.
    */
   cleanup(rules: CleanupRules, apply = false): { memory: MemoryView; reason: CleanupReason; keptId?: string }[] {
     const plan = (['workspace', 'personal'] as const).flatMap((scope) => {
@@ -229,8 +229,10 @@ export class MemoryService {
         memory: view(record, scope), reason, keptId: keptId === undefined ? undefined : memoryId(scope, keptId),
       }));
     });
-    if (apply) this.deleteUnchanged(plan.map((p) => p.memory));
-    return plan;
+    if (!apply) return plan;
+    // Applied: what was removed (a memory changed since the plan was made is kept).
+    const { deleted } = this.deleteUnchanged(plan.map((p) => p.memory));
+    return plan.filter((p) => deleted.includes(p.memory.id));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { MemorySystem, RetrievalResult } from '../memorySystem';
 import type { CodeContext, ScoredMemory } from '../retrieval/types';
 import { retrievalCosts } from '../receipts/receiptStore';
 import { mergeRetrievals } from './merge';
-import type { MemoryKind, MemoryScope } from './model';
+import { type MemoryKind, type MemoryScope, normalizeTags } from './model';
 
 export interface SearchOptions {
   kinds?: ('code' | MemoryKind)[];
@@ -34,7 +34,8 @@ export async function searchWorkspaces(folders: readonly { name: string; workspa
   context: CodeContext, options: SearchOptions = {}): Promise<SearchResult> {
   const started = performance.now();
   const limit = options.limit ?? folders[0].workspace.config.maxMemories;
-  const retrieval = { signal: options.signal, only: { kinds: options.kinds, tags: options.tags }, limit };
+  // Tags as they are stored (lower case, no #): "#Billing" finds what was tagged billing.
+  const retrieval = { signal: options.signal, only: { kinds: options.kinds, tags: options.tags && normalizeTags(options.tags) }, limit };
   const found = await Promise.all(folders.map(async ({ name, workspace }) => ({ folder: name as string | undefined, result: await workspace.retrieve(context, retrieval) })));
   if (personal) found.push({ folder: undefined, result: asPersonal(await personal.retrieve(context.userQuery, retrieval)) });
   const merged = mergeRetrievals(found, limit);

@@ -100,6 +100,7 @@ export class ReceiptStore {
                    ORDER BY id DESC LIMIT @limit`),
       since: p('SELECT * FROM receipts WHERE created_at >= ? ORDER BY id'),
       clear: p('DELETE FROM receipts'),
+      latest: p('SELECT coalesce(max(id), 0) FROM receipts').pluck(),
     };
   }
 
@@ -142,6 +143,11 @@ export class ReceiptStore {
   /** Oldest first, from a time on (the dashboard's days). */
   since(time: number): Receipt[] {
     return (this.s.since.all(time) as Row[]).map(toReceipt);
+  }
+
+  /** The newest receipt's id (0 for none): changes when any process adds one. */
+  latest(): number {
+    return Number(this.s.latest.get());
   }
 
   clear(): number {

@@ -2,7 +2,7 @@ import type { CodeMemorySystem } from '../codeMemorySystem';
 import { conflictsAmong } from '../memories/browse';
 import type { Receipt } from '../receipts/receiptStore';
 import type { MemoryService } from '../memories/memoryService';
-import { dayOf, daysSince } from './history';
+import { type DayCounts, dayOf, daysSince } from './history';
 
 /** Days of history and of activity the dashboard shows. */
 export const HISTORY_DAYS = 30;
@@ -45,8 +45,11 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-/** Takes today's counts first, so the history ends today. `scoringNote`: why no model scores, if none does. */
-export function dashboardData(folders: readonly DashboardFolder[], options: { now?: number; scoringNote?: string } = {}): DashboardData {
+/**
+ * Takes today's counts first, so the history ends today. Counts and aggregates only (no graph statistics): the
+ * cost follows memories and receipts, not code. `scoringModel`: its name, or `scoringNote` says why there is none.
+ */
+export function dashboardData(folders: readonly DashboardFolder[], options: { now?: number; scoringModel?: string; scoringNote?: string } = {}): DashboardData {
   const now = options.now ?? Date.now();
   const totals = { files: 0, entities: 0, units: 0, memories: 0, databaseBytes: 0 };
   const languages = new Map<string, number>();
@@ -54,24 +57,21 @@ export function dashboardData(folders: readonly DashboardFolder[], options: { no
   const cache = { size: 0, hits: 0, misses: 0 };
   const receipts: Receipt[] = [];
   const review: DashboardData['review'] = [];
-  let model: string | null = null;
+  const perFolderDays: Map<string, DayCounts>[] = [];
   for (const { name, system, service } of folders) {
     system.recordToday(now);
-    const stats = system.getStats();
-    totals.files += stats.index.files;
-    totals.entities += stats.index.entities;
-    totals.units += stats.index.units;
-    totals.memories += stats.totalNonCodeMemories;
-    totals.databaseBytes += stats.index.databaseBytes;
-    for (const [language, n] of Object.entries(stats.index.filesByLanguage)) languages.set(language, (languages.get(language) ?? 0) + n);
-    for (const day of daysSince(system.index.database, dayOf(now - HISTORY_DAYS * DAY_MS))) {
-      const point = history.get(day.day) ?? { entities: 0, memories: 0 };
-      history.set(day.day, { entities: point.entities + day.entities, memories: point.memories + day.memories });
-    }
-    cache.size += stats.cacheStats.size;
-    cache.hits += stats.cacheStats.hits;
-    cache.misses += stats.cacheStats.misses;
-    model ??= stats.scoringModel.name;
+    const counts = system.summary();
+    const { filesByLanguage, databaseBytes } = system.index.footprint();
+    totals.files += counts.files;
+    totals.entities += counts.entities;
+    totals.units += counts.units;
+    totals.memories += counts.memories;
+    totals.databaseBytes += databaseBytes;
+    for (const [language, n] of Object.entries(filesByLanguage)) languages.set(language, (languages.get(language) ?? 0) + n);
+    perFolderDays.push(new Map(daysSince(system.index.database, dayOf(now - HISTORY_DAYS * DAY_MS)).map((d) => [d.day, d])));
+    cache.size += counts.cache.size;
+    cache.hits += counts.cache.hits;
+    cache.misses += counts.cache.misses;
     receipts.push(...system.receipts.since(now - ACTIVITY_DAYS * DAY_MS));
     const memories = service.list({ scope: 'workspace', limit: Number.MAX_SAFE_INTEGER }).memories;
     const conflicts = conflictsAmong(memories);
@@ -79,6 +79,13 @@ export function dashboardData(folders: readonly DashboardFolder[], options: { no
       const others = conflicts.get(`\0${memory.id}`);
       if (others && review.length < REVIEW_LIMIT) review.push({ id: memory.id, folder: name, title: memory.title, reason: `cites the same code as ${others.join(', ')}` });
     }
+  }
+  // Folders record days apart: each one's last count carries over the days it has none, so the sum does not dip.
+  const days = [...new Set(perFolderDays.flatMap((m) => [...m.keys()]))].sort();
+  const last: (DayCounts | undefined)[] = perFolderDays.map(() => undefined);
+  for (const day of days) {
+    perFolderDays.forEach((m, i) => (last[i] = m.get(day) ?? last[i]));
+    history.set(day, { entities: last.reduce((n, d) => n + (d?.entities ?? 0), 0), memories: last.reduce((n, d) => n + (d?.memories ?? 0), 0) });
   }
   const activity = Array.from({ length: ACTIVITY_DAYS }, (_, i) => dayOf(now - (ACTIVITY_DAYS - 1 - i) * DAY_MS)).map((day) => {
     const mine = receipts.filter((r) => dayOf(r.createdAt) === day);
@@ -95,6 +102,6 @@ export function dashboardData(folders: readonly DashboardFolder[], options: { no
     languages: [...languages].map(([language, files]) => ({ language, files })).sort((a, b) => b.files - a.files || a.language.localeCompare(b.language)),
     history: [...history].sort(([a], [b]) => a.localeCompare(b)).map(([day, point]) => ({ day, ...point })),
     activity, cache: { ...cache, hitRate: lookups ? cache.hits / lookups : null },
-    scoring: { model, note: model ? undefined : options.scoringNote }, review,
+    scoring: { model: options.scoringModel ?? null, note: options.scoringModel ? undefined : options.scoringNote }, review,
   };
 }

@@ -53,7 +53,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
         return { metadata: { command } };
       }
       if (!request.prompt.trim()) {
-        stream.markdown('Ask a question about this code base, for example `@memory where are invoices totalled?`');
+        stream.markdown(`Ask a question about this code base, for example \`@memory ${exampleQuestion(workspaces)}\``);
         return { metadata: { command } };
       }
       if (!workspaces.folders().some((folder) => workspaces.hasIndex(folder))) {
@@ -166,4 +166,15 @@ function historyOf(chatContext: vscode.ChatContext): ChatMessage[][] {
     }
   }
   return turns;
+}
+
+/** An example question about the open workspace: its most called function, else something any code base has. */
+function exampleQuestion(workspaces: Workspaces): string {
+  try {
+    const called = workspaces.indexed().map(({ system }) => system.index.mostCalled()).find(Boolean);
+    if (called) return `what does ${called.name} do, and who relies on it?`;
+  } catch {
+    // An index that cannot be read: the general example does.
+  }
+  return 'where does this code base start, and what happens next?';
 }

@@ -178,3 +178,21 @@ test('linking: a save by this connection that only changes imports between slice
   assert.equal(target, 'b.py');
   store.db.close();
 });
+
+test('most called: the entity with the most resolved calls from elsewhere (an example question for this code base); none without calls', async () => {
+  const root = tempDir();
+  writeTree(root, {
+    'app.py': 'from util import helper, other\n\ndef main():\n    helper()\n    other()\n\ndef run():\n    helper()\n',
+    'util.py': 'def helper():\n    return 1\n\ndef other():\n    return 2\n',
+  });
+  const index = WorkspaceIndex.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+  await index.indexRepository();
+  assert.deepEqual(index.mostCalled(), { name: 'helper', kind: 'function' });
+  index.close();
+  const lonely = tempDir();
+  writeTree(lonely, { 'a.py': 'def alone():\n    return 0\n' });
+  const none = WorkspaceIndex.open(lonely, { dbPath: path.join(tempDir(), 'index.db') });
+  await none.indexRepository();
+  assert.equal(none.mostCalled(), undefined);
+  none.close();
+});

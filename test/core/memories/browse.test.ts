@@ -23,14 +23,15 @@ test('browse filter: one line of words and key:value terms, and back', () => {
   assert.match((parseBrowseFilter('is:stale') as { problem: string }).problem, /only is:conflicting/);
 });
 
-test('browse: memories citing the same code with other words are conflicting; the same words, other code or other folders are not', () => {
+test('browse: memories citing the same code with other words are conflicting; the same words, other code, other folders or a whole file are not', () => {
   const a = memory({ citations: [{ file: 'src/billing.py', startLine: 10, endLine: 20 }], content: 'Totals round half up.' });
   const b = memory({ citations: [{ file: 'src/billing.py', startLine: 18, endLine: 30 }], content: 'Totals are truncated.' });
   const c = memory({ citations: [{ file: 'src/billing.py', startLine: 40, endLine: 50 }], content: 'Tax is added last.' });
   const d = memory({ citations: [{ entity: 'Invoice.total' }], content: 'Sums the lines.' });
   const e = memory({ citations: [{ entity: 'Invoice.total' }], content: 'Sums the lines.' });
-  const f = memory({ citations: [{ file: 'src/billing.py' }], content: 'Billing rules.', folder: 'other' });
-  const conflicts = conflictsAmong([a, b, c, d, e, f]);
+  const f = memory({ citations: [{ file: 'src/billing.py', startLine: 1, endLine: 99 }], content: 'Billing rules.', folder: 'other' });
+  const g = memory({ citations: [{ file: 'src/billing.py' }], content: 'Written with billing.py open.' });
+  const conflicts = conflictsAmong([a, b, c, d, e, f, g]);
   assert.deepEqual(Object.fromEntries(conflicts), { [`\0${a.id}`]: [b.id], [`\0${b.id}`]: [a.id] });
   assert.ok(admits({ conflicting: true }, a, conflicts));
   assert.ok(!admits({ conflicting: true }, c, conflicts));

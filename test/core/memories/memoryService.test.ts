@@ -130,6 +130,8 @@ test('memory service: a filtered search is filtered before the cut, so many bett
   assert.ok(!unfiltered.results.some((r) => r.memoryId === wanted.id), 'without a filter the notes outrank it');
   assert.deepEqual((await memory.search(question, { kinds: ['debugging'] })).results.map((r) => r.memoryId), [wanted.id]);
   assert.deepEqual((await memory.search(question, { tags: ['money'] })).results.map((r) => r.memoryId), [wanted.id]);
+  assert.deepEqual((await memory.search(question, { tags: ['#Money'] })).results.map((r) => r.memoryId), [wanted.id], 'tags as they are stored');
+  assert.deepEqual(memory.list({ tags: ['#MONEY'] }).memories.map((m) => m.id), [wanted.id]);
   const many = await memory.search(question, { kinds: ['note'], limit: 30 });
   assert.equal(many.results.length, 30, 'a limit above maxMemories (15) is honoured');
   assert.ok(many.results.every((r) => r.kind === 'note'));

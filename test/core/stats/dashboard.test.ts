@@ -56,3 +56,26 @@ test('dashboard: totals, languages, history per day, activity per day from recei
   assert.deepEqual(daysSince(system.index.database, dayOf(now)).map((d) => d.memories), [2]);
   system.close();
 });
+
+test('dashboard: over several folders, a folder\'s last count carries over the days it has none', async () => {
+  const open = async (file: string) => {
+    const root = tempDir();
+    writeTree(root, { [file]: 'def f():\n    return 1\n' });
+    const system = CodeMemorySystem.open(root, { dbPath: path.join(tempDir(), 'index.db') });
+    return { system, service: new MemoryService(system, false) };
+  };
+  const a = await open('a.py');
+  const b = await open('b.py');
+  const now = Date.parse('2031-05-14T12:00:00');
+  const day = (n: number) => now - n * DAY_MS;
+  recordDay(a.system.index.database, { files: 1, entities: 10, units: 1, memories: 1 }, day(3));
+  recordDay(a.system.index.database, { files: 1, entities: 30, units: 1, memories: 3 }, day(1));
+  for (const n of [3, 2, 1]) recordDay(b.system.index.database, { files: 1, entities: 100 * n, units: 1, memories: 0 }, day(n));
+  const data = dashboardData([{ name: 'a', system: a.system, service: a.service }, { name: 'b', system: b.system, service: b.service }], { now });
+  const entities = Object.fromEntries(data.history.map((p) => [p.day, p.entities]));
+  assert.equal(entities[dayOf(day(3))], 310);
+  assert.equal(entities[dayOf(day(2))], 210, 'a had no row that day: its count of the day before stands');
+  assert.equal(entities[dayOf(day(1))], 130);
+  a.system.close();
+  b.system.close();
+});
