@@ -108,8 +108,8 @@ class AnswersTree implements vscode.TreeDataProvider<Node> {
     tip.appendText(`${receipt.origin === 'chat' ? '@memory' : receipt.origin} · ${formatDate(receipt.createdAt)}\n\n`);
     tip.appendText(receipt.question);
     if (receipt.answer) tip.appendMarkdown('\n\n---\n\n').appendText(receipt.answer.length > 600 ? `${receipt.answer.slice(0, 600)}…` : receipt.answer);
-    tip.appendMarkdown('\n\n---\n\n').appendText(`${used}, ${formatNumber(receipt.leftOut.length)} left out; ${formatNumber(receipt.modelCalls)} scoring calls ` +
-      `(${formatNumber(receipt.promptTokens)} tokens, ${formatNumber(receipt.cacheHits)} cached); retrieval ${formatNumber(receipt.retrievalMs)} ms`);
+    tip.appendMarkdown('\n\n---\n\n').appendText(`${used}, ${formatNumber(receipt.leftOut.length)} left out; ${formatNumber(receipt.modelCalls)} model calls ` +
+      `(${formatNumber(receipt.promptTokens)} prompt tokens; ${formatNumber(receipt.cacheHits)} scores cached); retrieval ${formatNumber(receipt.retrievalMs)} ms`);
     item.tooltip = tip;
     item.accessibilityInformation = { label: `${receipt.question}, ${used}` };
     return item;

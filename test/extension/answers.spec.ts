@@ -33,6 +33,9 @@ describe('answers and their receipts', () => {
     assert.equal(receipt.thread, 'where are invoices totalled?', 'the conversation is named by its first question');
     assert.equal(receipt.model, 'Fake Large');
     assert.match(receipt.answer ?? '', /^FAKE ANSWER \(fake-large\)/);
+    // No scoring model here: the answer is the one call, and its prompt is what the fake model counted.
+    assert.equal(receipt.modelCalls, 1);
+    assert.equal(receipt.promptTokens, request.messages.reduce((n, m) => n + Math.ceil(m.text.length / 4), 0));
     type Item = (typeof receipt.used)[number];
     const where = (i: Item) => (i.file ? (i.startLine ? `${i.file}:${i.startLine}-${i.endLine}` : i.file) : i.id);
     // A prompt heads a memory without a file by its kind.

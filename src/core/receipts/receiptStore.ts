@@ -41,8 +41,10 @@ export interface Receipt {
   /** Found, but beyond the prompt's token budget. */
   leftOut: ReceiptItem[];
   model?: string;
+  /** Model calls the question cost — scoring, and the answer when a model answered — and their prompts' tokens. */
   modelCalls: number;
   promptTokens: number;
+  /** Scores served from the cache instead of a call. */
   cacheHits: number;
   retrievalMs: number;
 }

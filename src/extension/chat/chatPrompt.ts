@@ -24,6 +24,8 @@ export interface ChatPrompt {
   /** The memories that fitted, in the order the prompt shows them: the answer cites exactly these. */
   included: FoundMemory[];
   historyTurns: { kept: number; summarised: number; dropped: number };
+  /** Tokens the messages take, as the model counts them. */
+  tokens: number;
 }
 
 /**
@@ -67,10 +69,10 @@ export async function buildChatPrompt(model: AnswerModel, context: CodeContext, 
   const none = memories.length ? '(the memories found did not fit the model\'s input limit)' : '(none matched)';
   const first = [INSTRUCTIONS, `## Memories\n\n${fitted.text || none}`, attached.text, past.summary]
     .filter(Boolean).join('\n\n');
+  const messages: ChatMessage[] = [{ role: 'user', text: first }, ...past.messages, { role: 'user', text: question }];
   return {
-    messages: [{ role: 'user', text: first }, ...past.messages, { role: 'user', text: question }],
-    included,
-    historyTurns: past.turns,
+    messages, included, historyTurns: past.turns,
+    tokens: (await Promise.all(messages.map((m) => count(m.text)))).reduce((a, b) => a + b, 0),
   };
 }
 

@@ -98,7 +98,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
           stream.markdown(fragment);
           answer += fragment;
         }
-        recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name });
+        recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name, answerTokens: prompt.tokens });
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;
         metadata.cited = showWithoutAnswer(stream, found, workspaces, describeError(error));

@@ -12,6 +12,8 @@ export interface ChatReceipt {
   used: readonly FoundMemory[];
   found: Found;
   model?: string;
+  /** The answering prompt's tokens, when a model answered (one more call beside the scoring calls). */
+  answerTokens?: number;
   retrievalMs: number;
 }
 
@@ -32,7 +34,8 @@ export function recordReceipt(workspaces: Workspaces, receipt: ChatReceipt): voi
     void workspaces.system(folder).receipts.add({
       origin: 'chat', thread: receipt.thread, question: receipt.question, answer: receipt.answer, model: receipt.model,
       used: receipt.used.map(item), leftOut: receipt.found.memories.filter((m) => !used.has(m)).map(item),
-      modelCalls: receipt.found.modelCalls, promptTokens: receipt.found.promptTokens, cacheHits: receipt.found.cacheHits,
+      modelCalls: receipt.found.modelCalls + (receipt.answerTokens === undefined ? 0 : 1),
+      promptTokens: receipt.found.promptTokens + (receipt.answerTokens ?? 0), cacheHits: receipt.found.cacheHits,
       retrievalMs: Math.round(receipt.retrievalMs),
     }).then(() => workspaces.notify(), () => undefined);
   } catch {
