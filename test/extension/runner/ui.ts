@@ -291,7 +291,8 @@ async function viewSteps(page: Page, context: DriveContext, resultsDir: string):
     await noteRow.hover();
     const forget = noteRow.locator('.action-label[aria-label^="Forget Memory"]');
     try {
-      await forget.click({ timeout: 10_000 });
+      // Inline actions show while the row is hovered; if the pointer moved on, the click event still reaches it.
+      await forget.click({ timeout: 5_000 }).catch(() => forget.dispatchEvent('click', undefined, { timeout: 5_000 }));
     } catch {
       const labels = await noteRow.locator('.action-label').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label')));
       throw new Error(`no Forget Memory action on the note's row (actions: ${labels.join(' | ') || 'none'})`);
