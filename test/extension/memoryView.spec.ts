@@ -103,6 +103,9 @@ describe('the Code Memory view', () => {
   });
 
   it('opens a memory as markdown; saving an edit updates it, and a front matter that is not valid is refused', async () => {
+    // The first markdown document activates VS Code's markdown support; while that loads, the extension host can miss
+    // the 1.75 s VS Code gives save participants and the save is aborted (not ours): it is loaded first.
+    await vscode.extensions.getExtension('vscode.markdown-language-features')?.activate();
     await vscode.commands.executeCommand('codeMemory.memories.open', fromMcp);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.scheme, 'code-memory');
@@ -111,8 +114,6 @@ describe('the Code Memory view', () => {
     const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
     edit.replace(editor.document.uri, whole, '---\ntitle: Wombat CSV imports\nkind: debugging\ntags: [import]\n---\n\nStrip the BOM before parsing the CSV.\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    // The first markdown document activates VS Code's markdown extension; while it loads, the extension host can
-    // miss the 1.75 s VS Code gives save participants and the save is aborted (not ours). The user would save again.
     assert.ok(await editor.document.save() || await editor.document.save(), 'saved through the memory service');
     const now = await invokeTool('codeMemory_get', { id: fromMcp });
     assert.match(now, /Title: Wombat CSV imports/);
