@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { SUITE_FINISHED, SUITE_STARTED } from './protocol';
+import { SUITE_FINISHED, SUITE_STARTED, TEST_FAILED, TEST_RETRIED } from './protocol';
 import { sandboxEnvironment, type Installation, type Log } from './setup';
 
 export const CHROMIUM = process.env.CODE_MEMORY_CHROMIUM ?? '/usr/bin/chromium';
@@ -93,6 +93,10 @@ export interface LaunchResult {
   /** One line, when the launch failed. */
   reason?: string;
   timings: Record<string, number>;
+  /** One line per failed test (TEST_FAILED lines of the suite). */
+  failedTests: string[];
+  /** One line per test that passed only when run again (TEST_RETRIED lines). */
+  retriedTests: string[];
 }
 
 /** Kill functions of everything still running, for signal handlers and process exit. */
@@ -282,6 +286,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const browserLogStream = fs.createWriteStream(browserLog);
   let timer: NodeJS.Timeout | undefined;
   let suiteFinished = false;
+  const failedTests: string[] = [];
+  const retriedTests: string[] = [];
   try {
     // 1. Server.
     const serverStart = Date.now();
@@ -317,6 +323,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       logs.push(line);
       if (line.startsWith(SUITE_STARTED)) suiteStarted = true;
       if (line.startsWith(SUITE_FINISHED)) suiteFinished = true;
+      if (line.startsWith(TEST_FAILED)) failedTests.push(line.slice(TEST_FAILED.length).trim());
+      if (line.startsWith(TEST_RETRIED)) retriedTests.push(line.slice(TEST_RETRIED.length).trim());
       if (NOISE.test(line)) return;
       if ((suiteStarted && options.extensionTestsPath) || type === 'error') console.log(line);
     });
@@ -372,6 +380,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       exitCode,
       reason: exitCode === 0 ? undefined : `the test suite failed (exit code ${exitCode})`,
       timings,
+      failedTests,
+      retriedTests,
     };
   } catch (error) {
     let reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
@@ -381,7 +391,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     const serverTail = tail(serverLog, 25);
     if (serverTail) log(`last lines of ${serverLog}:\n${serverTail}`);
     log(`browser console: ${browserLog}; workbench log: ${hostLog}`);
-    return { exitCode: 1, reason, timings };
+    return { exitCode: 1, reason, timings, failedTests, retriedTests };
   } finally {
     if (timer) clearTimeout(timer);
     const teardownStart = Date.now();

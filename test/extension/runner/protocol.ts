@@ -6,6 +6,10 @@
 // sometimes with code 0.
 export const SUITE_STARTED = '[mocha] suite';
 export const SUITE_FINISHED = '[mocha] finished:';
+/** Prefix of a one-line summary per failed test, printed before SUITE_FINISHED and repeated at the end of the run. */
+export const TEST_FAILED = '[mocha] failed:';
+/** The same for a test that failed once and was run again (see index.ts). */
+export const TEST_RETRIED = '[mocha] retried:';
 
 /**
  * User settings of every launch: no prompts, tours, update checks or telemetry, Restricted Mode without a dialog

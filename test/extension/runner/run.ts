@@ -162,7 +162,13 @@ async function main(): Promise<number> {
 
   const failed = results.filter(({ result }) => result.exitCode !== 0);
   log(`total ${seconds(Date.now() - started)}`);
+  for (const { phase, result } of results) {
+    for (const test of result.retriedTests) log(`${phase}: failed once, then run again: ${test}`);
+  }
   if (failed.length) {
+    for (const { phase, result } of failed) {
+      for (const test of result.failedTests) console.error(`test:vscode ${phase}: failed: ${test}`);
+    }
     console.error(`test:vscode FAILED: ${failed.map(({ phase, result }) => `${phase}: ${result.reason}`).join('; ')}`);
     return 1;
   }
