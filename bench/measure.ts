@@ -23,10 +23,8 @@ export function mean(values: number[]): number {
   return values.reduce((sum, x) => sum + x, 0) / values.length;
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+/** One percentile for the benchmarks and the dashboard (p from 0 to 1, nearest rank). */
+export { percentile } from '../src/core/stats/dashboard';
 
 /** Hit@1, Hit@10 and MRR over the 1-based positions where the wanted result was found (0: not found). */
 export class RankTally {

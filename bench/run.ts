@@ -180,8 +180,8 @@ function compareDrivers(corpus: string): void {
     const all = runs.get(name)!;
     return {
       cold: mean(all.map((r) => r.coldSeconds)),
-      reindex: percentile(all.flatMap((r) => r.reindexMs), 95),
-      retrieve: percentile(all.flatMap((r) => r.retrieveMs), 95),
+      reindex: percentile(all.flatMap((r) => r.reindexMs), 0.95),
+      retrieve: percentile(all.flatMap((r) => r.retrieveMs), 0.95),
     };
   };
   const [b, n] = names.map(figure);
@@ -292,9 +292,9 @@ async function main(): Promise<void> {
 
   line('| Latency | p50 | p95 | goal |');
   line('|---|---|---|---|');
-  line(`| reindexFile, ${reindexMs.length} files ≤ ${REINDEX_MAX_LINES} lines, edit in the middle | ${percentile(reindexMs, 50).toFixed(1)} ms | ${percentile(reindexMs, 95).toFixed(1)} ms | p95 ≤ 25 ms |`);
-  line(`| first reindexFile in a language (loads its grammar), ${firstUseMs.length} languages | ${percentile(firstUseMs, 50).toFixed(0)} ms | max ${Math.max(...firstUseMs).toFixed(0)} ms | — |`);
-  line(`| search, ${searchMs.length} queries, ${stats.units} units | ${percentile(searchMs, 50).toFixed(2)} ms | ${percentile(searchMs, 95).toFixed(2)} ms | p95 ≤ 30 ms |`);
+  line(`| reindexFile, ${reindexMs.length} files ≤ ${REINDEX_MAX_LINES} lines, edit in the middle | ${percentile(reindexMs, 0.5).toFixed(1)} ms | ${percentile(reindexMs, 0.95).toFixed(1)} ms | p95 ≤ 25 ms |`);
+  line(`| first reindexFile in a language (loads its grammar), ${firstUseMs.length} languages | ${percentile(firstUseMs, 0.5).toFixed(0)} ms | max ${Math.max(...firstUseMs).toFixed(0)} ms | — |`);
+  line(`| search, ${searchMs.length} queries, ${stats.units} units | ${percentile(searchMs, 0.5).toFixed(2)} ms | ${percentile(searchMs, 0.95).toFixed(2)} ms | p95 ≤ 30 ms |`);
   line();
 
   const { total, byLanguage } = measureQuality(index, quality);

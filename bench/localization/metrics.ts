@@ -67,6 +67,7 @@ export class Tally {
     return this.outcomes.reduce((sum, o) => sum + o.meanLines, 0) / Math.max(1, this.n);
   }
 
+  /** `p` from 0 to 1. */
   latency(p: number): number {
     return percentile(this.outcomes.map((o) => o.ms), p);
   }
@@ -78,6 +79,6 @@ export class Tally {
       ? `${pct(this.codeHit(5))} | ${pct(this.codeHit(10))} | ${this.mrr().toFixed(3)} | ${this.meanLines().toFixed(0)}`
       : 'n/a | n/a | n/a | whole files';
     return `${pct(this.fileRecall(1))} | ${pct(this.fileRecall(5))} | ${pct(this.fileRecall(10))} | ${code} | ` +
-      `${this.latency(50).toFixed(1)} | ${this.latency(95).toFixed(1)}`;
+      `${this.latency(0.5).toFixed(1)} | ${this.latency(0.95).toFixed(1)}`;
   }
 }

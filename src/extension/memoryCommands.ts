@@ -8,7 +8,7 @@ import { preview } from './chat/render';
 import { askDebugSession } from './debugSessionInput';
 import { fileErrors } from './editorState';
 import type { MemoryDocuments } from './memoryDocuments';
-import { describeError } from './log';
+import { reported } from './reported';
 import { UntrustedError, type Workspaces } from './workspaces';
 
 /**
@@ -16,14 +16,6 @@ import { UntrustedError, type Workspaces } from './workspaces';
  * the questions (keybindings, other extensions, tests). They resolve to the new memory's id, or undefined.
  */
 export function registerMemoryCommands(context: vscode.ExtensionContext, workspaces: Workspaces, documents: MemoryDocuments): void {
-  const run = async <T>(what: string, task: () => Promise<T> | T): Promise<T | undefined> => {
-    try {
-      return await task();
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Code Memory could not ${what}: ${describeError(error)}`);
-      return undefined;
-    }
-  };
   const folder = () => {
     if (!workspaces.trusted) throw new UntrustedError();
     const primary = workspaces.primaryFolder();
@@ -39,7 +31,7 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
 
   context.subscriptions.push(
     // Arguments store at once (keybindings, other extensions, tests); without them a markdown editor opens.
-    vscode.commands.registerCommand('codeMemory.addDocumentation', (title?: string, content?: string) => run('add the documentation', async () => {
+    vscode.commands.registerCommand('codeMemory.addDocumentation', reported('add the documentation', async (title?: string, content?: string) => {
       const target = folder(); // before any question: an untrusted workspace must not cost the user their typing
       const file = workspaces.activeFile();
       if (title === undefined) {
@@ -51,20 +43,19 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       if (!title.trim() || !content?.trim()) return undefined;
       return stored(workspaces.memoryService(target).store({ kind: 'documentation', title, content, citations: file ? [{ file: file.fsPath }] : [], source: 'user' }), workspaces, target);
     })),
-    vscode.commands.registerCommand('codeMemory.recordDebuggingSession', (problem?: string, error?: string, solution?: string) =>
-      run('record the debugging session', async () => {
-        const target = folder();
-        const file = workspaces.activeFile();
-        if (problem === undefined) {
-          const answers = await askDebugSession(file ? fileErrors(file)?.split('\n') ?? [] : []);
-          if (!answers) return undefined;
-          ({ problem, error, solution } = answers);
-        }
-        if (!problem.trim() || !solution?.trim()) return undefined;
-        return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces, target);
-      })),
+    vscode.commands.registerCommand('codeMemory.recordDebuggingSession', reported('record the debugging session', async (problem?: string, error?: string, solution?: string) => {
+      const target = folder();
+      const file = workspaces.activeFile();
+      if (problem === undefined) {
+        const answers = await askDebugSession(file ? fileErrors(file)?.split('\n') ?? [] : []);
+        if (!answers) return undefined;
+        ({ problem, error, solution } = answers);
+      }
+      if (!problem.trim() || !solution?.trim()) return undefined;
+      return stored(workspaces.memoryService(target).recordDebugSession({ problem, error, solution, file: file?.fsPath, source: 'user' }), workspaces, target);
+    })),
     // `seen`: the time the memory the button was made for last changed; a memory edited since is not forgotten.
-    vscode.commands.registerCommand('codeMemory.forgetMemory', (id?: string, folderUri?: string, seen?: string) => run('forget the memory', async () => {
+    vscode.commands.registerCommand('codeMemory.forgetMemory', reported('forget the memory', async (id?: string, folderUri?: string, seen?: string) => {
       id ??= await ask('Forget Memory', 'The memory id, for example mem:12');
       if (!id?.trim()) return false;
       const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
@@ -83,17 +74,16 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       }
       return outcome.status === 'deleted';
     })),
-    vscode.commands.registerCommand('codeMemory.restoreMemory', (forgotten: MemoryRecord, folderUri: string, scope: MemoryScope = 'workspace') =>
-      run('restore the memory', () => {
-        const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
-        const restored = workspaces.memoryService(owner).restore(forgotten, scope);
-        const id = `${scope === 'personal' ? 'personal' : 'mem'}:${forgotten.id}`;
-        workspaces.notify();
-        void vscode.window.showInformationMessage(restored ? `Code Memory restored ${id}.` : `${id} is already there.`);
-        return restored;
-      })),
+    vscode.commands.registerCommand('codeMemory.restoreMemory', reported('restore the memory', (forgotten: MemoryRecord, folderUri: string, scope: MemoryScope = 'workspace') => {
+      const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
+      const restored = workspaces.memoryService(owner).restore(forgotten, scope);
+      const id = `${scope === 'personal' ? 'personal' : 'mem'}:${forgotten.id}`;
+      workspaces.notify();
+      void vscode.window.showInformationMessage(restored ? `Code Memory restored ${id}.` : `${id} is already there.`);
+      return restored;
+    })),
     // Writes a memory as a team note: the user sees the file, secrets redacted, before anything is written.
-    vscode.commands.registerCommand('codeMemory.shareWithTeam', (id?: string, folderUri?: string) => run('share the memory', async () => {
+    vscode.commands.registerCommand('codeMemory.shareWithTeam', reported('share the memory', async (id?: string, folderUri?: string) => {
       id ??= await ask('Share Memory with Team', 'The memory id, for example mem:12');
       if (!id?.trim()) return undefined;
       const owner = (folderUri && workspaces.folderOf(vscode.Uri.parse(folderUri))) || folder();
@@ -114,14 +104,14 @@ export function registerMemoryCommands(context: vscode.ExtensionContext, workspa
       return note.file;
     })),
     // From "Update mem:3 instead" under a memory just stored that repeats or contradicts mem:3.
-    vscode.commands.registerCommand('codeMemory.updateInstead', (newId: string, oldId: string, folderUri: string) => run('update the memory', () => {
+    vscode.commands.registerCommand('codeMemory.updateInstead', reported('update the memory', (newId: string, oldId: string, folderUri: string) => {
       const owner = workspaces.folderOf(vscode.Uri.parse(folderUri)) ?? folder();
       const updated = workspaces.memoryService(owner).updateInstead(newId, oldId);
       workspaces.notify();
       void vscode.window.showInformationMessage(updated ? `Code Memory updated ${oldId} and dropped ${newId}.` : `${newId} or ${oldId} is gone.`);
       return updated?.id;
     })),
-    vscode.commands.registerCommand('codeMemory.clearScoreCache', () => run('clear the score cache', () => {
+    vscode.commands.registerCommand('codeMemory.clearScoreCache', reported('clear the score cache', () => {
       for (const { system } of workspaces.indexed()) system.clearCache();
       workspaces.notify();
       void vscode.window.showInformationMessage('Code Memory: cached scores cleared.');

@@ -5,7 +5,7 @@ import { writePrivateFile } from '../core/memories/exchange';
 import * as vscode from 'vscode';
 import type { ImportMode } from '../core/store/memoryStore';
 import { preview } from './chat/render';
-import { describeError } from './log';
+import { reported } from './reported';
 import { UntrustedError, type Workspaces } from './workspaces';
 
 const MODES: { label: string; detail: string; mode: ImportMode }[] = [
@@ -31,17 +31,9 @@ export function registerMemoryExchange(context: vscode.ExtensionContext, workspa
     if (!folder) throw new Error('open a folder first');
     return workspaces.memoryService(folder);
   };
-  const run = async <T>(what: string, task: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await task();
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Code Memory could not ${what}: ${describeError(error)}`);
-      return undefined;
-    }
-  };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('codeMemory.exportMemories', (target?: vscode.Uri) => run('export the memories', async () => {
+    vscode.commands.registerCommand('codeMemory.exportMemories', reported('export the memories', async (target?: vscode.Uri) => {
       const memories = service();
       // Outside the workspace by default: an export holds personal memories and must not be committed by accident.
       target ??= await vscode.window.showSaveDialog({ title: 'Export Memories', filters: { JSON: ['json'] },
@@ -53,7 +45,7 @@ export function registerMemoryExchange(context: vscode.ExtensionContext, workspa
       void vscode.window.showInformationMessage(`Code Memory exported ${document.memories.length} memories to ${vscode.workspace.asRelativePath(target)}.`);
       return document.memories.length;
     })),
-    vscode.commands.registerCommand('codeMemory.importMemories', (source?: vscode.Uri, mode?: ImportMode) => run('import the memories', async () => {
+    vscode.commands.registerCommand('codeMemory.importMemories', reported('import the memories', async (source?: vscode.Uri, mode?: ImportMode) => {
       const memories = service();
       source ??= (await vscode.window.showOpenDialog({ title: 'Import Memories', filters: { JSON: ['json'] }, canSelectMany: false }))?.[0];
       if (!source) return undefined;
@@ -77,7 +69,7 @@ export function registerMemoryExchange(context: vscode.ExtensionContext, workspa
       }
       return report;
     })),
-    vscode.commands.registerCommand('codeMemory.cleanUpMemories', (rules?: (typeof RULES)[number]['rules'], apply?: boolean) => run('clean up the memories', async () => {
+    vscode.commands.registerCommand('codeMemory.cleanUpMemories', reported('clean up the memories', async (rules?: (typeof RULES)[number]['rules'], apply?: boolean) => {
       const memories = service();
       rules ??= Object.assign({}, ...((await vscode.window.showQuickPick(RULES, { title: 'Clean Up Memories: what to remove', canPickMany: true })) ?? [])
         .map((pick) => pick.rules)) as (typeof RULES)[number]['rules'];
