@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IndexOptions, IndexRunSummary } from './indexing/indexer';
+import { anchorCitation, checkCitations } from './memories/citations';
+import { WorkspaceCode } from './memories/citedCode';
+import { FILE_SOURCES, plainCitation } from './memories/model';
 import { DEFAULT_TEAM_NOTES_FOLDER, knowledgeSourceOf, syncKnowledge } from './memories/knowledgeFiles';
 import type { Memory } from './memorySystem';
 import { MemoryBase } from './memorySystem';
@@ -45,6 +48,10 @@ export class CodeMemorySystem extends MemoryBase {
     super(index.database, index.lexicalSearch, index.root, CODE_DEFAULTS, options.config, options.scoringModel, new GitRecency(index.root));
     this.teamNotesFolder = options.teamNotesFolder ?? DEFAULT_TEAM_NOTES_FOLDER;
     this.receipts = new ReceiptStore(index.database);
+    this.memories.anchorCitations = (citations) => {
+      const code = this.code();
+      return citations.map((citation) => (citation.fileHash ? citation : anchorCitation(citation, code)));
+    };
   }
 
   static open(workspaceRoot: string, options: CodeMemorySystemOptions = {}): CodeMemorySystem {
@@ -65,6 +72,7 @@ export class CodeMemorySystem extends MemoryBase {
     const summary = await this.index.indexRepository(options);
     if (summary.cancelled) return summary;
     const knowledge = this.syncKnowledge();
+    this.checkCitations();
     this.recordToday(Date.now(), true);
     return { ...summary, knowledge };
   }
@@ -85,6 +93,32 @@ export class CodeMemorySystem extends MemoryBase {
     return result;
   }
 
+  /**
+   * Checks the citations of memories against today's code (memories/citations.ts): of those citing these
+   * workspace-relative files, or of all. Marks memories stale or no longer stale, and lets citations follow
+   * moved code. Returns how many memories it looked at and how many are stale now.
+   */
+  checkCitations(paths?: readonly string[]): { checked: number; stale: number } {
+    const code = this.code();
+    const memories = this.memories.citing(paths);
+    const checks = memories.map((memory) =>
+      ({ memory, ...checkCitations(memory.citations, code, memory.stale?.reason ?? null, !FILE_SOURCES.has(memory.source)) }));
+    const changed = checks.filter(({ memory, citations, stale }) =>
+      stale !== memory.stale?.reason || JSON.stringify(citations) !== JSON.stringify(memory.citations));
+    if (this.memories.recordChecks(changed)) this.memoriesChanged();
+    return { checked: memories.length, stale: checks.filter((check) => check.stale).length };
+  }
+
+  /** A stale memory found still valid: its citations anchored to today's code, and no longer stale. */
+  reanchor(id: number): boolean {
+    const memory = this.memories.get(id);
+    if (!memory) return false;
+    const code = this.code();
+    const citations = memory.citations.map((citation) => anchorCitation(plainCitation(citation), code));
+    if (this.memories.recordChecks([{ memory, citations, stale: undefined }])) this.memoriesChanged();
+    return true;
+  }
+
   /** See WorkspaceIndex.checkPages: a daily check of every page, off the calling thread. */
   checkPages(force = false): Promise<void> {
     return this.index.checkPages(force);
@@ -98,7 +132,11 @@ export class CodeMemorySystem extends MemoryBase {
   /** One file: source code into the index; an instruction file or team note into memories. */
   async reindexFile(filePath: string): Promise<ReindexResult> {
     const relative = workspaceRelative(this.index.root, filePath);
-    if (!knowledgeSourceOf(relative, this.teamNotesFolder)) return this.index.reindexFile(filePath);
+    if (!knowledgeSourceOf(relative, this.teamNotesFolder)) {
+      const result = await this.index.reindexFile(filePath);
+      if (result.status === 'indexed' || result.status === 'removed') this.checkCitations([relative]);
+      return result;
+    }
     this.syncKnowledge([relative]);
     const present = fs.existsSync(path.join(this.index.root, relative));
     return { path: relative, status: present ? 'indexed' : 'removed', entityIds: [] };
@@ -152,6 +190,11 @@ export class CodeMemorySystem extends MemoryBase {
 
   override close(): void {
     this.index.close();
+  }
+
+  /** The code as citations see it now (one per use: it reads each file once). */
+  private code(): WorkspaceCode {
+    return new WorkspaceCode(this.index.database, this.index.root);
   }
 
   private relative(filePath: string | undefined): string | undefined {

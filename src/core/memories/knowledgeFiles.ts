@@ -4,6 +4,7 @@ import { minimatch } from 'minimatch';
 import type { MemoryStore, NewMemoryRecord } from '../store/memoryStore';
 import { redactSecrets } from '../text/redact';
 import { parseTeamNote } from './teamNotes';
+import { type Citation, plainCitation } from './model';
 
 /**
  * Instruction and memory files people already keep for agents (Copilot, Claude Code, Cursor, Cline, Codex,
@@ -126,8 +127,9 @@ export function syncKnowledge(store: MemoryStore, root: string, options: { paths
   const inScope = (origin: unknown) => typeof origin === 'string' && (options.paths ? options.paths.includes(origin)
     : knowledgeSourceOf(origin, notesFolder) !== undefined || !fs.existsSync(path.join(root, origin)));
   const wanted = files.map((file) => memoriesOfFile(root, file, notesFolder));
-  const keyOf = (m: { kind: string; title: string; text: string; tags?: string[]; citations?: unknown[] }) =>
-    JSON.stringify([m.kind, m.title.trim(), m.text.trim(), m.tags ?? [], m.citations ?? []]);
+  // Anchors are the engine's (memories/citations.ts), not the file's.
+  const keyOf = (m: { kind: string; title: string; text: string; tags?: string[]; citations?: Citation[] }) =>
+    JSON.stringify([m.kind, m.title.trim(), m.text.trim(), m.tags ?? [], (m.citations ?? []).map(plainCitation)]);
   // Read and written in one transaction: two processes syncing at once must not both add what is missing.
   return store.transact(() => {
     const stored = [...store.list({ source: 'instructions' }).memories, ...store.list({ source: 'team' }).memories]

@@ -29,9 +29,28 @@ export function isMemoryKind(value: unknown): value is MemoryKind {
  * Code a memory is about: lines of a file (1-based, inclusive; the whole file without them), or an entity by its
  * qualified name (`Parser.parse`), optionally in a file.
  */
-export type Citation =
+export type Citation = (
   | { file: string; startLine?: number; endLine?: number }
-  | { entity: string; file?: string };
+  | { entity: string; file?: string }
+) & CitationAnchor;
+
+/**
+ * What a stored citation cited when it was written (memories/citations.ts): a hash of the code, and of the
+ * file's bytes. Set by the engine, never taken from callers; a citation without them is checked from when the
+ * engine can set them.
+ */
+export interface CitationAnchor {
+  anchor?: string;
+  fileHash?: string;
+  /** The file an entity cited without one was found in. */
+  at?: string;
+}
+
+/** A citation as people and agents see it, without its anchor. */
+export function plainCitation(citation: Citation): Citation {
+  const { anchor: _anchor, fileHash: _fileHash, at: _at, ...plain } = citation;
+  return plain;
+}
 
 /**
  * Who wrote a memory: the user (a command), chat, an agent tool, an MCP client (`mcp:<client name>`), an import,

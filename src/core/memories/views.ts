@@ -1,6 +1,6 @@
 import type { MemoryRecord, NewMemory } from '../store/memoryStore';
 import { InputError } from '../workspaceIndex';
-import { type Citation, FILE_SOURCES, MAX_TEXT_CHARS, MAX_TITLE_CHARS, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags } from './model';
+import { type Citation, FILE_SOURCES, MAX_TEXT_CHARS, MAX_TITLE_CHARS, type MemoryKind, type MemoryScope, normalizeCitation, normalizeTags, plainCitation } from './model';
 import type { SimilarReason } from './similar';
 
 /** A memory as every front end shows it. Ids: `mem:<n>` in the workspace, `personal:<n>` in the user's own store. */
@@ -20,6 +20,8 @@ export interface MemoryView {
   useCount: number;
   /** The file an instruction-file or team-note memory comes from: change it there. */
   origin?: string;
+  /** Why its cited code is not what it was when it was written (memories/citations.ts); absent while it is. */
+  stale?: string;
 }
 
 export interface SimilarView {
@@ -44,9 +46,10 @@ export function memoryId(scope: MemoryScope, number: number): string {
 export function view(record: MemoryRecord, scope: MemoryScope): MemoryView {
   return {
     id: memoryId(scope, record.id), scope, kind: record.kind, title: record.title, content: record.text,
-    tags: record.tags, citations: record.citations, source: record.source, created: new Date(record.createdAt).toISOString(),
+    tags: record.tags, citations: record.citations.map(plainCitation), source: record.source, created: new Date(record.createdAt).toISOString(),
     updated: new Date(record.updatedAt).toISOString(), lastUsed: record.lastUsedAt ? new Date(record.lastUsedAt).toISOString() : undefined,
     useCount: record.useCount, origin: typeof record.metadata.origin === 'string' ? record.metadata.origin : undefined,
+    ...(record.stale ? { stale: record.stale.reason } : {}),
   };
 }
 

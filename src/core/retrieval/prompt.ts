@@ -40,11 +40,13 @@ export function formatMemory(memory: ScoredMemory, index: number, includeScores:
   const score = includeScores ? ` · relevance ${memory.relevanceScore.toFixed(2)}` : '';
   const header = `### [${index}] ${[where, what].filter(Boolean).join(' · ')}${score}`;
   const why = includeScores ? `\nWhy: ${memory.reasoning}` : '';
+  // Always said, scores or not: the model must not present a memory of code that has changed as today's truth.
+  const stale = typeof memory.metadata.stale === 'string' ? `\nStale: the code it cites changed since it was written (${memory.metadata.stale}).` : '';
   // A fence longer than any run of backticks inside, so the memory cannot close it early.
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const language = memory.kind === 'code' && memory.file ? FENCE_LANGUAGE[path.extname(memory.file)] ?? '' : '';
-  return `${header}${why}\n${fence}${language}\n${text}\n${fence}`;
+  return `${header}${stale}${why}\n${fence}${language}\n${text}\n${fence}`;
 }
 
 /** Formats memories, most relevant first, leaving out those that would exceed the budget. */

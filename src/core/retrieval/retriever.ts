@@ -2,6 +2,7 @@ import type { Database } from '../store/driver';
 import type { LexicalSearch } from '../search/lexicalSearch';
 import { analyzeQuery } from '../search/query';
 import type { EvidenceRanking } from '../search/ranking';
+import { plainCitation } from '../memories/model';
 import type { MemoryRecord, MemoryStore } from '../store/memoryStore';
 import type { CachedScore } from '../store/scoreCache';
 import { workspaceRelative } from '../text/modulePath';
@@ -23,6 +24,11 @@ const ERROR_CHARS = 400;
 const SECONDARY_SHARE = 0.5;
 /** A filtered question looks this many times deeper into the memory ranking for its share of candidates. */
 const FILTER_SCAN = 8;
+/**
+ * A memory whose cited code changed since it was written keeps this share of its score: still found when it is
+ * what the question is about, but behind a current memory that is as relevant.
+ */
+const STALE_WEIGHT = 0.7;
 /** Code put into a memory's text is cut at this many lines. */
 const MAX_CODE_LINES = 200;
 
@@ -204,10 +210,14 @@ export class Retriever {
       config.enableDependencyBoost && links.length ? config.dependencyBoostAmount : 0,
       config.enableRecencyBoost && recent ? config.recencyBoostAmount : 0);
     const why = candidate.reasoning || (source === 'model' ? 'the model gave no reason' : 'no query words matched');
-    const reasons = [why, ...links.slice(0, 3), ...(parts.recencyBoost ? [`changed within ${config.recencyDays} days`] : [])];
+    const stale = memory?.stale;
+    const reasons = [why, ...links.slice(0, 3), ...(parts.recencyBoost ? [`changed within ${config.recencyDays} days`] : []),
+      ...(stale ? [`stale: ${stale.reason}`] : [])];
+    const stalePenalty = stale ? parts.score * (1 - STALE_WEIGHT) : 0;
     return {
-      candidate, relevanceScore: parts.score, reasoning: reasons.join('; '),
-      scoreParts: { source, base: candidate.base, dependencyBoost: parts.dependencyBoost, recencyBoost: parts.recencyBoost },
+      candidate, relevanceScore: parts.score - stalePenalty, reasoning: reasons.join('; '),
+      scoreParts: { source, base: candidate.base, dependencyBoost: parts.dependencyBoost, recencyBoost: parts.recencyBoost,
+        ...(stale ? { stalePenalty } : {}) },
     };
   }
 
@@ -226,7 +236,8 @@ export class Retriever {
     }
     return {
       memoryId: candidate.memoryId, kind: memory!.kind, text: this.text(candidate, files), file: memory!.filePath ?? undefined,
-      metadata: { ...memory!.metadata, title: memory!.title, tags: memory!.tags, citations: memory!.citations, source: memory!.source },
+      metadata: { ...memory!.metadata, title: memory!.title, tags: memory!.tags, citations: memory!.citations.map(plainCitation),
+        source: memory!.source, ...(memory!.stale ? { stale: memory!.stale.reason } : {}) },
       timestamp: new Date(memory!.updatedAt).toISOString(), relevanceScore, reasoning, scoreParts,
     };
   }

@@ -18,6 +18,8 @@ export interface ScoreParts {
   base: number;
   dependencyBoost: number;
   recencyBoost: number;
+  /** What was taken because the memory's cited code changed since it was written (absent when it did not). */
+  stalePenalty?: number;
 }
 
 export interface ScoredMemory {

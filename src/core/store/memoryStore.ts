@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Database } from './driver';
-import { type Citation, citedFile, type MemoryKind, MEMORY_KIND_NAMES } from '../memories/model';
+import { type Citation, citedFile, describeCitation, type MemoryKind, MEMORY_KIND_NAMES } from '../memories/model';
 import { filterClause, type MemoryFilter } from './memoryFilter';
 import { indexableText, pathWords } from '../text/identifiers';
 import { redactSecrets, redactValues } from '../text/redact';
@@ -38,6 +38,8 @@ export interface MemoryRecord {
   /** When retrieval last put it in a prompt (ms since epoch), and how often it has. */
   lastUsedAt: number | null;
   useCount: number;
+  /** Why its cited code is not what it was when it was written, and since when; null while it is. */
+  stale: { reason: string; since: number } | null;
 }
 
 export interface NewMemory {
@@ -59,12 +61,17 @@ export type ImportMode = 'skip-duplicates' | 'overwrite' | 'keep-both';
 interface Row {
   id: number; kind: MemoryKind; title: string; text: string; file_path: string | null; tags: string; citations: string;
   source: string; metadata: string; content_hash: string; created_at: number; updated_at: number;
-  last_used_at: number | null; use_count: number;
+  last_used_at: number | null; use_count: number; stale_reason: string | null; stale_since: number | null;
 }
 
 /** Stores memories and keeps their full-text rows in step. Secrets are redacted before anything is written. */
 export class MemoryStore {
   private readonly s;
+  /**
+   * Gives written citations the anchor of the code they cite (memories/citations.ts); set by a workspace's
+   * system. A citation the memory already had keeps its anchor, so an edit does not hide that its code changed.
+   */
+  anchorCitations: ((citations: Citation[]) => Citation[]) | undefined;
 
   constructor(private readonly db: Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -72,7 +79,8 @@ export class MemoryStore {
     const values = '@kind, @title, @text, @filePath, @tags, @citations, @source, @metadata, @contentHash';
     this.s = {
       changes: p('SELECT total_changes()').pluck(),
-      fingerprint: p('SELECT count(*) || \':\' || coalesce(max(id), 0) || \':\' || coalesce(sum(updated_at), 0) FROM memories').pluck(),
+      fingerprint: p(`SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(updated_at), 0) || ':' ||
+                      coalesce(sum(stale_since), 0) FROM memories`).pluck(),
       insert: p(`INSERT INTO memories (${columns}, created_at, updated_at, last_used_at, use_count)
                  VALUES (${values}, @createdAt, @updatedAt, @lastUsedAt, @useCount)`),
       update: p(`UPDATE memories SET kind = @kind, title = @title, text = @text, file_path = @filePath, tags = @tags,
@@ -88,11 +96,17 @@ export class MemoryStore {
       countByKind: p('SELECT kind, count(*) AS n FROM memories GROUP BY kind'),
       all: p('SELECT * FROM memories ORDER BY id'),
       used: p('UPDATE memories SET last_used_at = ?, use_count = use_count + 1 WHERE id IN (SELECT value FROM json_each(?))'),
+      citing: p(`SELECT * FROM memories WHERE citations <> '[]' AND (@paths IS NULL OR stale_reason IS NOT NULL OR EXISTS (
+                   SELECT 1 FROM json_each(memories.citations) c WHERE json_extract(c.value, '$.fileHash') IS NULL
+                     OR coalesce(json_extract(c.value, '$.file'), json_extract(c.value, '$.at')) IN (SELECT value FROM json_each(@paths))))
+                 ORDER BY id`),
+      checked: p(`UPDATE memories SET citations = @citations, file_path = @filePath, content_hash = @contentHash,
+                    stale_reason = @staleReason, stale_since = @staleSince WHERE id = @id`),
     };
   }
 
   add(memory: NewMemory): number {
-    const row = prepare(memory);
+    const row = prepare(this.anchored(memory, []));
     return this.write(() => this.insert(row, Date.now()));
   }
 
@@ -111,7 +125,7 @@ export class MemoryStore {
     return this.write(() => {
       const current = this.get(id);
       if (!current) return false;
-      const row = prepare({ ...current, ...withoutUndefined(changes), source: current.source });
+      const row = prepare(this.anchored({ ...current, ...withoutUndefined(changes), source: current.source }, current.citations));
       this.s.update.run({ ...row, id, updatedAt: Date.now() });
       this.s.deleteFts.run(id);
       this.indexText(id, row);
@@ -258,6 +272,14 @@ export class MemoryStore {
     }
   }
 
+  /** Citations kept from `previous` keep their anchors; new ones get one now. */
+  private anchored(memory: NewMemory, previous: readonly Citation[]): NewMemory {
+    if (!memory.citations?.length) return memory;
+    const kept = new Map(previous.map((citation) => [describeCitation(citation), citation]));
+    const citations = memory.citations.map((citation) => (citation.fileHash ? citation : kept.get(describeCitation(citation)) ?? citation));
+    return { ...memory, citations: this.anchorCitations?.(citations) ?? citations };
+  }
+
   private insert(row: PreparedMemory, updatedAt: number, times: Partial<Pick<MemoryRecord, 'createdAt' | 'lastUsedAt' | 'useCount'>> = {}): number {
     const id = Number(this.s.insert.run({
       ...row, createdAt: times.createdAt ?? updatedAt, updatedAt, lastUsedAt: times.lastUsedAt ?? null, useCount: times.useCount ?? 0,
@@ -276,6 +298,33 @@ export class MemoryStore {
   aboutFiles(paths: readonly string[], limit: number): MemoryRecord[] {
     if (!paths.length) return [];
     return (this.s.byFiles.all(JSON.stringify(paths), limit) as Row[]).map(toRecord);
+  }
+
+  /**
+   * Memories whose citations need a look after these workspace-relative files changed (all that cite code, when
+   * undefined): those citing them, those stale (their code may be back, or moved here), those never anchored.
+   */
+  citing(paths?: readonly string[]): MemoryRecord[] {
+    return (this.s.citing.all({ paths: paths ? JSON.stringify(paths) : null }) as Row[]).map(toRecord);
+  }
+
+  /**
+   * Writes what checking citations found, in one transaction; a memory edited since it was read is left for the
+   * next check. Not a change of the memory: its update time stays. Returns how many were written.
+   */
+  recordChecks(checks: readonly { memory: MemoryRecord; citations: Citation[]; stale: string | undefined }[], now = Date.now()): number {
+    if (!checks.length) return 0;
+    return this.write(() => {
+      let written = 0;
+      for (const { memory, citations, stale } of checks) {
+        if (this.get(memory.id)?.updatedAt !== memory.updatedAt) continue;
+        const row = prepare({ ...memory, citations, filePath: undefined });
+        const since = stale === undefined ? null : stale === memory.stale?.reason ? memory.stale.since : now;
+        written += Number(this.s.checked.run({ id: memory.id, citations: row.citations, filePath: row.filePath, contentHash: row.contentHash,
+          staleReason: stale ?? null, staleSince: since }).changes);
+      }
+      return written;
+    });
   }
 
   /** Changes when any memory is added, changed or removed, by this process or another (one aggregate). */
@@ -319,5 +368,6 @@ function toRecord(row: Row): MemoryRecord {
     tags: JSON.parse(row.tags) as string[], citations: JSON.parse(row.citations) as Citation[], source: row.source,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>, contentHash: row.content_hash,
     createdAt: row.created_at, updatedAt: row.updated_at, lastUsedAt: row.last_used_at, useCount: row.use_count,
+    stale: row.stale_reason === null ? null : { reason: row.stale_reason, since: row.stale_since ?? row.updated_at },
   };
 }

@@ -180,4 +180,9 @@ export const MIGRATIONS: readonly string[] = [
     memories INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 9: memories whose cited code changed or went away since they were written (memories/citations.ts).
+  `
+  ALTER TABLE memories ADD COLUMN stale_reason TEXT;                      -- NULL: not stale
+  ALTER TABLE memories ADD COLUMN stale_since INTEGER;                    -- ms since epoch
+  `,
 ];

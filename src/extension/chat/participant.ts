@@ -10,7 +10,7 @@ import { buildChatPrompt } from './chatPrompt';
 import { chatQuestion } from './codeContext';
 import { handleMemoryRequest } from './memoryRequests';
 import { recordReceipt, threadOf } from './receipts';
-import { citeAll, nothingFound, renderMemories, renderWarnings } from './render';
+import { citeAll, nothingFound, renderMemories, renderStale, renderWarnings } from './render';
 import { type Found, retrieveAll } from './retrieve';
 
 export const PARTICIPANT_ID = 'code-memory.memory';
@@ -98,6 +98,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
           stream.markdown(fragment);
           answer += fragment;
         }
+        renderStale(stream, prompt.included);
         recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name, answerTokens: prompt.tokens });
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;

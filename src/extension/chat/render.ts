@@ -68,7 +68,23 @@ function describeMemory(item: FoundMemory) {
   if (memory.kind === 'code') {
     return { label: escapeMarkdown(String(memory.metadata.description ?? 'code')), location, where, rest: `${score} — ${escapeMarkdown(memory.reasoning)}` };
   }
-  return { label: `${MEMORY_KINDS[memory.kind].label} \`${memory.memoryId}\``, location, where, rest: `${score} — ${escapeMarkdown(preview(memory.text, PREVIEW_CHARS))}` };
+  const stale = staleReason(item) ? ` · ⚠ stale: ${escapeMarkdown(staleReason(item)!)}` : '';
+  return { label: `${MEMORY_KINDS[memory.kind].label} \`${memory.memoryId}\``, location, where, rest: `${score}${stale} — ${escapeMarkdown(preview(memory.text, PREVIEW_CHARS))}` };
+}
+
+function staleReason({ memory }: FoundMemory): string | undefined {
+  return typeof memory.metadata.stale === 'string' ? memory.metadata.stale : undefined;
+}
+
+/** After an answer: which memories it used cite code that has changed since, with a way to review them. */
+export function renderStale(stream: vscode.ChatResponseStream, memories: FoundMemory[]): void {
+  const stale = memories.filter((item) => staleReason(item));
+  if (!stale.length) return;
+  stream.markdown('\n\n');
+  for (const item of stale) {
+    stream.markdown(`> ⚠ \`${item.memory.memoryId}\` is stale: ${escapeMarkdown(staleReason(item)!)}. The answer may rest on code that is no longer there.\n>\n`);
+  }
+  stream.button({ command: 'codeMemory.reviewStaleMemories', title: 'Review Stale Memories' });
 }
 
 /** Memory text is data: Markdown in it must not become links, images or HTML in the chat. */
