@@ -29,6 +29,7 @@ export async function runIndex(args: string[]): Promise<number> {
     printIndexSummary(summary, system.index.stats());
     // Instruction files and team notes that could not be read: named, the rest of the run stands.
     for (const problem of summary.knowledge?.problems ?? []) warn(problem);
+    if (summary.citations?.stale) print(`  ${summary.citations.stale} memories cite code that changed since they were written: code-memory memories list --stale\n`);
     return summary.cancelled ? 130 : 0;
   } finally {
     interrupt.release();

@@ -10,7 +10,7 @@ import { describeStored, describeView } from '../core/tools/toolText';
 import { LOCATION_OPTIONS, parse, parseNonNegativeInt, parsePositiveInt, UsageError, workspaceOf } from './args';
 import { print, warn } from './output';
 
-export const MEMORIES_USAGE = `code-memory memories list [FILTERS] [--text WORDS] [--limit N] [--offset N] [--json]
+export const MEMORIES_USAGE = `code-memory memories list [FILTERS] [--stale] [--text WORDS] [--limit N] [--offset N] [--json]
   code-memory memories show ID [--json] | delete ID
   code-memory memories add TEXT [--title T] [--kind K] [--tag T]... [--cite FILE[:START-END]|ENTITY]... [--scope workspace|personal]
   code-memory memories update ID [--title T] [--text T] [--kind K] [--tag T]... [--cite ...]...
@@ -38,10 +38,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function runMemories(verb: string | undefined, args: string[]): Promise<number> {
   switch (verb) {
     case 'list': {
-      const { values } = parse(args, { ...LOCATION_OPTIONS, ...FILTER_OPTIONS, text: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, json: { type: 'boolean' } });
+      const { values } = parse(args, { ...LOCATION_OPTIONS, ...FILTER_OPTIONS, stale: { type: 'boolean' }, text: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, json: { type: 'boolean' } });
       return withService(values, (service) => {
         const page = service.list({
-          ...filters(values), text: values.text, limit: values.limit === undefined ? 50 : parsePositiveInt(values.limit, '--limit'),
+          ...filters(values), stale: values.stale, text: values.text, limit: values.limit === undefined ? 50 : parsePositiveInt(values.limit, '--limit'),
           offset: values.offset === undefined ? 0 : parseNonNegativeInt(values.offset, '--offset'),
         });
         if (values.json) return print(`${JSON.stringify(page, null, 2)}\n`);
@@ -155,7 +155,8 @@ async function withService(location: { workspace?: string; db?: string }, work: 
 
 function line(m: MemoryView): string {
   const tags = m.tags.length ? ` [${m.tags.join(', ')}]` : '';
-  return `${m.id.padEnd(12)} ${m.kind.padEnd(20)} ${m.title}${tags} (updated ${m.updated.slice(0, 10)}, used ${m.useCount}×)`;
+  const stale = m.stale ? ` — stale: ${m.stale}` : '';
+  return `${m.id.padEnd(12)} ${m.kind.padEnd(20)} ${m.title}${tags} (updated ${m.updated.slice(0, 10)}, used ${m.useCount}×)${stale}`;
 }
 
 function filters(values: { kind?: string[]; tag?: string[]; file?: string; source?: string; since?: string; until?: string; scope?: string }): ListOptions {
@@ -186,7 +187,7 @@ function time(value: string, flag: string): number {
 }
 
 /** `--cite` values (see parseCitationText); a file that exists in the workspace is a file whatever its name. */
-function citations(values: string[] | undefined, root: string): unknown[] | undefined {
+export function citations(values: string[] | undefined, root: string): unknown[] | undefined {
   return values?.map((value) => parseCitationText(value, (file) => fs.existsSync(path.resolve(root, file))));
 }
 

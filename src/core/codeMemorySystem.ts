@@ -20,6 +20,12 @@ import { WorkspaceIndex } from './workspaceIndex';
 /** What bringing knowledge files into memories changed. */
 export type KnowledgeSync = ReturnType<typeof syncKnowledge>;
 
+/** Memories whose citations were checked against the code, and how many of them are stale. */
+export interface CitationSummary {
+  checked: number;
+  stale: number;
+}
+
 /** Today's counts are taken at most this often between index runs. */
 const RECORD_INTERVAL_MS = 10 * 60 * 1000;
 /** A diff this long names the changed functions; more would crowd the question out of a scoring prompt. */
@@ -66,15 +72,16 @@ export class CodeMemorySystem extends MemoryBase {
 
   /**
    * Indexes the code, then brings the memories of instruction files and team notes in line with the files
-   * (`knowledge`: what changed, and the notes that could not be read, one line each).
+   * (`knowledge`: what changed, and the notes that could not be read, one line each), and checks every
+   * memory's citations against the code (`citations`).
    */
-  async indexRepository(options?: IndexOptions): Promise<IndexRunSummary & { knowledge?: KnowledgeSync }> {
+  async indexRepository(options?: IndexOptions): Promise<IndexRunSummary & { knowledge?: KnowledgeSync; citations?: CitationSummary }> {
     const summary = await this.index.indexRepository(options);
     if (summary.cancelled) return summary;
     const knowledge = this.syncKnowledge();
-    this.checkCitations();
+    const citations = this.checkCitations();
     this.recordToday(Date.now(), true);
-    return { ...summary, knowledge };
+    return { ...summary, knowledge, citations };
   }
 
   /** Today's counts for the dashboard's history; skipped while another process writes (the next run takes it). */
@@ -98,7 +105,7 @@ export class CodeMemorySystem extends MemoryBase {
    * workspace-relative files, or of all. Marks memories stale or no longer stale, and lets citations follow
    * moved code. Returns how many memories it looked at and how many are stale now.
    */
-  checkCitations(paths?: readonly string[]): { checked: number; stale: number } {
+  checkCitations(paths?: readonly string[]): CitationSummary {
     const code = this.code();
     const memories = this.memories.citing(paths);
     const checks = memories.map((memory) =>

@@ -106,3 +106,22 @@ test('cli index: team notes come from the folder the workspace\'s VS Code settin
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /--team-notes-folder must be a folder inside the workspace, got '\.\.\/elsewhere'/);
 });
+
+test('cli memories: add-doc and remember-debug cite code; after the cited code changes, index marks them and list --stale shows why', () => {
+  const { root, at, env } = workspace();
+  assert.equal(cli(['index', root, '--db', at[3]], env).code, 0);
+  const doc = cli(['add-doc', 'Invoice totals', '--text', 'Totals are rounded to cents.', '--cite', 'compute_invoice_total', ...at], env);
+  assert.equal(doc.code, 0, doc.stderr);
+  const debug = cli(['remember-debug', '--problem', 'totals off by a cent', '--error', 'AssertionError', '--solution', 'round at the end',
+    '--cite', 'src/billing.py:1-2', ...at], env);
+  assert.equal(debug.code, 0, debug.stderr);
+  assert.equal(JSON.parse(cli(['memories', 'list', '--stale', '--json', ...at], env).stdout).total, 0);
+
+  fs.writeFileSync(path.join(root, 'src/billing.py'), 'def compute_invoice_total(invoice):\n    return round(sum(invoice.lines) * 1.2, 2)\n');
+  const indexed = cli(['index', root, '--db', at[3]], env);
+  assert.match(indexed.stdout, /2 memories cite code that changed since they were written: code-memory memories list --stale/);
+  const stale = JSON.parse(cli(['memories', 'list', '--stale', '--json', ...at], env).stdout);
+  assert.deepEqual(stale.memories.map((m: { kind: string; stale: string }) => [m.kind, m.stale]).sort(), [
+    ['debugging', 'src/billing.py:1-2 changed since'], ['documentation', 'compute_invoice_total changed since']]);
+  assert.match(cli(['memories', 'list', '--stale', ...at], env).stdout, /Invoice totals \(updated .*\) — stale: compute_invoice_total changed since/);
+});

@@ -14,6 +14,8 @@ export interface MemoryFilter {
   until?: number;
   /** `mcp` matches every MCP client. */
   source?: string;
+  /** Only memories whose cited code changed since they were written. */
+  stale?: boolean;
 }
 
 /** The WHERE clause (with its parameters) of a filter over the memories table; empty when it admits all. */
@@ -52,5 +54,6 @@ export function filterClause(filter: MemoryFilter): { clause: string; params: un
     where.push(filter.source === 'mcp' ? `source LIKE 'mcp:%'` : 'source = ?');
     if (filter.source !== 'mcp') params.push(filter.source);
   }
+  if (filter.stale) where.push('stale_reason IS NOT NULL');
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

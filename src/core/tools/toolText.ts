@@ -18,7 +18,8 @@ export function describeSearch(found: SearchResult): string {
     const where = r.file ? `${r.folder ? `${r.folder}: ` : ''}${r.file}${r.startLine ? `:${r.startLine}-${r.endLine}` : ''}` : r.folder ?? '';
     const what = r.kind === 'code' ? String(r.metadata.description ?? 'code')
       : `${MEMORY_KINDS[r.kind].label} ${r.memoryId} (${r.scope})${tagsOf(r.metadata.tags)}`;
-    return `## ${i + 1}. ${[where, what].filter(Boolean).join(' · ')} · score ${r.relevanceScore.toFixed(2)}\n${fenced(r.text)}`;
+    const stale = typeof r.metadata.stale === 'string' ? `\nStale: the code it cites changed since it was written (${r.metadata.stale}).` : '';
+    return `## ${i + 1}. ${[where, what].filter(Boolean).join(' · ')} · score ${r.relevanceScore.toFixed(2)}${stale}\n${fenced(r.text)}`;
   });
   const notes = [
     ...(found.warning ? [`Note: ${found.warning}.`] : []),
@@ -29,9 +30,10 @@ export function describeSearch(found: SearchResult): string {
 
 export function describeView(memory: MemoryView): string {
   const cites = memory.citations.length ? `\nCites: ${memory.citations.map(describeCitation).join('; ')}` : '';
+  const stale = memory.stale ? `\nStale: ${memory.stale}` : '';
   const used = memory.useCount ? `, used ${memory.useCount}× (last ${memory.lastUsed})` : ', never used yet';
   return `${memory.id} · ${MEMORY_KINDS[memory.kind].label} (${memory.scope})${tagsOf(memory.tags)}\n` +
-    `Title: ${memory.title}${cites}\nSource: ${memory.source}; created ${memory.created}, updated ${memory.updated}${used}\n\n${memory.content}`;
+    `Title: ${memory.title}${cites}${stale}\nSource: ${memory.source}; created ${memory.created}, updated ${memory.updated}${used}\n\n${memory.content}`;
 }
 
 export function describeStored(result: StoreResult, verb: string): string {
