@@ -13,6 +13,7 @@ import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerMemoryExchange } from './extension/memoryExchange';
 import { registerMemoryTools } from './extension/memoryTools';
 import { registerMemoryView } from './extension/memoryView';
+import { registerStaleReview } from './extension/staleReview';
 import { registerModels } from './extension/models';
 import { chooseSqliteDriver } from './extension/sqliteDriver';
 import { registerStatusBar } from './extension/statusBar';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext) {
   const documents = registerMemoryDocuments(context, workspaces);
   registerMemoryCommands(context, workspaces, documents);
   const memoryView = registerMemoryView(context, workspaces);
+  registerStaleReview(context, workspaces);
   const answersView = registerAnswersView(context, workspaces);
   registerMemoryTools(context, workspaces);
   registerMemoryExchange(context, workspaces, log);

@@ -121,7 +121,7 @@ window.addEventListener('message', (event) => {
   const message = event.data;
   if (message && message.type === 'data') render(message.data, message.locale);
 });
-for (const [id, action] of [['refresh', 'refresh'], ['index', 'index'], ['open-view', 'openMemories'], ['review-all', 'review'], ['settings', 'openSettings']]) {
+for (const [id, action] of [['refresh', 'refresh'], ['index', 'index'], ['open-view', 'openMemories'], ['review-all', 'review'], ['review-stale', 'reviewStale'], ['settings', 'openSettings']]) {
   document.getElementById(id).addEventListener('click', () => vscode.postMessage(action === 'refresh' ? { type: 'refresh' } : { type: 'run', action }));
 }
 // A theme change restyles the page: the charts are drawn again in its colours.

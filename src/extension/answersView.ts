@@ -20,8 +20,9 @@ type Node =
 
 /** Score parts in words: `0.82 = 0.70 matched + 0.12 linked + 0.00 recent (model)`. */
 function describeScore(item: ReceiptItem): string {
-  const { base, dependencyBoost, recencyBoost, source } = item.parts;
-  const extras = [dependencyBoost ? ` + ${dependencyBoost.toFixed(2)} linked` : '', recencyBoost ? ` + ${recencyBoost.toFixed(2)} recent` : ''].join('');
+  const { base, dependencyBoost, recencyBoost, source, stalePenalty } = item.parts;
+  const extras = [dependencyBoost ? ` + ${dependencyBoost.toFixed(2)} linked` : '', recencyBoost ? ` + ${recencyBoost.toFixed(2)} recent` : '',
+    stalePenalty ? ` − ${stalePenalty.toFixed(2)} stale` : ''].join('');
   return `${item.score.toFixed(2)} = ${base.toFixed(2)} ${source === 'model' ? 'model' : 'words'}${extras}`;
 }
 
@@ -119,10 +120,13 @@ class AnswersTree implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(found.label, vscode.TreeItemCollapsibleState.None);
     item.description = `${where(found)} · ${describeScore(found)}`;
     item.tooltip = `${found.id}${found.folder ? ` in ${found.folder}` : ''}: ${found.reasoning}`;
-    item.iconPath = new vscode.ThemeIcon(found.kind === 'code' ? 'symbol-method' : 'note');
+    // Stale when the answer was given: the receipt says what the model was told then.
+    item.iconPath = found.parts.stalePenalty
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(found.kind === 'code' ? 'symbol-method' : 'note');
     const folder = (found.folder && this.workspaces.folders().find((f) => f.name === found.folder)) || receipt.folder;
     item.command = { command: 'codeMemory.answers.openItem', title: 'Open', arguments: [found, folder.uri.toString()] };
-    item.accessibilityInformation = { label: `${found.label}, ${where(found)}, score ${found.score.toFixed(2)}` };
+    item.accessibilityInformation = { label: `${found.label}, ${where(found)}, score ${found.score.toFixed(2)}${found.parts.stalePenalty ? ', stale' : ''}` };
     return item;
   }
 }

@@ -47,7 +47,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <section><h2>Retrieval latency</h2><div class="chart"><canvas id="latency" role="img" aria-label="Retrieval latency per day, median and 95th percentile"></canvas></div></section>
 </div>
 <section>
-  <h2>To review <vscode-badge id="review-count">0</vscode-badge> <vscode-button id="review-all" secondary>Show in Memories</vscode-button></h2>
+  <h2>To review <vscode-badge id="review-count">0</vscode-badge> <vscode-button id="review-stale" secondary>Review Stale</vscode-button> <vscode-button id="review-all" secondary>Show Conflicting</vscode-button></h2>
   <ul id="review"></ul>
 </section>
 <p class="note" id="generated"></p>

@@ -7,6 +7,7 @@ const ACTIONS = {
   index: ['codeMemory.indexWorkspace'],
   openMemories: ['workbench.view.extension.codeMemory'],
   review: ['codeMemory.memories.filter', 'is:conflicting'],
+  reviewStale: ['codeMemory.reviewStaleMemories'],
   openSettings: ['workbench.action.openSettings', 'codeMemory.scoringModel'],
 } as const;
 

@@ -57,15 +57,15 @@ class MemoryTree implements vscode.TreeDataProvider<Node> {
     const { memory, folder, conflicts } = node;
     const item = new vscode.TreeItem(memory.title || memory.id, vscode.TreeItemCollapsibleState.None);
     const many = this.workspaces.folders().length > 1 && memory.scope === 'workspace';
-    item.description = [memory.id, many ? folder.name : undefined, memory.origin].filter(Boolean).join(' · ');
-    item.iconPath = conflicts.length
+    item.description = [memory.id, many ? folder.name : undefined, memory.origin, memory.stale ? 'stale' : undefined].filter(Boolean).join(' · ');
+    item.iconPath = conflicts.length || memory.stale
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon(memory.origin ? 'file-text' : memory.scope === 'personal' ? 'account' : KIND_ICONS[memory.kind]);
     item.tooltip = tooltip(memory, conflicts);
-    item.contextValue = ['memory', memory.origin ? 'file' : 'editable', memory.citations.some((c) => c.file) ? 'cites' : undefined]
-      .filter(Boolean).join('.');
+    item.contextValue = ['memory', memory.origin ? 'file' : 'editable', memory.citations.some((c) => c.file) ? 'cites' : undefined,
+      memory.stale ? 'stale' : undefined].filter(Boolean).join('.');
     item.command = { command: 'codeMemory.memories.open', title: 'Open Memory', arguments: [node] };
-    const warning = conflicts.length ? `, may disagree with ${conflicts.join(', ')}` : '';
+    const warning = [conflicts.length ? `, may disagree with ${conflicts.join(', ')}` : '', memory.stale ? `, stale: ${memory.stale}` : ''].join('');
     item.accessibilityInformation = { label: `${MEMORY_KINDS[memory.kind].label} ${memory.title}, ${memory.id}${warning}` };
     return item;
   }
@@ -125,6 +125,10 @@ function tooltip(memory: BrowsedMemory, conflicts: string[]): vscode.MarkdownStr
   text.appendText(`From ${memory.origin ?? memory.source}; updated ${formatDate(memory.updated)}; used ${formatNumber(memory.useCount)}×` +
     `${memory.lastUsed ? ` (last ${formatDate(memory.lastUsed)})` : ''}`);
   if (conflicts.length) text.appendMarkdown(`\n\n$(warning) Cites the same code as ${conflicts.join(', ')}, in other words: check they agree.`);
+  if (memory.stale) {
+    text.appendMarkdown('\n\n$(warning) ');
+    text.appendText(`Stale: ${memory.stale}. The code it cites changed since it was written; Review Stale Memories checks it.`);
+  }
   return text;
 }
 

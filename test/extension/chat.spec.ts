@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { chat, codeMemory, fakeLm, type FakeLmApi, fileUri, setSetting, workspaceRoot } from './support';
+import { chat, codeMemory, fakeLm, type FakeLmApi, fileUri, invokeTool, setSetting, waitFor, workspaceRoot } from './support';
 
 describe('@memory chat participant', () => {
   let fake: FakeLmApi;
@@ -33,6 +33,29 @@ describe('@memory chat participant', () => {
     assert.ok(result.metadata?.cited?.some((c) => /^src\/invoices\.ts:\d+-\d+$/.test(c)), `cited: ${result.metadata?.cited}`);
     const firstCited = result.metadata!.cited![0];
     assert.ok(request.text.indexOf(firstCited) >= 0, 'what is cited is what the model saw');
+  });
+
+  it('labels a memory whose cited code changed since: the model is told, and the answer says so', async () => {
+    const id = /Stored (mem:\d+)/.exec(await invokeTool('codeMemory_store', {
+      content: 'Platypus rule: invoice totals add the tax after the discount.', kind: 'project_knowledge',
+      citations: [{ entity: 'totalInvoice', file: 'src/invoices.ts' }],
+    }))![1];
+    const file = fileUri('src/invoices.ts').fsPath;
+    const original = fs.readFileSync(file, 'utf8');
+    assert.ok(original.includes('subtotalCents - discountCents + taxCents'));
+    try {
+      assert.doesNotMatch(await invokeTool('codeMemory_get', { id }), /Stale:/);
+      fs.writeFileSync(file, original.replace('subtotalCents - discountCents + taxCents', 'subtotalCents + taxCents - discountCents'));
+      await waitFor('the memory marked stale', async () => /Stale: totalInvoice changed since/.test(await invokeTool('codeMemory_get', { id })));
+      const result = await chat('@memory what is the platypus rule for invoice totals?');
+      const request = fake.requests.find((r) => r.text.includes('## Memories'));
+      assert.match(request!.text, /Stale: the code it cites changed since it was written \(totalInvoice changed since\)/);
+      assert.deepEqual(result.metadata?.stale, [id]);
+    } finally {
+      fs.writeFileSync(file, original);
+      await waitFor('the memory current again', async () => !/Stale:/.test(await invokeTool('codeMemory_get', { id })));
+      await invokeTool('codeMemory_delete', { id });
+    }
   });
 
   it('sends the active file and its selection as context', async () => {

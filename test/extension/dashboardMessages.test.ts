@@ -31,9 +31,11 @@ test('dashboard messages: actions map to a fixed set of commands; anything else 
   const { fake, ran, posted } = host();
   await handleDashboardMessage({ type: 'run', action: 'index' }, fake);
   await handleDashboardMessage({ type: 'run', action: 'review' }, fake);
+  await handleDashboardMessage({ type: 'run', action: 'reviewStale' }, fake);
   await handleDashboardMessage({ type: 'run', action: 'openMemory', id: 'mem:12', folder: 'billing' }, fake);
   assert.deepEqual(ran, [
     ['codeMemory.indexWorkspace'], ['codeMemory.memories.filter', 'is:conflicting'], ['workbench.view.extension.codeMemory'],
+    ['codeMemory.reviewStaleMemories'],
     ['codeMemory.memories.open', 'mem:12', 'billing'],
   ]);
   ran.length = 0;

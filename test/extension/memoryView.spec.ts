@@ -2,9 +2,10 @@
 // The Code Memory view's Memories tree: what it shows after memories arrive from an agent tool, the CLI and an MCP
 // client (other processes: the view notices by itself), filtering, editing a memory as markdown, forgetting one.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ShownItem } from '../../src/extension/treeSnapshot';
-import { cli, codeMemory, invokeTool, mcpClient, waitFor } from './support';
+import { cli, codeMemory, fileUri, invokeTool, mcpClient, waitFor } from './support';
 
 type Api = Awaited<ReturnType<typeof codeMemory>>;
 
@@ -150,6 +151,41 @@ describe('the Code Memory view', () => {
     assert.match(await invokeTool('codeMemory_get', { id }), /leave on Thursdays/, 'the second save updated the same memory');
     assert.equal(memoryItems(await api.memoryTree()).filter((i) => i.label === 'Numbat releases').length, 1);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('marks a memory stale when its cited code changes; is:stale finds it; reviewing it as still valid makes it current', async () => {
+    const file = fileUri('src/platypus.ts').fsPath;
+    fs.writeFileSync(file, 'export function platypusFee(cents: number): number {\n  return cents * 2;\n}\n');
+    let id: string | undefined;
+    try {
+      id = stored(await invokeTool('codeMemory_store', {
+        content: 'Platypus fees double the amount.', kind: 'project_knowledge', citations: [{ file: 'src/platypus.ts', startLine: 1, endLine: 3 }],
+      }));
+      fs.writeFileSync(file, 'export function platypusFee(cents: number): number {\n  return cents * 3;\n}\n');
+      const item = await waitFor('the memory marked stale in the view', async () => {
+        const shown = itemOf(await api.memoryTree(), id!);
+        return shown?.description?.endsWith(' · stale') ? shown : undefined;
+      });
+      assert.match(item.tooltip ?? '', /Stale: src\/platypus\.ts:1-3 changed since/);
+      await vscode.commands.executeCommand('codeMemory.memories.filter', 'is:stale');
+      const listed = memoryItems(await api.memoryTree());
+      assert.ok(listed.some((i) => i.description?.startsWith(`${id} `)) && listed.every((i) => i.description?.endsWith(' · stale')),
+        listed.map((i) => i.description).join(', '));
+      await vscode.commands.executeCommand('codeMemory.memories.clearFilter');
+      // The review asks in a quick pick; its first choice is "Still valid".
+      let reviewed: unknown;
+      const review = Promise.resolve(vscode.commands.executeCommand('codeMemory.reviewStaleMemories', id)).then((n) => (reviewed = n));
+      await waitFor('the review answered', async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return reviewed !== undefined;
+      });
+      await review;
+      assert.equal(reviewed, 1);
+      assert.doesNotMatch(await invokeTool('codeMemory_get', { id }), /Stale:/);
+    } finally {
+      fs.rmSync(file, { force: true });
+      if (id) await invokeTool('codeMemory_delete', { id });
+    }
   });
 
   it('forgets a memory from the view; it leaves the tree', async () => {

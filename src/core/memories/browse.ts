@@ -17,9 +17,11 @@ export interface BrowseFilter {
   scope?: MemoryScope;
   /** Only memories that cite the same code as another and say something else. */
   conflicting?: boolean;
+  /** Only memories whose cited code changed since they were written. */
+  stale?: boolean;
 }
 
-export const FILTER_HELP = 'words, kind:debugging, tag:billing, scope:personal or scope:workspace, is:conflicting';
+export const FILTER_HELP = 'words, kind:debugging, tag:billing, scope:personal or scope:workspace, is:conflicting, is:stale';
 
 /** `kind:debugging tag:billing rounding` → a filter; an unknown key or kind is a one-line problem. */
 export function parseBrowseFilter(line: string): { filter: BrowseFilter } | { problem: string } {
@@ -42,8 +44,8 @@ export function parseBrowseFilter(line: string): { filter: BrowseFilter } | { pr
       if (value !== 'personal' && value !== 'workspace') return { problem: `scope:${value}: say scope:personal or scope:workspace` };
       filter.scope = value;
     } else {
-      if (value !== 'conflicting') return { problem: `is:${value}: only is:conflicting is known` };
-      filter.conflicting = true;
+      if (value !== 'conflicting' && value !== 'stale') return { problem: `is:${value}: say is:conflicting or is:stale` };
+      filter[value] = true;
     }
   }
   if (words.length) filter.text = words.join(' ');
@@ -54,7 +56,8 @@ export function parseBrowseFilter(line: string): { filter: BrowseFilter } | { pr
 export function describeBrowseFilter(filter: BrowseFilter): string {
   return [
     ...(filter.kinds ?? []).map((k) => `kind:${k}`), ...(filter.tags ?? []).map((t) => `tag:${t}`),
-    ...(filter.scope ? [`scope:${filter.scope}`] : []), ...(filter.conflicting ? ['is:conflicting'] : []), ...(filter.text ? [filter.text] : []),
+    ...(filter.scope ? [`scope:${filter.scope}`] : []), ...(filter.conflicting ? ['is:conflicting'] : []),
+    ...(filter.stale ? ['is:stale'] : []), ...(filter.text ? [filter.text] : []),
   ].join(' ');
 }
 
@@ -98,6 +101,7 @@ export function admits(filter: BrowseFilter, memory: BrowsedMemory, conflicts: R
   if (filter.tags?.length && !filter.tags.every((t) => memory.tags.includes(t))) return false;
   if (filter.scope && memory.scope !== filter.scope) return false;
   if (filter.conflicting && !conflicts.has(`${memory.folder ?? ''}\0${memory.id}`)) return false;
+  if (filter.stale && !memory.stale) return false;
   if (filter.text) {
     const haystack = `${memory.title}\n${memory.content}\n${memory.tags.join(' ')}\n${memory.origin ?? ''}`.toLowerCase();
     if (!filter.text.toLowerCase().split(/\s+/).every((word) => haystack.includes(word))) return false;

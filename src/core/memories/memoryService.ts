@@ -152,6 +152,20 @@ export class MemoryService {
   }
 
   /** Deletes a memory if it is still the version the caller saw (`seen`: its `updated`). */
+  /**
+   * A stale memory found still valid: its citations anchored to today's code, so it is current until that code
+   * changes. Undefined when there is no such memory.
+   */
+  reanchor(id: string): MemoryView | undefined {
+    const { scope, number } = parseId(id);
+    if (scope !== 'workspace') throw new InputError(`${id} is personal: it cites no workspace code`);
+    const record = this.workspace.memories.get(number);
+    if (!record) return undefined;
+    refuseFileMemory(record, id);
+    this.workspace.reanchor(number);
+    return this.get(id);
+  }
+
   delete(id: string, seen?: string): { status: 'deleted'; memory: MemoryView; record: MemoryRecord } | { status: 'missing' | 'changed' } {
     const { scope, number } = parseId(id);
     const system = this.system(scope, false);

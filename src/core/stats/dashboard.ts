@@ -77,7 +77,8 @@ export function dashboardData(folders: readonly DashboardFolder[], options: { no
     const conflicts = conflictsAmong(memories);
     for (const memory of memories) {
       const others = conflicts.get(`\0${memory.id}`);
-      if (others && review.length < REVIEW_LIMIT) review.push({ id: memory.id, folder: name, title: memory.title, reason: `cites the same code as ${others.join(', ')}` });
+      const reasons = [...(memory.stale ? [`stale: ${memory.stale}`] : []), ...(others ? [`cites the same code as ${others.join(', ')}`] : [])];
+      if (reasons.length && review.length < REVIEW_LIMIT) review.push({ id: memory.id, folder: name, title: memory.title, reason: reasons.join('; ') });
     }
   }
   // Folders record days apart: each one's last count carries over the days it has none, so the sum does not dip.

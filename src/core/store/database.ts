@@ -134,7 +134,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
  * Creates the folders and an empty database file (a valid SQLite database) user-only, before SQLite creates it
  * with its default 0644: SQLite gives the WAL and shared-memory files the database file's permissions.
  */
-function createPrivateFile(file: string): void {
+export function createPrivateFile(file: string): void {
   const dir = path.dirname(file);
   try {
     const first = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -150,7 +150,7 @@ function createPrivateFile(file: string): void {
 }
 
 /** Indexes made before files were created user-only are tightened when opened; what we cannot change stays. */
-function keepPrivate(file: string): void {
+export function keepPrivate(file: string): void {
   for (const target of [file, ...COMPANION_SUFFIXES.map((suffix) => file + suffix)]) {
     try {
       if ((fs.statSync(target).mode & 0o777) !== PRIVATE_FILE_MODE) fs.chmodSync(target, PRIVATE_FILE_MODE);

@@ -47,6 +47,11 @@ export function personalDatabasePath(): string {
   return path.join(dataRoot(), 'personal.db');
 }
 
+/** The user's profile (profile/README.md): the markdown they read and edit, and its history beside it. */
+export function profilePaths(): { file: string; history: string } {
+  return { file: path.join(dataRoot(), 'profile.md'), history: path.join(dataRoot(), 'profile.db') };
+}
+
 function dataRoot(): string {
   const own = process.env.CODE_MEMORY_DATA_DIR;
   if (own) return path.resolve(own);

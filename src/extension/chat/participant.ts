@@ -28,6 +28,8 @@ interface ChatMetadata {
   cited?: string[];
   /** No model answered: the ranked list was shown instead. */
   unanswered?: boolean;
+  /** Memories the answer used whose cited code changed since they were written. */
+  stale?: string[];
 }
 
 /**
@@ -98,7 +100,8 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
           stream.markdown(fragment);
           answer += fragment;
         }
-        renderStale(stream, prompt.included);
+        const stale = renderStale(stream, prompt.included);
+        if (stale.length) metadata.stale = stale;
         recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name, answerTokens: prompt.tokens });
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;

@@ -76,15 +76,16 @@ function staleReason({ memory }: FoundMemory): string | undefined {
   return typeof memory.metadata.stale === 'string' ? memory.metadata.stale : undefined;
 }
 
-/** After an answer: which memories it used cite code that has changed since, with a way to review them. */
-export function renderStale(stream: vscode.ChatResponseStream, memories: FoundMemory[]): void {
+/** After an answer: which memories it used cite code that has changed since, with a way to review them. Returns their ids. */
+export function renderStale(stream: vscode.ChatResponseStream, memories: FoundMemory[]): string[] {
   const stale = memories.filter((item) => staleReason(item));
-  if (!stale.length) return;
+  if (!stale.length) return [];
   stream.markdown('\n\n');
   for (const item of stale) {
     stream.markdown(`> ⚠ \`${item.memory.memoryId}\` is stale: ${escapeMarkdown(staleReason(item)!)}. The answer may rest on code that is no longer there.\n>\n`);
   }
   stream.button({ command: 'codeMemory.reviewStaleMemories', title: 'Review Stale Memories' });
+  return stale.map((item) => item.memory.memoryId);
 }
 
 /** Memory text is data: Markdown in it must not become links, images or HTML in the chat. */

@@ -20,7 +20,13 @@ test('browse filter: one line of words and key:value terms, and back', () => {
   assert.match((parseBrowseFilter('kind:rumour') as { problem: string }).problem, /^kind:rumour is not a kind; kinds: documentation, debugging, note/);
   assert.match((parseBrowseFilter('scope:team') as { problem: string }).problem, /scope:personal or scope:workspace/);
   assert.match((parseBrowseFilter('tag:') as { problem: string }).problem, /^tag: needs a value/);
-  assert.match((parseBrowseFilter('is:stale') as { problem: string }).problem, /only is:conflicting/);
+  assert.match((parseBrowseFilter('is:old') as { problem: string }).problem, /say is:conflicting or is:stale/);
+  const stale = parseBrowseFilter('is:stale billing');
+  assert.deepEqual(stale, { filter: { stale: true, text: 'billing' } });
+  assert.equal(describeBrowseFilter((stale as { filter: object }).filter), 'is:stale billing');
+  const none = new Map<string, string[]>();
+  assert.ok(admits({ stale: true }, memory({ content: 'billing', stale: 'compute_total changed since' }), none));
+  assert.ok(!admits({ stale: true }, memory({ content: 'billing' }), none));
 });
 
 test('browse: memories citing the same code with other words are conflicting; the same words, other code, other folders or a whole file are not', () => {
