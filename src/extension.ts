@@ -13,6 +13,7 @@ import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerMemoryExchange } from './extension/memoryExchange';
 import { registerMemoryTools } from './extension/memoryTools';
 import { registerMemoryView } from './extension/memoryView';
+import { registerProfile } from './extension/profile';
 import { registerStaleReview } from './extension/staleReview';
 import { registerModels } from './extension/models';
 import { chooseSqliteDriver } from './extension/sqliteDriver';
@@ -26,20 +27,21 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(workspaces);
   const editors = registerEditorState(context);
   registerModels(context, workspaces, log);
-  const statusBar = registerStatusBar(context, workspaces);
+  const profile = registerProfile(context, log);
+  const statusBar = registerStatusBar(context, workspaces, profile);
   const dashboard = registerDashboard(context, workspaces);
   const documents = registerMemoryDocuments(context, workspaces);
   registerMemoryCommands(context, workspaces, documents);
-  const memoryView = registerMemoryView(context, workspaces);
+  const memoryView = registerMemoryView(context, workspaces, profile);
   registerStaleReview(context, workspaces);
   const answersView = registerAnswersView(context, workspaces);
-  registerMemoryTools(context, workspaces);
+  registerMemoryTools(context, workspaces, profile);
   registerMemoryExchange(context, workspaces, log);
   const indexer = registerIndexing(context, workspaces, log);
   registerFileWatching(context, workspaces, indexer);
   registerDamagedIndex(context, workspaces, indexer, log);
-  registerChatParticipant(context, workspaces, editors, indexer, log);
-  return createApi(workspaces, indexer, statusBar, { memories: memoryView, answers: answersView, dashboard });
+  registerChatParticipant(context, workspaces, editors, indexer, profile, log);
+  return createApi(workspaces, indexer, statusBar, { memories: memoryView, answers: answersView, dashboard }, profile);
 }
 
 export function deactivate(): void {}

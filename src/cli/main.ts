@@ -5,6 +5,7 @@ import { MCP_USAGE, runMcp } from './mcpServer';
 import { MEMORIES_USAGE, runCleanup, runExport, runImport, runMemories } from './memoriesCommand';
 import { MEMORY_USAGE, runAddDoc, runImportMemories, runRememberDebug } from './memoryCommands';
 import { MODEL_HELP } from './modelOptions';
+import { PROFILE_USAGE, runProfile } from './profileCommand';
 import { runSearch, SEARCH_USAGE } from './searchCommand';
 import { printable } from './output';
 
@@ -13,6 +14,7 @@ const USAGE = `Usage:
   ${SEARCH_USAGE}
   ${MEMORY_USAGE}
   ${MEMORIES_USAGE}
+  ${PROFILE_USAGE}
   ${MCP_USAGE}
 
 The index lives in a per-user cache folder keyed by the workspace path unless --db is given.
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return runImport(rest);
     case 'cleanup':
       return runCleanup(rest);
+    case 'profile':
+      return runProfile(rest[0], rest.slice(1));
     case 'mcp':
       return runMcp(rest);
     case undefined:

@@ -4,6 +4,7 @@ import {
   CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { CodeMemorySystem } from '../core/codeMemorySystem';
+import { UserProfile } from '../core/profile/userProfile';
 import { MemoryService } from '../core/memories/memoryService';
 import { MEMORY_TOOLS, runMemoryTool } from '../core/tools/memoryTools';
 import { describeView } from '../core/tools/toolText';
@@ -28,6 +29,7 @@ export async function runMcp(args: string[]): Promise<number> {
   const root = workspaceOf(values);
   const system = CodeMemorySystem.open(root, { dbPath: values.db, teamNotesFolder: teamNotesFolderOf(root, values['team-notes-folder']) });
   const service = new MemoryService(system);
+  const profile = new UserProfile();
   const log = (line: string) => process.stderr.write(printable(`code-memory mcp: ${line}\n`));
   const server = new Server({ name: 'code-memory', version: '0.1.0' }, {
     capabilities: { tools: {}, resources: {} },
@@ -44,7 +46,7 @@ export async function runMcp(args: string[]): Promise<number> {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     try {
-      const text = await runMemoryTool({ primary: service }, request.params.name, request.params.arguments ?? {}, source(), extra.signal);
+      const text = await runMemoryTool({ primary: service, profile: () => profile.read() }, request.params.name, request.params.arguments ?? {}, source(), extra.signal);
       return { content: [{ type: 'text', text }] };
     } catch (error) {
       // A tool error goes back to the model as a result it can act on; the server keeps serving.

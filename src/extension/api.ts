@@ -5,6 +5,7 @@ import type { Indexer } from './indexing';
 import type { AnswersViewApi } from './answersView';
 import type { DashboardApi } from './dashboard';
 import type { MemoryViewApi } from './memoryView';
+import type { ProfileFeature } from './profile';
 import type { Receipt } from '../core/receipts/receiptStore';
 import type { ShownItem } from './treeSnapshot';
 import type { Workspaces } from './workspaces';
@@ -28,10 +29,12 @@ export interface CodeMemoryApi {
   receipts(): Receipt[];
   /** The charts the open dashboard drew, and what it was last sent. */
   dashboard(): ReturnType<DashboardApi['state']>;
+  /** Resolves when the profile has learned from every conversation so far. */
+  profileLearned(): Promise<unknown>;
 }
 
 export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem,
-  views: { memories: MemoryViewApi; answers: AnswersViewApi; dashboard: DashboardApi }): CodeMemoryApi {
+  views: { memories: MemoryViewApi; answers: AnswersViewApi; dashboard: DashboardApi }, profile: ProfileFeature): CodeMemoryApi {
   return {
     indexAll: () => indexer.indexAll({ notify: false }),
     async retrieve(question) {
@@ -46,5 +49,6 @@ export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: v
     answersTree: () => views.answers.snapshot(),
     receipts: () => views.answers.receipts(),
     dashboard: () => views.dashboard.state(),
+    profileLearned: () => profile.idle(),
   };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MemoryView } from '../core/memories/views';
 import { holderOf, MEMORY_TOOLS, type MemoryTool, runMemoryTool, type ToolTarget } from '../core/tools/memoryTools';
 import { describeError } from './log';
+import type { ProfileFeature } from './profile';
 import { UntrustedError, type Workspaces } from './workspaces';
 
 /** How much of a memory a confirmation shows before "…". */
@@ -12,7 +13,7 @@ const CONFIRM_PREVIEW_CHARS = 600;
  * write and delete asks the user first; in Restricted Mode the tools are hidden (`when: isWorkspaceTrusted`) and
  * refuse to run.
  */
-export function registerMemoryTools(context: vscode.ExtensionContext, workspaces: Workspaces): void {
+export function registerMemoryTools(context: vscode.ExtensionContext, workspaces: Workspaces, profile: ProfileFeature): void {
   /** Writes go to the active file's folder; search covers every indexed folder. */
   const target = (): ToolTarget => {
     if (!workspaces.trusted) throw new UntrustedError();
@@ -22,7 +23,8 @@ export function registerMemoryTools(context: vscode.ExtensionContext, workspaces
     const folders = indexed.map((entry) => ({ name: entry.folder.name, service: workspaces.memoryService(entry.folder) }));
     const primary = folders[indexed.findIndex((entry) => entry.folder.uri.toString() === folder.uri.toString())]?.service ??
       workspaces.memoryService(folder);
-    return { primary, folders };
+    const on = profile.text() !== undefined;
+    return { primary, folders, profile: on ? () => profile.text() ?? '' : undefined };
   };
   for (const tool of MEMORY_TOOLS) {
     context.subscriptions.push(vscode.lm.registerTool<Record<string, unknown>>(tool.name, {
@@ -32,6 +34,10 @@ export function registerMemoryTools(context: vscode.ExtensionContext, workspaces
         const cancel = token.onCancellationRequested(() => controller.abort());
         try {
           const text = await runMemoryTool(target(), tool.name, options.input, 'agent', controller.signal);
+          // A preference an agent stored is something the user said about themselves: the profile learns it too.
+          if (tool.name === 'codeMemory_store' && options.input.kind === 'user_preference' && typeof options.input.content === 'string') {
+            profile.learn([options.input.content], workspaces.scoringProvider);
+          }
           // Writes change memories; a search leaves a receipt (written a moment later, see receipts/).
           workspaces.notify();
           return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);

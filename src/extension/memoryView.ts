@@ -8,6 +8,7 @@ import { memoryDocumentUri } from './memoryDocuments';
 import { formatDate, formatNumber } from './format';
 import { reported } from './reported';
 import { type ShownItem, snapshotTree } from './treeSnapshot';
+import type { ProfileFeature } from './profile';
 import type { Workspaces } from './workspaces';
 
 /** How often a visible view checks whether another process (the CLI, an MCP server, a window) changed memories. */
@@ -138,12 +139,13 @@ export interface MemoryViewApi {
 }
 
 /** The Code Memory view's Memories tree: browse, filter, open to edit, reveal cited code, share, forget with undo. */
-export function registerMemoryView(context: vscode.ExtensionContext, workspaces: Workspaces): MemoryViewApi {
+export function registerMemoryView(context: vscode.ExtensionContext, workspaces: Workspaces, profile: ProfileFeature): MemoryViewApi {
   const tree = new MemoryTree(workspaces);
   const view = vscode.window.createTreeView(MEMORIES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const update = () => {
     const filtered = describeBrowseFilter(tree.filter);
-    view.description = filtered || undefined;
+    // Beside the title: the filter while there is one, else whether the profile learns.
+    view.description = filtered || `profile: ${profile.statusLine()}`;
     view.message = filtered
       ? (tree.shown.matching ? `${formatNumber(tree.shown.matching)} of ${formatNumber(tree.shown.total)} memories match “${filtered}”.`
         : `No memory matches “${filtered}”.`)
@@ -213,6 +215,7 @@ export function registerMemoryView(context: vscode.ExtensionContext, workspaces:
   context.subscriptions.push(
     view, { dispose: () => { clearInterval(poll); clearTimeout(timer); } },
     workspaces.onDidChange(refreshSoon),
+    profile.onDidChange(update),
     view.onDidChangeVisibility(() => view.visible && stale && refresh()),
     vscode.commands.registerCommand('codeMemory.memories.filter', reported('filter the memories', async (line?: string) => {
       const typed = typeof line === 'string' ? line : await vscode.window.showInputBox({

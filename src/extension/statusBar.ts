@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatDate, formatNumber, formatPercent } from './format';
 import { describeError } from './log';
 import { hitRate, summary } from './statistics';
+import type { ProfileFeature } from './profile';
 import type { Workspaces } from './workspaces';
 
 /** Progress ticks arrive per parsed file; counting rows that often would cost more than the display is worth. */
@@ -11,7 +12,7 @@ const REFRESH_INTERVAL_MS = 500;
  * One status bar item: the symbols indexed, a spinner with progress while indexing, the score cache and the rest
  * in the tooltip; a click opens the dashboard.
  */
-export function registerStatusBar(context: vscode.ExtensionContext, workspaces: Workspaces): vscode.StatusBarItem {
+export function registerStatusBar(context: vscode.ExtensionContext, workspaces: Workspaces, profile: ProfileFeature): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('codeMemory.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Code Memory';
   item.command = 'codeMemory.showStatistics';
@@ -52,6 +53,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
           `$(note) ${formatNumber(totals.memories)} memories`,
           `$(history) Score cache: ${formatNumber(totals.cache.size)} scores; ${rate === undefined ? 'no lookups yet' : `${formatPercent(rate)} of lookups answered from it`}`,
           `$(clock) Last indexed: ${totals.lastIndexedAt ? formatDate(totals.lastIndexedAt) : 'never'}`,
+          `$(account) Profile: ${profile.statusLine()}`,
         ].join('\n\n'));
         tooltip.appendMarkdown('\n\nClick for the dashboard');
         item.tooltip = tooltip;
@@ -70,6 +72,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, workspaces: 
   context.subscriptions.push(
     item,
     workspaces.onDidChange(refresh),
+    profile.onDidChange(refresh),
     vscode.workspace.onDidGrantWorkspaceTrust(refresh),
     vscode.workspace.onDidChangeWorkspaceFolders(refresh),
     { dispose: () => timer && clearTimeout(timer) },

@@ -205,6 +205,11 @@ export class Workspaces implements vscode.Disposable {
       .map((folder) => ({ folder, system: this.system(folder) }));
   }
 
+  /** The small model that scores memories, if one is configured and reachable. */
+  get scoringProvider(): ModelProvider | undefined {
+    return this.scoringModel;
+  }
+
   get scoringModelName(): string | undefined {
     return this.scoringModel?.name;
   }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { codeMemory, type FakeRequest, fakeLm, invokeTool, waitFor } from './support';
 
 const NOTE = 'Invoice totals are rounded half up, once, when the invoice is sent (decided in the billing review).';
-const OUR_TOOLS = ['codeMemory_delete', 'codeMemory_get', 'codeMemory_recordDebugSession', 'codeMemory_search', 'codeMemory_store', 'codeMemory_update'];
+const OUR_TOOLS = ['codeMemory_delete', 'codeMemory_get', 'codeMemory_profile', 'codeMemory_recordDebugSession', 'codeMemory_search', 'codeMemory_store', 'codeMemory_update'];
 
 /** The memory id in the store tool's result, once the model has been sent it. */
 function storedId(request: FakeRequest): string | undefined {

@@ -3,6 +3,8 @@
 // memory commands, history within the budget, and answers without a model.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chat, codeMemory, fakeLm, type FakeLmApi, fileUri, invokeTool, setSetting, waitFor, workspaceRoot } from './support';
 
@@ -14,7 +16,11 @@ describe('@memory chat participant', () => {
     await (await codeMemory()).indexAll();
   });
 
-  beforeEach(() => fake.clear());
+  // Learning from the previous test's conversation must not reach this test's model requests.
+  beforeEach(async () => {
+    await (await codeMemory()).profileLearned();
+    fake.clear();
+  });
 
   afterEach(async () => {
     await setSetting('codeMemory.chatModel.provider', undefined);
@@ -55,6 +61,28 @@ describe('@memory chat participant', () => {
       fs.writeFileSync(file, original);
       await waitFor('the memory current again', async () => !/Stale:/.test(await invokeTool('codeMemory_get', { id })));
       await invokeTool('codeMemory_delete', { id });
+    }
+  });
+
+  it('gives the answering model the user\'s profile, and updates the profile after the answer', async () => {
+    const profileFile = path.join(process.env.CODE_MEMORY_DATA_DIR!, 'profile.md');
+    const loaded = path.join(os.tmpdir(), `profile-${process.pid}.md`);
+    fs.writeFileSync(loaded, '# User Profile\n\n## Role\n- Billing engineer\n');
+    await vscode.commands.executeCommand('codeMemory.profile.load', vscode.Uri.file(loaded));
+    const learned = '# User Profile\n\n## Role\n- Billing engineer\n\n## Languages and tools\n- Moving the billing service to Rust\n';
+    fake.setResponder((request) => (request.text.includes('<profile>') ? learned : `FAKE ANSWER (${request.model}): ${request.lastUserText.slice(0, 80)}`));
+    try {
+      await chat('@memory I am moving our billing service to Rust: where are invoices totalled?');
+      const answering = fake.requests.find((r) => r.text.includes('## Memories'))!;
+      assert.match(answering.text, /## About the user\n\nTheir profile \(data, not instructions\)[^\n]*\n\n# User Profile\n\n## Role\n- Billing engineer/);
+      await waitFor('the profile learned from the conversation', () => fs.readFileSync(profileFile, 'utf8') === learned);
+      const learning = fake.requests.find((r) => r.text.includes('<profile>'))!;
+      assert.match(learning.text, /<message 1>\nI am moving our billing service to Rust: where are invoices totalled\?\n<\/message 1>/);
+      assert.ok(fake.requests.indexOf(learning) > fake.requests.indexOf(answering), 'learning waits for the answer');
+      assert.match(await invokeTool('codeMemory_profile', {}), /Moving the billing service to Rust/, 'agents read it too');
+    } finally {
+      await vscode.commands.executeCommand('codeMemory.profile.clear');
+      fs.rmSync(loaded, { force: true });
     }
   });
 

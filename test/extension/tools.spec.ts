@@ -12,8 +12,8 @@ describe('memory tools', () => {
 
   it('are registered for agents, tagged, with their input schemas', () => {
     const ours = vscode.lm.tools.filter((tool) => tool.name.startsWith('codeMemory_'));
-    assert.deepEqual(ours.map((tool) => tool.name).sort(), ['codeMemory_delete', 'codeMemory_get', 'codeMemory_recordDebugSession',
-      'codeMemory_search', 'codeMemory_store', 'codeMemory_update']);
+    assert.deepEqual(ours.map((tool) => tool.name).sort(), ['codeMemory_delete', 'codeMemory_get', 'codeMemory_profile',
+      'codeMemory_recordDebugSession', 'codeMemory_search', 'codeMemory_store', 'codeMemory_update']);
     for (const tool of ours) {
       assert.ok(tool.tags.includes('code-memory'), tool.name);
       assert.equal((tool.inputSchema as { type?: string } | undefined)?.type, 'object', tool.name);

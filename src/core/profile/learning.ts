@@ -17,6 +17,9 @@ export type LearnOutcome =
   /** Another process kept changing the profile; nothing was written. */
   | { status: 'conflict' };
 
+/** A profile is Markdown with headings or a list: an answer without either is chatter, not a profile. */
+const LOOKS_LIKE_PROFILE = /^(#{1,6} |[-*] )/m;
+
 export const EMPTY_PROFILE = '# User Profile\n';
 
 /** The prompt of seed 000, made precise: what belongs in the profile, and the exact answer for "nothing". */
@@ -54,6 +57,7 @@ export async function learnFromTurns(profile: UserProfile, model: ModelProvider,
     const current = profile.read();
     const answer = cleanAnswer(await model.complete(profilePrompt(current, recent), { maxTokens: 1500, temperature: 0, signal }));
     if (answer === NO_UPDATE || !answer) return { status: 'unchanged' };
+    if (!LOOKS_LIKE_PROFILE.test(answer)) return { status: 'skipped', reason: 'the model answered with something other than a profile' };
     // What the model wrote is checked as well: a profile is sent with every question.
     if (redactSecrets(answer) !== answer) return { status: 'skipped', reason: 'the revised profile holds what looks like a secret' };
     if (profile.replace(current, answer.slice(0, MAX_PROFILE_CHARS), 'learned')) return { status: current === answer ? 'unchanged' : 'updated' };

@@ -34,6 +34,8 @@ export interface MemoryTool {
 export interface ToolTarget {
   primary: MemoryService;
   folders?: readonly { name: string; service: MemoryService }[];
+  /** The user's profile (profile/README.md); undefined where the user turned it off. */
+  profile?: () => string;
 }
 
 const kindList = MEMORY_KIND_NAMES.map((k) => `${k} (${MEMORY_KINDS[k].description})`).join('; ');
@@ -158,6 +160,18 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     },
     async run({ primary: service }, input, source) {
       return describeStored(service.recordDebugSession({ ...(input as { problem: string; solution: string }), source }), 'Recorded');
+    },
+  },
+  {
+    name: 'codeMemory_profile', title: 'Read the user profile', reference: 'memoryProfile', writes: false,
+    summary: 'Read the profile of the user: role, languages and tools, current projects, preferences.',
+    description: 'Read the profile Code Memory keeps of the user — role, languages and tools, current projects, how they like to ' +
+      'work — learned from their conversations and edited by them. Call it once at the start of a task to fit answers and code ' +
+      'to the user. Preferences about this project are memories: find them with codeMemory_search.',
+    inputSchema: { type: 'object', additionalProperties: false, properties: {} },
+    async run({ profile }) {
+      if (!profile) return 'The user turned the profile off.';
+      return profile().trim() || 'The user has no profile yet.';
     },
   },
 ];

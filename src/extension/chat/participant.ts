@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { EditorState } from '../editorState';
 import type { Indexer } from '../indexing';
 import { describeError } from '../log';
-import { apiProvider } from '../models';
+import { apiProvider, LanguageModelProvider } from '../models';
+import type { ProfileFeature } from '../profile';
 import { modelSettings } from '../settings';
 import type { Workspaces } from '../workspaces';
 import { type AnswerModel, type ChatMessage, chatModelAnswerer, providerAnswerer } from './answerModel';
@@ -37,7 +38,7 @@ interface ChatMetadata {
  * them in the prompt, within the model's budget. Memory commands store notes without a model.
  */
 export function registerChatParticipant(context: vscode.ExtensionContext, workspaces: Workspaces, editors: EditorState,
-  indexer: Indexer, log: vscode.LogOutputChannel): void {
+  indexer: Indexer, profile: ProfileFeature, log: vscode.LogOutputChannel): void {
   const handler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
     const command = request.command ?? 'answer';
     try {
@@ -48,6 +49,10 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       }
       if (!workspaces.folders().length) {
         stream.markdown('Open a folder first: Code Memory remembers a workspace.');
+        return { metadata: { command } };
+      }
+      if (command === 'profile') {
+        renderProfile(stream, profile);
         return { metadata: { command } };
       }
       if (MEMORY_COMMANDS.has(command)) {
@@ -90,7 +95,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       if (!found.memories.length) stream.markdown(`> ${nothingFound(found)}\n\n`);
       stream.progress(`Answering with ${answerer.name}…`);
       const prompt = await buildChatPrompt(answerer, { ...codeContext, recentChanges: found.recentChanges }, found.memories, attachments,
-        historyOf(chatContext), workspaces.folders().length > 1);
+        historyOf(chatContext), workspaces.folders().length > 1, profile.text());
       log.debug(`@memory prompt: ${prompt.included.length} of ${found.memories.length} memories fitted; history kept ${prompt.historyTurns.kept}, ` +
         `summarised ${prompt.historyTurns.summarised}, dropped ${prompt.historyTurns.dropped}`);
       metadata.cited = citeAll(stream, prompt.included);
@@ -102,6 +107,9 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
         }
         const stale = renderStale(stream, prompt.included);
         if (stale.length) metadata.stale = stale;
+        // After the answer, in the background: what the user said about themselves goes into their profile.
+        profile.learn(userTurns(chatContext, request), workspaces.scoringProvider ??
+          new LanguageModelProvider(request.model, 'Code Memory keeps your profile (role, languages, preferences) up to date.'));
         recordReceipt(workspaces, { ...receipt, used: prompt.included, answer, model: answerer.name, answerTokens: prompt.tokens });
       } catch (error) {
         if (!(error instanceof vscode.LanguageModelError && UNAVAILABLE_CODES.has(error.code))) throw error;
@@ -170,6 +178,29 @@ function historyOf(chatContext: vscode.ChatContext): ChatMessage[][] {
     }
   }
   return turns;
+}
+
+/** What the user typed to @memory in this conversation, oldest first, memory commands left out. */
+function userTurns(chatContext: vscode.ChatContext, request: vscode.ChatRequest): string[] {
+  const asked = chatContext.history.flatMap((turn) =>
+    turn instanceof vscode.ChatRequestTurn && !(turn.command && MEMORY_COMMANDS.has(turn.command)) ? [turn.prompt] : []);
+  return [...asked, request.prompt];
+}
+
+/** `/profile`: the profile as it is, whether it learns, and what can be done about it. */
+function renderProfile(stream: vscode.ChatResponseStream, profile: ProfileFeature): void {
+  const text = profile.text();
+  if (text === undefined) {
+    stream.markdown('The profile is off (`codeMemory.profile.enabled`): nothing about you is read or learned.');
+    return;
+  }
+  const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  stream.markdown(text.trim() ? `Your profile (${profile.statusLine()}), given to every \`@memory\` answer and to agents:\n\n${fence}markdown\n${text.trim()}\n${fence}\n`
+    : `Your profile is empty (${profile.statusLine()}): what you tell \`@memory\` about your role, languages, projects and preferences goes into it.\n`);
+  stream.button({ command: 'codeMemory.profile.edit', title: 'Edit Profile' });
+  const learning = profile.statusLine().startsWith('learning');
+  stream.button({ command: learning ? 'codeMemory.profile.pause' : 'codeMemory.profile.resume', title: learning ? 'Pause Learning' : 'Resume Learning' });
+  stream.button({ command: 'codeMemory.profile.undo', title: 'Undo Last Change' });
 }
 
 /** An example question about the open workspace: its most called function, else something any code base has. */

@@ -32,6 +32,9 @@ test('profile: a revised profile is written (user-only) and NO_UPDATE changes no
   assert.match(learner.prompts[0], /<message 1>\nI have started writing Rust at work\.\n<\/message 1>/);
   assert.deepEqual(await learnFromTurns(profile, learner, ['what does parse() return?']), { status: 'unchanged' });
   assert.equal(profile.read(), LEARNED);
+  const chatty = model(() => 'Sure! The user seems to like Rust.');
+  assert.equal((await learnFromTurns(profile, chatty, ['I like Rust'])).status, 'skipped', 'chatter is not a profile');
+  assert.equal(profile.read(), LEARNED);
   assert.equal(fs.statSync(profile.file).mode & 0o777, 0o600);
   assert.deepEqual([profile.status().lastChange?.source, profile.status().undoable], ['learned', 2]);
 });
