@@ -13,6 +13,7 @@ import { registerMemoryDocuments } from './extension/memoryDocuments';
 import { registerMemoryExchange } from './extension/memoryExchange';
 import { registerMemoryTools } from './extension/memoryTools';
 import { registerMemoryView } from './extension/memoryView';
+import { registerFixCapture } from './extension/fixCapture';
 import { registerProfile } from './extension/profile';
 import { registerStaleReview } from './extension/staleReview';
 import { registerModels } from './extension/models';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext) {
   const dashboard = registerDashboard(context, workspaces);
   const documents = registerMemoryDocuments(context, workspaces);
   registerMemoryCommands(context, workspaces, documents);
+  const fixes = registerFixCapture(context, workspaces, documents, log);
   const memoryView = registerMemoryView(context, workspaces, profile);
   registerStaleReview(context, workspaces);
   const answersView = registerAnswersView(context, workspaces);
@@ -41,7 +43,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerFileWatching(context, workspaces, indexer);
   registerDamagedIndex(context, workspaces, indexer, log);
   registerChatParticipant(context, workspaces, editors, indexer, profile, log);
-  return createApi(workspaces, indexer, statusBar, { memories: memoryView, answers: answersView, dashboard }, profile);
+  return createApi(workspaces, indexer, statusBar, { memories: memoryView, answers: answersView, dashboard }, profile, fixes);
 }
 
 export function deactivate(): void {}

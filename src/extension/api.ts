@@ -4,6 +4,8 @@ import { retrieveAll } from './chat/retrieve';
 import type { Indexer } from './indexing';
 import type { AnswersViewApi } from './answersView';
 import type { DashboardApi } from './dashboard';
+import type { FixOffer } from '../core/capture/fixes';
+import type { FixCaptureApi } from './fixCapture';
 import type { MemoryViewApi } from './memoryView';
 import type { ProfileFeature } from './profile';
 import type { Receipt } from '../core/receipts/receiptStore';
@@ -31,10 +33,13 @@ export interface CodeMemoryApi {
   dashboard(): ReturnType<DashboardApi['state']>;
   /** Resolves when the profile has learned from every conversation so far. */
   profileLearned(): Promise<unknown>;
+  /** Fixes offered for recording and not yet recorded. */
+  fixOffers(): FixOffer[];
 }
 
 export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: vscode.StatusBarItem,
-  views: { memories: MemoryViewApi; answers: AnswersViewApi; dashboard: DashboardApi }, profile: ProfileFeature): CodeMemoryApi {
+  views: { memories: MemoryViewApi; answers: AnswersViewApi; dashboard: DashboardApi }, profile: ProfileFeature,
+  fixes: FixCaptureApi): CodeMemoryApi {
   return {
     indexAll: () => indexer.indexAll({ notify: false }),
     async retrieve(question) {
@@ -50,5 +55,6 @@ export function createApi(workspaces: Workspaces, indexer: Indexer, statusBar: v
     receipts: () => views.answers.receipts(),
     dashboard: () => views.dashboard.state(),
     profileLearned: () => profile.idle(),
+    fixOffers: () => fixes.offers(),
   };
 }

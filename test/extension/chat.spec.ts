@@ -86,6 +86,22 @@ describe('@memory chat participant', () => {
     }
   });
 
+  it('says "you fixed this before" when the error asked about is one a debugging session fixed, and puts that session first', async () => {
+    const recorded = await invokeTool('codeMemory_recordDebugSession', {
+      problem: 'Numbat export crashed on empty invoices', error: "TypeError: Cannot read properties of undefined (reading 'numbatLines') at line 12",
+      solution: 'Default the lines to an empty list before exporting.',
+    });
+    const id = /Recorded (mem:\d+)/.exec(recorded)![1];
+    try {
+      const result = await chat("@memory TypeError: Cannot read properties of undefined (reading 'numbatLines') at line 40 — why?");
+      assert.equal(result.metadata?.fixedBefore, id);
+      const request = fake.requests.find((r) => r.text.includes('## Memories'))!;
+      assert.match(request.text, /## Memories\n\n### \[1\] Debugging session/, 'the session is the first memory the model reads');
+    } finally {
+      await invokeTool('codeMemory_delete', { id });
+    }
+  });
+
   it('sends the active file and its selection as context', async () => {
     const document = await vscode.workspace.openTextDocument(fileUri('src/orders.ts'));
     const editor = await vscode.window.showTextDocument(document);

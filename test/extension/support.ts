@@ -71,7 +71,7 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
 }
 
 export interface ChatOutcome {
-  metadata?: { command?: string; question?: string; cited?: string[]; stale?: string[] };
+  metadata?: { command?: string; question?: string; cited?: string[]; stale?: string[]; fixedBefore?: string };
   errorDetails?: { message: string };
 }
 

@@ -71,6 +71,12 @@ export function checkedMemory(memory: { kind: MemoryKind; title: string; text: s
   }
 }
 
+/** The error a debugging session recorded: its metadata's, or the `Error:` line of its text. */
+export function recordedError(text: string, metadata: Record<string, unknown>): string | undefined {
+  if (typeof metadata.error === 'string' && metadata.error.trim()) return metadata.error;
+  return /^Error: (.+)$/m.exec(text)?.[1]?.trim() || undefined;
+}
+
 /** A title from text: its first line, cut to a readable length. */
 export function firstLine(text: string): string {
   const line = text.trim().split('\n')[0];

@@ -22,6 +22,8 @@ export interface FormatOptions {
   /** Largest size of the result in tokens; memories that do not fit are left out, most relevant kept first. */
   tokenBudget?: number;
   countTokens?: TokenCounter;
+  /** The memories are already in the order to show (a caller put one first); otherwise most relevant first. */
+  ordered?: boolean;
 }
 
 const FENCE_LANGUAGE: Record<string, string> = {
@@ -58,7 +60,7 @@ export async function formatMemoriesForPrompt(memories: ScoredMemory[], options:
 export async function fitMemories(memories: ScoredMemory[], options: FormatOptions = {}): Promise<{ text: string; included: ScoredMemory[] }> {
   const includeScores = options.includeScores ?? true;
   const count = options.countTokens ?? approximateTokens;
-  const ordered = [...memories].sort((a, b) => b.relevanceScore - a.relevanceScore);
+  const ordered = options.ordered ? memories : [...memories].sort((a, b) => b.relevanceScore - a.relevanceScore);
   const parts: string[] = [];
   const included: ScoredMemory[] = [];
   let used = 0;

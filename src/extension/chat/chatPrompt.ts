@@ -69,7 +69,8 @@ export async function buildChatPrompt(model: AnswerModel, context: CodeContext, 
   const shown: ScoredMemory[] = memories.map((found) => ({
     ...found.memory, file: found.memory.file && multiRoot ? `${found.folder.name}/${found.memory.file}` : found.memory.file,
   }));
-  const fitted = await fitMemories(shown, { tokenBudget: Math.max(0, left), countTokens: count });
+  // Retrieval ranked them, and a session that fixed the error asked about may have been put first.
+  const fitted = await fitMemories(shown, { tokenBudget: Math.max(0, left), countTokens: count, ordered: true });
   const included = fitted.included.map((memory) => memories[shown.indexOf(memory)]);
 
   const none = memories.length ? '(the memories found did not fit the model\'s input limit)' : '(none matched)';

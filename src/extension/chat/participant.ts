@@ -11,7 +11,7 @@ import { buildChatPrompt } from './chatPrompt';
 import { chatQuestion } from './codeContext';
 import { handleMemoryRequest } from './memoryRequests';
 import { recordReceipt, threadOf } from './receipts';
-import { citeAll, nothingFound, renderMemories, renderStale, renderWarnings } from './render';
+import { citeAll, nothingFound, renderFixedBefore, renderMemories, renderStale, renderWarnings } from './render';
 import { type Found, retrieveAll } from './retrieve';
 
 export const PARTICIPANT_ID = 'code-memory.memory';
@@ -31,6 +31,8 @@ interface ChatMetadata {
   unanswered?: boolean;
   /** Memories the answer used whose cited code changed since they were written. */
   stale?: string[];
+  /** A debugging session that fixed the error asked about. */
+  fixedBefore?: string;
 }
 
 /**
@@ -77,6 +79,8 @@ export function registerChatParticipant(context: vscode.ExtensionContext, worksp
       log.info(`@memory ${command}: ${found.memories.length} memories of ${found.candidates} candidates, ${found.modelCalls} scoring calls, ${found.cacheHits} cached`);
       renderWarnings(stream, found);
       const metadata: ChatMetadata = { command, question: codeContext.userQuery };
+      const fixedBefore = renderFixedBefore(stream, found, [codeContext.errors, codeContext.userQuery]);
+      if (fixedBefore) metadata.fixedBefore = fixedBefore;
       if (command === 'search') {
         renderMemories(stream, found, workspaces.scoringModelName);
         metadata.cited = citeAll(stream, found.memories);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { sameError } from '../../core/capture/fixes';
 import { MEMORY_KINDS } from '../../core/memories/model';
+import { recordedError } from '../../core/memories/views';
 import type { Found, FoundMemory } from './retrieve';
 import { memoryLocation } from './retrieve';
 import { foundMemoryUri } from '../memoryDocuments';
@@ -74,6 +76,25 @@ function describeMemory(item: FoundMemory) {
 
 function staleReason({ memory }: FoundMemory): string | undefined {
   return typeof memory.metadata.stale === 'string' ? memory.metadata.stale : undefined;
+}
+
+/**
+ * A debugging session about the error in the question or in the current file: said first ("you fixed this
+ * before", with the fix), and put first among the memories the model reads. Returns its id.
+ */
+export function renderFixedBefore(stream: vscode.ChatResponseStream, found: Found, errors: readonly (string | undefined)[]): string | undefined {
+  const seen = errors.filter((e): e is string => Boolean(e?.trim())).flatMap((e) => [e, ...e.split('\n')]);
+  const index = found.memories.findIndex(({ memory }) => {
+    if (memory.kind !== 'debugging') return false;
+    const recorded = recordedError(memory.text, memory.metadata);
+    return recorded !== undefined && seen.some((error) => sameError(recorded, error));
+  });
+  if (index < 0) return undefined;
+  const [item] = found.memories.splice(index, 1);
+  found.memories.unshift(item);
+  const solution = typeof item.memory.metadata.solution === 'string' ? item.memory.metadata.solution : /^Solution: (.+)$/m.exec(item.memory.text)?.[1];
+  stream.markdown(`> **You fixed this before** (\`${item.memory.memoryId}\`)${solution ? `: ${escapeMarkdown(preview(solution, 200))}` : ''}\n\n`);
+  return item.memory.memoryId;
 }
 
 /** After an answer: which memories it used cite code that has changed since, with a way to review them. Returns their ids. */
