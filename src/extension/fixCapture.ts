@@ -70,6 +70,7 @@ export function registerFixCapture(context: vscode.ExtensionContext, workspaces:
     if (!active() || exitCode === undefined || !folder) return;
     const found = tracker.commandEnded(error, exitCode);
     if (found) offer(found, folder);
+    if (exitCode !== 0) void pointOutEarlierFix(error, folder).catch((e: unknown) => log.debug(`no earlier fix looked up: ${describeError(e)}`));
   };
 
   context.subscriptions.push(

@@ -58,6 +58,8 @@ export function checkCitation(citation: Citation, code: CitedCode): CitationChec
   // Never anchored (written before citations were, or its code was not indexed): anchored now, nothing to compare.
   if (!citation.fileHash) return { citation: anchorCitation(citation, code) };
   const where = citation.file ?? citation.at;
+  // The index read the same bytes: nothing to look at (one lookup, no file read).
+  if (where !== undefined && code.indexedHash(where) === citation.fileHash) return { citation };
   const file = where === undefined ? undefined : code.read(where);
   if (file?.hash === citation.fileHash) return { citation };
   if ('entity' in citation) return checkEntity(citation, file, code);
@@ -76,7 +78,9 @@ function checkEntity(citation: Extract<Citation, { entity: string }>, file: { li
   code: CitedCode): CitationCheck {
   const where = citation.file ?? citation.at!;
   const moveTo = (file: string) => (citation.file ? { file } : { at: file });
-  const named = code.entitiesNamed(citation.entity);
+  // Where it was first (an indexed lookup); by name anywhere only when it is not there (a scan, and rare).
+  const inFile = code.entitiesIn(where).filter((span) => span.qualifiedName === citation.entity || span.name === citation.entity);
+  const named = inFile.length ? inFile : code.entitiesNamed(citation.entity);
   const here = named.filter((span) => span.file === where);
   let undecided = false;
   for (const span of here.length ? here : named) {

@@ -55,9 +55,11 @@ export class MemoryStore {
       countByKind: p('SELECT kind, count(*) AS n FROM memories GROUP BY kind'),
       all: p('SELECT * FROM memories ORDER BY id'),
       used: p('UPDATE memories SET last_used_at = ?, use_count = use_count + 1 WHERE id IN (SELECT value FROM json_each(?))'),
-      citing: p(`SELECT * FROM memories WHERE citations <> '[]' AND (@paths IS NULL OR stale_reason IS NOT NULL OR EXISTS (
-                   SELECT 1 FROM json_each(memories.citations) c WHERE json_extract(c.value, '$.fileHash') IS NULL
-                     OR coalesce(json_extract(c.value, '$.file'), json_extract(c.value, '$.at')) IN (SELECT value FROM json_each(@paths))))
+      // A text search of the citations' JSON, not a parse of every row: a save checks this on every memory (a path
+      // that is part of another is a harmless extra; a memory partly anchored is caught by the next full check).
+      citing: p(`SELECT * FROM memories WHERE citations <> '[]' AND (@paths IS NULL OR stale_reason IS NOT NULL
+                   OR instr(citations, '"fileHash"') = 0
+                   OR EXISTS (SELECT 1 FROM json_each(@paths) p WHERE instr(memories.citations, json_quote(p.value)) > 0))
                  ORDER BY id`),
       checked: p(`UPDATE memories SET citations = @citations, file_path = @filePath, content_hash = @contentHash,
                     stale_reason = @staleReason, stale_since = @staleSince WHERE id = @id`),
@@ -157,14 +159,14 @@ export class MemoryStore {
    * One write transaction, tried again while another process (an index run, another window) holds the lock
    * past the busy timeout: a memory is what the user asked to keep, so it waits rather than fails.
    */
-  private write<T>(work: () => T): T {
+  private write<T>(work: () => T, backUp = true): T {
     const deadline = Date.now() + MEMORY_WRITE_PATIENCE_MS;
     for (;;) {
       try {
         const before = this.s.changes.get();
         const result = this.db.transaction(work).immediate();
         // A write that changed nothing (a knowledge sync of unchanged files, say) leaves the copy as it is.
-        if (this.s.changes.get() !== before) this.backUp();
+        if (backUp && this.s.changes.get() !== before) this.backUp();
         return result;
       } catch (error) {
         if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
@@ -273,6 +275,7 @@ export class MemoryStore {
    */
   recordChecks(checks: readonly { memory: MemoryRecord; citations: Citation[]; stale: string | undefined }[], now = Date.now()): number {
     if (!checks.length) return 0;
+    // Not copied to the backup: a check can be made again, and copying every memory on each save would cost more.
     return this.write(() => {
       let written = 0;
       for (const { memory, citations, stale } of checks) {
@@ -283,7 +286,7 @@ export class MemoryStore {
           staleReason: stale ?? null, staleSince: since }).changes);
       }
       return written;
-    });
+    }, false);
   }
 
   /** Changes when any memory is added, changed or removed, by this process or another (one aggregate). */
