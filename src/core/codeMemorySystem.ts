@@ -106,7 +106,7 @@ export class CodeMemorySystem extends MemoryBase {
    * moved code. Returns how many memories it looked at and how many are stale now.
    */
   checkCitations(paths?: readonly string[]): CitationSummary {
-    const code = this.code();
+    const code = this.code(paths && new Set(paths));
     const memories = this.memories.citing(paths);
     const checks = memories.map((memory) =>
       ({ memory, ...checkCitations(memory.citations, code, memory.stale?.reason ?? null, !FILE_SOURCES.has(memory.source)) }));
@@ -200,8 +200,8 @@ export class CodeMemorySystem extends MemoryBase {
   }
 
   /** The code as citations see it now (one per use: it reads each file once). */
-  private code(): WorkspaceCode {
-    return new WorkspaceCode(this.index.database, this.index.root);
+  private code(scope?: ReadonlySet<string>): WorkspaceCode {
+    return new WorkspaceCode(this.index.database, this.index.root, scope);
   }
 
   private relative(filePath: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type CaptureEagerness, type FixOffer, FixTracker, type ObservedError, sameError } from '../core/capture/fixes';
+import { type CaptureEagerness, type FixOffer, FixTracker, normalizeError, type ObservedError, sameError } from '../core/capture/fixes';
 import { recordedError } from '../core/memories/views';
 import { preview } from './chat/render';
 import { describeError } from './log';
@@ -9,6 +9,8 @@ import type { Workspaces } from './workspaces';
 
 /** Pending offers kept for the Record button; older ones are dropped. */
 const MAX_PENDING = 20;
+/** Errors already looked up for an earlier fix in this window, at most (then it starts again). */
+const MAX_LOOKED_UP = 500;
 
 export interface FixCaptureApi {
   /** Offers made and not yet answered, newest last (for tests). */
@@ -39,16 +41,20 @@ export function registerFixCapture(context: vscode.ExtensionContext, workspaces:
       'Record…', 'Not Now').then((choice) => choice === 'Record…' && vscode.commands.executeCommand('codeMemory.recordFix', found.id));
   };
 
-  /** A new error that a recorded debugging session is about: said once per error and window. */
+  /**
+   * A new error that a recorded debugging session is about: said once per error and window. A full-text lookup of
+   * debugging sessions — no model, and not counted as a use of the memories it looks at.
+   */
   const pointOutEarlierFix = async (error: ObservedError, folder: vscode.WorkspaceFolder) => {
-    if (pointedOut.has(error.message) || !workspaces.hasIndex(folder)) return;
-    pointedOut.add(error.message);
-    const found = await workspaces.memoryService(folder).search({ userQuery: error.message, errors: error.message }, { kinds: ['debugging'], limit: 3 });
-    const fixed = found.results.find((r) => sameError(recordedError(r.text, r.metadata) ?? '', error.message));
+    const key = normalizeError(error.message);
+    if (pointedOut.has(key) || !workspaces.hasIndex(folder)) return;
+    if (pointedOut.size >= MAX_LOOKED_UP) pointedOut.clear();
+    pointedOut.add(key);
+    const candidates = workspaces.memoryService(folder).list({ kinds: ['debugging'], text: error.message, scope: 'workspace', limit: 3 }).memories;
+    const fixed = candidates.find((m) => sameError(recordedError(m.content, {}) ?? '', error.message));
     if (!fixed) return;
-    const choice = await vscode.window.showInformationMessage(
-      `Code Memory: you fixed this before — ${String(fixed.metadata.title ?? fixed.memoryId)}.`, 'Show the Fix');
-    if (choice) await vscode.commands.executeCommand('codeMemory.memories.open', fixed.memoryId, folder.name);
+    const choice = await vscode.window.showInformationMessage(`Code Memory: you fixed this before — ${fixed.title}.`, 'Show the Fix');
+    if (choice) await vscode.commands.executeCommand('codeMemory.memories.open', fixed.id, folder.name);
   };
 
   const diagnosticsChanged = (uri: vscode.Uri) => {
@@ -62,7 +68,8 @@ export function registerFixCapture(context: vscode.ExtensionContext, workspaces:
       tracker.present(error, text);
       void pointOutEarlierFix(error, folder).catch((e: unknown) => log.debug(`no earlier fix looked up: ${describeError(e)}`));
     }
-    for (const found of tracker.remaining(where, errors, text)) offer(found, folder);
+    // Language servers clear a closed file's errors: that is not a fix.
+    if (text !== undefined) for (const found of tracker.remaining(where, errors, text)) offer(found, folder);
   };
 
   const commandEnded = (error: ObservedError, exitCode: number | undefined) => {

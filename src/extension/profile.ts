@@ -49,8 +49,13 @@ export function registerProfile(context: vscode.ExtensionContext, log: vscode.Lo
     },
     statusLine() {
       if (!enabled()) return 'off';
-      const { learning, lastChange } = profile.status();
-      return [learning ? 'learning' : 'paused', lastChange ? `changed ${formatDate(lastChange.at)}` : undefined].filter(Boolean).join(' · ');
+      try {
+        const { learning, lastChange } = profile.status();
+        return [learning ? 'learning' : 'paused', lastChange ? `changed ${formatDate(lastChange.at)}` : undefined].filter(Boolean).join(' · ');
+      } catch (error) {
+        // A profile database that cannot be read must not keep the views (or activation) from working.
+        return `unavailable (${describeError(error)})`;
+      }
     },
     onDidChange: changed.event,
     idle: () => queue,
@@ -77,8 +82,13 @@ export function registerProfile(context: vscode.ExtensionContext, log: vscode.Lo
       if (!before.trim()) return void vscode.window.showInformationMessage('Code Memory: the profile is already empty.');
       profile.replace(before, '', 'cleared');
       changed.fire();
-      void vscode.window.showInformationMessage('Code Memory cleared your profile.', 'Undo')
-        .then((choice) => choice && vscode.commands.executeCommand('codeMemory.profile.undo'));
+      void vscode.window.showInformationMessage('Code Memory cleared your profile.', 'Undo').then((choice) => {
+        if (!choice) return;
+        // Undoes this clear only: if the profile was learned or edited since, that is not thrown away.
+        const restored = profile.replace('', before, 'undone');
+        changed.fire();
+        if (!restored) void vscode.window.showWarningMessage('Code Memory: the profile changed after it was cleared, so it was left as it is.');
+      });
     })),
     vscode.commands.registerCommand('codeMemory.profile.pause', reported('pause learning', () =>
       change(() => profile.setLearning(false), 'learning paused. The profile is still used, not changed.'))),

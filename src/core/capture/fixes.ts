@@ -116,13 +116,13 @@ function diffOf(file: string, before: string | undefined, after: string | undefi
 }
 
 /**
- * Whether two error messages are the same problem: the same words once numbers are set aside, or most of them
- * (the shorter one's words, 70%), so that "cannot read 'total' of undefined" at line 12 and at line 40 match.
+ * Whether two error messages are the same problem: at least three words in common and three quarters of all
+ * their words (numbers set aside), so that "cannot read 'total' of undefined" at line 12 and at line 40 match,
+ * and "`npm run lint` failed" and "`npm test` failed" do not.
  */
 export function sameError(a: string, b: string): boolean {
   const words = (text: string) => new Set(normalizeError(text).split(/[^\p{L}\p{N}_#]+/u).filter((w) => w.length > 1));
   const [x, y] = [words(a), words(b)];
-  if (!x.size || !y.size) return false;
   const shared = [...x].filter((w) => y.has(w)).length;
-  return shared / Math.min(x.size, y.size) >= 0.7;
+  return shared >= 3 && shared / new Set([...x, ...y]).size >= 0.75;
 }

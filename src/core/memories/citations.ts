@@ -29,6 +29,11 @@ export interface CitedCode {
   entitiesIn(file: string): EntitySpan[];
   /** Indexed files with exactly these bytes (a file moved as it was). */
   filesWithHash(fileHash: string): string[];
+  /**
+   * The files that changed, when only they are checked (a save): code elsewhere is as it was, so only these are
+   * looked in, and a line citation of another file keeps its state.
+   */
+  readonly scope?: ReadonlySet<string>;
 }
 
 export interface CitationCheck {
@@ -60,6 +65,7 @@ export function checkCitation(citation: Citation, code: CitedCode): CitationChec
   const where = citation.file ?? citation.at;
   // The index read the same bytes: nothing to look at (one lookup, no file read).
   if (where !== undefined && code.indexedHash(where) === citation.fileHash) return { citation };
+  if (code.scope && where !== undefined && !code.scope.has(where) && !('entity' in citation)) return { citation, undecided: true };
   const file = where === undefined ? undefined : code.read(where);
   if (file?.hash === citation.fileHash) return { citation };
   if ('entity' in citation) return checkEntity(citation, file, code);
@@ -68,18 +74,22 @@ export function checkCitation(citation: Citation, code: CitedCode): CitationChec
     return moved ? { citation: { ...citation, file: moved } } : { citation, stale: `${citation.file} was deleted` };
   }
   if (citation.startLine === undefined || !citation.anchor) return { citation: { ...citation, fileHash: file.hash } };
-  const length = citation.endLine! - citation.startLine + 1;
-  const at = findLines(file.lines, length, citation.anchor, citation.startLine);
-  if (at === undefined) return { citation, stale: `${describeCitation(citation)} changed since` };
-  return { citation: { ...citation, startLine: at, endLine: at + length - 1, fileHash: file.hash } };
+  const found = findLines(file.lines, citation.endLine! - citation.startLine + 1, citation.anchor, citation.startLine);
+  if (!found) return { citation, stale: `${describeCitation(citation)} changed since` };
+  return { citation: { ...citation, startLine: found.start, endLine: found.start + found.length - 1, fileHash: file.hash } };
 }
 
 function checkEntity(citation: Extract<Citation, { entity: string }>, file: { lines: string[]; hash: string } | undefined,
   code: CitedCode): CitationCheck {
   const where = citation.file ?? citation.at!;
   const moveTo = (file: string) => (citation.file ? { file } : { at: file });
-  // Where it was first (an indexed lookup); by name anywhere only when it is not there (a scan, and rare).
+  // Where it was first (an indexed lookup): by its name, else by its body (renamed in place); by name elsewhere
+  // only when it is in neither (a move).
   const inFile = code.entitiesIn(where).filter((span) => span.qualifiedName === citation.entity || span.name === citation.entity);
+  if (!inFile.length && file && code.indexedHash(where) === file.hash) {
+    const renamed = code.entitiesIn(where).find((span) => entityAnchor(file.lines, span) === citation.anchor);
+    if (renamed) return { citation: { ...citation, entity: renamed.qualifiedName, fileHash: file.hash } };
+  }
   const named = inFile.length ? inFile : code.entitiesNamed(citation.entity);
   const here = named.filter((span) => span.file === where);
   let undecided = false;
@@ -90,12 +100,7 @@ function checkEntity(citation: Extract<Citation, { entity: string }>, file: { li
   }
   if (undecided) return { citation, undecided };
   if (named.length) return { citation, stale: `${citation.entity} changed since` };
-  // Gone by name: renamed where it was, its body the same?
-  if (file) {
-    if (code.indexedHash(where) !== file.hash) return { citation, undecided: true };
-    const renamed = code.entitiesIn(where).find((span) => entityAnchor(file.lines, span) === citation.anchor);
-    if (renamed) return { citation: { ...citation, entity: renamed.qualifiedName, fileHash: file.hash } };
-  }
+  if (file && code.indexedHash(where) !== file.hash) return { citation, undecided: true };
   return { citation, stale: file ? `${citation.entity} was removed` : `${where} was deleted` };
 }
 
@@ -134,15 +139,35 @@ function entityAnchor(lines: readonly string[], span: EntitySpan): string {
   return digest(squash(lines.slice(span.startLine - 1, span.endLine)).replace(name, '\u0000'));
 }
 
-/** Where `length` lines hashing to `anchor` start now, the nearest to `near` first. */
-function findLines(lines: readonly string[], length: number, anchor: string, near: number): number | undefined {
-  const last = lines.length - length + 1;
-  for (let distance = 0; distance <= Math.max(near, last); distance++) {
+/** Lines added or removed inside a citation that are still looked for near where it was (blank lines, say). */
+const NEAR_LINES = 5;
+
+/**
+ * Where the cited lines (hashing to `anchor`) are now: the same number of lines, nearest to `near` first;
+ * else, near where they were, a few lines more or fewer that start and end with code (blank lines added or
+ * removed inside them).
+ */
+function findLines(lines: readonly string[], length: number, anchor: string, near: number): { start: number; length: number } | undefined {
+  const matches = (start: number, n: number) =>
+    start >= 1 && start + n - 1 <= lines.length && rangeAnchor(lines, start, start + n - 1) === anchor;
+  for (let distance = 0; distance <= Math.max(near, lines.length); distance++) {
+    for (const start of distance ? [near - distance, near + distance] : [near]) if (matches(start, length)) return { start, length };
+  }
+  const code = (line: number) => Boolean(lines[line - 1]?.trim());
+  for (let distance = 0; distance <= NEAR_LINES; distance++) {
     for (const start of distance ? [near - distance, near + distance] : [near]) {
-      if (start >= 1 && start <= last && rangeAnchor(lines, start, start + length - 1) === anchor) return start;
+      const n = spread(length).find((m) => code(start) && code(start + m - 1) && matches(start, m));
+      if (n) return { start, length: n };
     }
   }
   return undefined;
+}
+
+/** length ± 1 … ± NEAR_LINES, nearest first, at least one line. */
+function spread(length: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= NEAR_LINES; d++) out.push(length + d, ...(length - d >= 1 ? [length - d] : []));
+  return out;
 }
 
 /** The file as the index parsed it, or undefined when it is gone or the index has not caught up. */

@@ -15,7 +15,8 @@ export class WorkspaceCode implements CitedCode {
   private readonly files = new Map<string, { lines: string[]; hash: string } | undefined>();
   private readonly s;
 
-  constructor(db: Database, private readonly root: string) {
+  /** `scope`: the files that changed, when only they are checked (see CitedCode.scope). */
+  constructor(db: Database, private readonly root: string, readonly scope?: ReadonlySet<string>) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       fileHash: p('SELECT hash FROM files WHERE path = ?').pluck(),
@@ -37,6 +38,8 @@ export class WorkspaceCode implements CitedCode {
   }
 
   entitiesNamed(name: string): EntitySpan[] {
+    // After a save only the saved files can have gained it: indexed lookups, not a scan of every entity.
+    if (this.scope) return [...this.scope].flatMap((file) => this.entitiesIn(file).filter((e) => e.qualifiedName === name || e.name === name));
     return this.s.named.all({ name }) as EntitySpan[];
   }
 

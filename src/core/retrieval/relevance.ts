@@ -31,10 +31,13 @@ export const FLOORS = { absolute: 0.12, relative: 0.4 };
  * the question. Code linked to the current file by a call or an import is kept whatever its words: that link is
  * evidence of its own (a link to another candidate is not).
  */
-export function keep<T extends { relevanceScore: number; candidate: { strength: number }; nearCurrentFile: boolean }>(
-  ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
-  if (source === 'model') return ranked.filter((r) => r.relevanceScore >= threshold);
+export function keep<T extends { relevanceScore: number; candidate: { strength: number }; nearCurrentFile: boolean;
+  scoreParts?: { stalePenalty?: number } }>(ranked: readonly T[], source: 'model' | 'lexical', threshold: number): T[] {
+  // A stale memory is judged on its score before the penalty: the penalty orders it behind current ones, it does
+  // not push a relevant memory under the threshold or the floors.
+  const judged = (r: T) => r.relevanceScore + (r.scoreParts?.stalePenalty ?? 0);
+  if (source === 'model') return ranked.filter((r) => judged(r) >= threshold);
   if (ranked.reduce((max, r) => Math.max(max, r.candidate.strength), 0) < FLOORS.absolute) return [];
-  const best = ranked.reduce((max, r) => Math.max(max, r.relevanceScore), 0);
-  return ranked.filter((r) => r.relevanceScore >= FLOORS.relative * best || r.nearCurrentFile);
+  const best = ranked.reduce((max, r) => Math.max(max, judged(r)), 0);
+  return ranked.filter((r) => judged(r) >= FLOORS.relative * best || r.nearCurrentFile);
 }

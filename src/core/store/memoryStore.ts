@@ -284,6 +284,11 @@ export class MemoryStore {
         const since = stale === undefined ? null : stale === memory.stale?.reason ? memory.stale.since : now;
         written += Number(this.s.checked.run({ id: memory.id, citations: row.citations, filePath: row.filePath, contentHash: row.contentHash,
           staleReason: stale ?? null, staleSince: since }).changes);
+        // Followed to another file: its path words are searched too.
+        if (row.filePath !== memory.filePath) {
+          this.s.deleteFts.run(memory.id);
+          this.indexText(memory.id, row);
+        }
       }
       return written;
     }, false);

@@ -4,6 +4,7 @@ import { type SearchOptions, type SearchResult, searchWorkspaces } from '../memo
 import type { CodeContext } from '../retrieval/types';
 import { MEMORY_KIND_NAMES, MEMORY_KINDS } from '../memories/model';
 import { receiptItem } from '../receipts/receiptStore';
+import { redactSecrets } from '../text/redact';
 import { describeSchemaError } from '../text/schemaErrors';
 import { InputError } from '../workspaceIndex';
 import { describeSearch, describeStored, describeView } from './toolText';
@@ -171,7 +172,7 @@ export const MEMORY_TOOLS: readonly MemoryTool[] = [
     inputSchema: { type: 'object', additionalProperties: false, properties: {} },
     async run({ profile }) {
       if (!profile) return 'The user turned the profile off.';
-      return profile().trim() || 'The user has no profile yet.';
+      return redactSecrets(profile().trim()) || 'The user has no profile yet.';
     },
   },
 ];

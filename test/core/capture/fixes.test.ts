@@ -62,4 +62,6 @@ test('fix capture: the same error is recognised with other numbers or a few othe
   assert.ok(sameError('ECONNREFUSED 127.0.0.1:5432 connecting to postgres', 'connect ECONNREFUSED 127.0.0.1:5433 connecting to postgres'));
   assert.ok(!sameError("TypeError: Cannot read properties of undefined (reading 'total')", 'SyntaxError: Unexpected token } in JSON at position 4'));
   assert.ok(!sameError('', 'anything'));
+  assert.ok(!sameError('`npm run lint` failed (exit code 1)', '`npm test` failed (exit code 1)'), 'two commands that failed are two problems');
+  assert.ok(!sameError("';' expected", "TypeError: ';' expected after the value"), 'a word or two in common is not the same error');
 });

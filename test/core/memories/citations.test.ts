@@ -69,6 +69,16 @@ test('citations: lines moved by an edit above are followed; a renamed or moved f
   assert.deepEqual([service.get(entity)?.stale, service.get(entity)?.citations], [undefined, [{ entity: 'total_with_vat' }]]);
 });
 
+test('citations: blank lines added inside cited lines do not make them stale; a rename in place is followed even when the old name lives on elsewhere', async () => {
+  const { service, edit, remember } = await workspace();
+  const lines = remember('compute_total adds VAT', [{ file: 'src/billing.py', startLine: 1, endLine: 3 }]);
+  const entity = remember('format_total prints euros', [{ entity: 'format_total', file: 'src/billing.py' }]);
+  await edit('src/other.py', 'def helper():\n    return 1\n\ndef format_total(total):\n    return str(total)\n');
+  await edit('src/billing.py', BILLING.replace('    subtotal = sum(lines)\n', '    subtotal = sum(lines)\n\n').replace('def format_total', 'def print_total'));
+  assert.deepEqual([service.get(lines)?.stale, service.get(lines)?.citations], [undefined, [{ file: 'src/billing.py', startLine: 1, endLine: 4 }]]);
+  assert.deepEqual([service.get(entity)?.stale, service.get(entity)?.citations], [undefined, [{ entity: 'print_total', file: 'src/billing.py' }]]);
+});
+
 test('citations: a deleted file makes its memories stale; a stale memory ranks lower and says so in the prompt', async () => {
   const { system, service, edit, remember } = await workspace();
   const fresh = remember('Invoice totals include VAT, see the billing helper', [{ file: 'src/other.py' }]);
