@@ -21,7 +21,8 @@ function itemOf(tree: ShownItem[], id: string): ShownItem | undefined {
   return memoryItems(tree).find((item) => item.description?.split(' · ')[0] === id);
 }
 
-const stored = (text: string) => /Stored (mem:\d+)/.exec(text)?.[1] ?? assert.fail(text);
+// "Already stored as" when a test runs again (the harness retries a failed test once): the memory is the same.
+const stored = (text: string) => /(?:Stored|Already stored as) (mem:\d+)/.exec(text)?.[1] ?? assert.fail(text);
 
 describe('the Code Memory view', () => {
   let api: Api;
@@ -38,6 +39,8 @@ describe('the Code Memory view', () => {
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('shows memories stored by an agent tool, the CLI and an MCP client, by kind and tag with counts; conflicts are marked', async () => {
+    // Shown again: specs before this one open and close editors, and the view follows other processes only while visible.
+    await vscode.commands.executeCommand('workbench.view.extension.codeMemory');
     fromTool = stored(await invokeTool('codeMemory_store', {
       content: 'Quokka totals are rounded half up when the invoice is sent.', kind: 'project_knowledge', tags: ['billing', 'quokka'],
       citations: [{ file: 'src/invoices.ts', startLine: 1, endLine: 12 }],
@@ -55,7 +58,7 @@ describe('the Code Memory view', () => {
     const tree: ShownItem[] = await waitFor('the three memories in the view', async () => {
       const shown = await api.memoryTree();
       return [fromTool, fromCli, fromMcp].every((id) => itemOf(shown, id)) ? shown : undefined;
-    });
+    }, 40_000);
     const knowledge = tree.find((group) => group.label === 'Project knowledge')!;
     assert.ok(knowledge, tree.map((g) => g.label).join(', '));
     assert.equal(knowledge.description, String(memoryItems(knowledge.children!).length), 'a kind counts its memories once each');
